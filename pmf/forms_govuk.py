@@ -1,0 +1,73 @@
+"""GOV.UK Frontend markup for Django forms: one renderer, one field template, classes by widget."""
+
+from django import forms
+from django.forms.renderers import TemplatesSetting
+
+WIDGET_CLASSES = {
+    "text": "govuk-input",
+    "email": "govuk-input",
+    "number": "govuk-input govuk-input--width-10",
+    "password": "govuk-input",
+    "date": "govuk-input govuk-input--width-10",
+    "url": "govuk-input",
+    "textarea": "govuk-textarea",
+    "select": "govuk-select",
+    "clearablefile": "govuk-file-upload",
+    "file": "govuk-file-upload",
+    "checkbox": "govuk-checkboxes__input",
+}
+ERROR_CLASSES = {
+    "govuk-input": "govuk-input--error",
+    "govuk-textarea": "govuk-textarea--error",
+    "govuk-select": "govuk-select--error",
+    "govuk-file-upload": "govuk-file-upload--error",
+}
+
+
+class GovukFormRenderer(TemplatesSetting):
+    form_template_name = "pmf/forms/form.html"
+    field_template_name = "pmf/forms/field.html"
+
+
+class GovukFormMixin:
+    """Adds GOV.UK classes to every widget, and the error variant to fields with errors."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget_type = (
+                type(field.widget).__name__.lower().removesuffix("input").removesuffix("widget")
+            )
+            css = WIDGET_CLASSES.get(widget_type, "")
+            if css and "class" not in field.widget.attrs:
+                field.widget.attrs["class"] = css
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        for name in self.errors:
+            if name not in self.fields:
+                continue
+            attrs = self.fields[name].widget.attrs
+            css = attrs.get("class", "")
+            error_class = ERROR_CLASSES.get(css.split(" ")[0])
+            if error_class and error_class not in css:
+                attrs["class"] = f"{css} {error_class}"
+
+    def error_list(self) -> list[tuple[str, str]]:
+        """(anchor id, message) pairs for the error summary, in field order."""
+        items = [("", error) for error in self.non_field_errors()]
+        for name, field in self.fields.items():
+            anchor = self[name].auto_id or name
+            if isinstance(field.widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
+                anchor = f"{anchor}_0"
+            for error in self.errors.get(name, []):
+                items.append((anchor, error))
+        return items
+
+
+class GovukForm(GovukFormMixin, forms.Form):
+    pass
+
+
+class GovukModelForm(GovukFormMixin, forms.ModelForm):
+    pass

@@ -1,0 +1,313 @@
+"""Reading and writing the CSV and XLSX files that people upload and download.
+
+Every import reads through `read_table`, which turns any bad file into a `SpreadsheetError` with a
+message fit to show the person who uploaded it. Every export writes through `write_csv` or
+`write_xlsx`, which neutralise text that a spreadsheet would run as a formula.
+"""
+
+import csv
+import datetime
+import io
+import math
+import re
+import zipfile
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import PurePath
+from typing import Any
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Font
+
+MAX_ROWS = 100_000
+MAX_BYTES = 20 * 1024 * 1024
+MAX_XLSX_UNCOMPRESSED = 200 * 1024 * 1024
+MAX_XLSX_RATIO = 100
+# Below this a high compression ratio is harmless, and small sheets of repeated cells reach it.
+XLSX_RATIO_FLOOR = 5 * 1024 * 1024
+
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+EXTENSIONS = (".csv", ".xlsx")
+
+
+class SpreadsheetError(ValueError):
+    """A file that cannot be read as a table; the message is written for the person uploading."""
+
+
+@dataclass
+class Table:
+    """`headers` are normalised (see `normalise_header`), in file order; each row maps every
+    header to its cell; `row_numbers[i]` is the spreadsheet row of `rows[i]`; `labels` maps a
+    normalised header to the text the file used."""
+
+    headers: list[str]
+    rows: list[dict[str, str]]
+    row_numbers: list[int]
+    labels: dict[str, str] = field(default_factory=dict)
+
+    def label(self, header: str) -> str:
+        """The header as the file wrote it, for messages."""
+        return self.labels.get(header, header)
+
+    def numbered(self) -> Iterator[tuple[int, dict[str, str]]]:
+        return zip(self.row_numbers, self.rows, strict=True)
+
+
+def normalise_header(text: str) -> str:
+    return re.sub(r"[\s_\-]+", "_", text.strip().lower()).strip("_")
+
+
+def read_table(
+    data: bytes, filename: str, *, max_rows: int = MAX_ROWS, max_bytes: int = MAX_BYTES
+) -> Table:
+    """Read the first sheet of a CSV or XLSX file: a header row, then one dict per non-blank row.
+
+    Cells come back as stripped strings with LF line endings, and without the quote that
+    `neutralise` adds on export. Row numbers are the ones a spreadsheet shows (headings are row 1).
+    """
+    extension = PurePath(filename or "").suffix.lower()
+    if extension not in EXTENSIONS:
+        raise SpreadsheetError(
+            f"“{filename}” is not a CSV or XLSX file. Save it as .csv or .xlsx and upload it again."
+        )
+    if not data:
+        raise SpreadsheetError("The file is empty.")
+    if len(data) > max_bytes:
+        raise SpreadsheetError(
+            f"The file is larger than {max_bytes // (1024 * 1024)} MB. Split it into smaller files."
+        )
+    raw_rows = _xlsx_rows(data) if extension == ".xlsx" else _csv_rows(data)
+    try:
+        return _build_table(raw_rows, max_rows=max_rows)
+    except SpreadsheetError:
+        raise
+    except Exception as error:  # openpyxl and zipfile raise many kinds while streaming rows
+        raise SpreadsheetError(f"The file could not be read ({type(error).__name__}).") from error
+
+
+def _build_table(raw_rows: Iterator[list[str]], *, max_rows: int) -> Table:
+    header_cells = next(raw_rows, None)
+    if header_cells is None or not any(header_cells):
+        raise SpreadsheetError(
+            "The first row must hold the column headings, but it is empty or missing."
+        )
+    headers: list[str | None] = []
+    labels: dict[str, str] = {}
+    for position, text in enumerate(header_cells, start=1):
+        key = normalise_header(text)
+        if not key:
+            headers.append(None)
+            continue
+        if key in labels:
+            raise SpreadsheetError(
+                f"Column {_column_name(position)} (“{text}”) repeats the heading "
+                f"“{labels[key]}”. Each column needs a different heading."
+            )
+        labels[key] = text
+        headers.append(key)
+
+    rows: list[dict[str, str]] = []
+    row_numbers: list[int] = []
+    for row_number, cells in enumerate(raw_rows, start=2):
+        if not any(cells):
+            continue
+        if len(rows) >= max_rows:
+            raise SpreadsheetError(
+                f"The file has more than {max_rows:,} rows. Split it into smaller files."
+            )
+        row = dict.fromkeys(labels, "")
+        for position, text in enumerate(cells, start=1):
+            if not text:
+                continue
+            key = headers[position - 1] if position <= len(headers) else None
+            if key is None:
+                raise SpreadsheetError(
+                    f"Row {row_number} has a value in column {_column_name(position)}, "
+                    "which has no heading. Add a heading or delete the value."
+                )
+            row[key] = _one_line_ending(restore(text))
+        rows.append(row)
+        row_numbers.append(row_number)
+    return Table(headers=list(labels), rows=rows, row_numbers=row_numbers, labels=labels)
+
+
+def _one_line_ending(text: str) -> str:
+    # XLSX turns CRLF into LF on the way through XML; CSV keeps it. Read both the same way.
+    return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
+
+
+def _column_name(position: int) -> str:
+    """1 → A, 27 → AA: how a spreadsheet names a column."""
+    name = ""
+    while position:
+        position, remainder = divmod(position - 1, 26)
+        name = chr(65 + remainder) + name
+    return name
+
+
+def _csv_rows(data: bytes) -> Iterator[list[str]]:
+    text = _decode(data)
+    if not text.strip():
+        raise SpreadsheetError("The file is empty.")
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        for record in reader:
+            yield [cell.strip() for cell in record]
+    except csv.Error as error:
+        raise SpreadsheetError(
+            f"Row {reader.line_num} could not be read as CSV ({error})."
+        ) from error
+
+
+def _decode(data: bytes) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1252")
+    except UnicodeDecodeError as error:
+        raise SpreadsheetError(
+            "The file's text is not in UTF-8 or Windows-1252. Save it as “CSV UTF-8”."
+        ) from error
+
+
+def _xlsx_rows(data: bytes) -> Iterator[list[str]]:
+    _check_zip(data)
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as error:  # openpyxl raises KeyError, XML errors and more for broken files
+        raise SpreadsheetError(
+            "The file could not be opened as an Excel workbook. Save it again as .xlsx."
+        ) from error
+    return _sheet_rows(workbook)
+
+
+def _check_zip(data: bytes) -> None:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(member.file_size for member in archive.infolist())
+    except Exception as error:  # zipfile raises struct, unicode and other errors on junk
+        raise SpreadsheetError(
+            "The file is not a real Excel (.xlsx) workbook. Save it again as .xlsx."
+        ) from error
+    ratio_too_high = unpacked > XLSX_RATIO_FLOOR and unpacked > MAX_XLSX_RATIO * len(data)
+    if unpacked > MAX_XLSX_UNCOMPRESSED or ratio_too_high:
+        raise SpreadsheetError("The workbook unpacks to far more data than it holds; refused.")
+
+
+def _sheet_rows(workbook: Any) -> Iterator[list[str]]:
+    try:
+        if not workbook.worksheets:
+            raise SpreadsheetError("The workbook has no worksheets.")
+        for values in workbook.worksheets[0].iter_rows(values_only=True):
+            yield [_cell_text(value) for value in values]
+    finally:
+        workbook.close()
+
+
+def _cell_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float):
+        if math.isfinite(value) and value.is_integer():
+            return str(int(value))
+        return repr(value)
+    if isinstance(value, datetime.datetime):
+        if value.time() == datetime.time(0, 0):
+            return value.date().isoformat()
+        return value.isoformat(sep=" ")
+    if isinstance(value, datetime.date | datetime.time):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def _is_formula_like(text: str) -> bool:
+    return text.startswith(FORMULA_TRIGGERS)
+
+
+def neutralise(value: Any) -> Any:
+    """Stop a spreadsheet running a text cell as a formula (OWASP CSV injection advice).
+
+    Text starting with = + - @ tab or CR gets a leading quote. So that `restore` can undo it
+    exactly, text that already starts with quotes before such a character gets one more.
+    Numbers, dates and everything else are returned as they are.
+    """
+    if not isinstance(value, str):
+        return value
+    if _is_formula_like(value.lstrip("'")):
+        return "'" + value
+    return value
+
+
+def restore(text: str) -> str:
+    """Undo `neutralise`, so that an exported file imports back unchanged."""
+    if text.startswith("'") and _is_formula_like(text.lstrip("'")):
+        return text[1:]
+    return text
+
+
+def write_csv(headers: list[str], rows: Iterable[Sequence]) -> bytes:
+    """UTF-8 with a byte-order mark, which Excel needs to read anything beyond ASCII."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow([neutralise(header) for header in headers])
+    for row in rows:
+        writer.writerow([_csv_cell(value) for value in row])
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def _csv_cell(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        return format_decimal(value)
+    if isinstance(value, float) and math.isfinite(value) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return neutralise(value)
+
+
+def format_decimal(value: Decimal) -> str:
+    """95.0000 → "95", 12.5000 → "12.5": how a person would write it."""
+    text = format(value.normalize(), "f")
+    return "0" if text == "-0" else text
+
+
+def write_xlsx(headers: list[str], rows: Iterable[Sequence], sheet_title: str) -> bytes:
+    """One sheet with a bold, frozen header row."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title=_sheet_title(sheet_title))
+    sheet.freeze_panes = "A2"
+    bold = Font(bold=True)
+    header_cells = []
+    for header in headers:
+        cell = WriteOnlyCell(sheet, value=_xlsx_cell(header))
+        cell.font = bold
+        header_cells.append(cell)
+    sheet.append(header_cells)
+    for row in rows:
+        sheet.append([_xlsx_cell(value) for value in row])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _xlsx_cell(value: Any) -> Any:
+    if isinstance(value, str):
+        # XML cannot hold most control characters; openpyxl refuses the whole file if one is left.
+        return neutralise(ILLEGAL_CHARACTERS_RE.sub("", value))
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    return value
+
+
+def _sheet_title(title: str) -> str:
+    cleaned = re.sub(r"[\\/*?:\[\]]", " ", title).strip("' ") or "Sheet1"
+    return cleaned[:31]

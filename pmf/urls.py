@@ -1,0 +1,20 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from pmf import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("sign-in/", views.SignInView.as_view(), name="login"),
+    path("sign-out/", views.sign_out, name="logout"),
+    path("accessibility/", views.accessibility, name="accessibility"),
+    path("healthz/", views.healthz, name="healthz"),
+    path("kpis/", include("kpis.urls")),
+    path("my-kpis/", include("kpis.entry_urls")),
+    path("reporting/", include("kpis.reporting_urls")),
+    path("reporting/values/", include("kpis.values_urls")),
+    path("django-admin/", admin.site.urls),
+]
+
+handler403 = "pmf.views.forbidden"
+handler404 = "pmf.views.not_found"
