@@ -1,0 +1,32 @@
+"""Run every benchmark (or those named) and print a table: `make bench` or `python bench/run.py`.
+
+Usage: python bench/run.py [name-fragment ...]
+Set BENCH_DATABASE_URL=postgres://... to run against PostgreSQL instead of a temporary SQLite file.
+"""
+
+import importlib
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.harness import print_table, setup_django  # noqa: E402
+
+MODULES = ["bench.bench_register", "bench.bench_rating"]
+
+
+def main(selected: list[str]) -> None:
+    setup_django()
+    results = []
+    for module_name in MODULES:
+        module = importlib.import_module(module_name)
+        for benchmark in module.BENCHMARKS:
+            if selected and not any(part in benchmark.__name__ for part in selected):
+                continue
+            print(f"running {benchmark.__name__} …", file=sys.stderr)
+            results.extend(benchmark())
+    print_table(results)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
