@@ -22,6 +22,7 @@ from kpis.forms import (
 )
 from kpis.models import Directorate, Kpi, Priority, Service
 from kpis.tables import KpiRegisterTable
+from pmf.forms_govuk import posted
 from pmf.roles import has_any_role, is_gp, require
 
 
@@ -101,7 +102,7 @@ def _save_kpi_form(request: HttpRequest, form: KpiForm) -> Kpi | None:
 @require_http_methods(["GET", "POST"])
 @require(is_gp)
 def kpi_create(request: HttpRequest) -> HttpResponse:
-    form = KpiForm(request.POST or None)
+    form = KpiForm(*posted(request))
     if request.method == "POST" and (kpi := _save_kpi_form(request, form)):
         messages.success(request, f"KPI {kpi.reference} added to the register.")
         return redirect(kpi)
@@ -112,7 +113,7 @@ def kpi_create(request: HttpRequest) -> HttpResponse:
 @require(is_gp)
 def kpi_edit(request: HttpRequest, reference: str) -> HttpResponse:
     kpi = _get_kpi(reference)
-    form = KpiForm(request.POST or None, instance=kpi)
+    form = KpiForm(*posted(request), instance=kpi)
     if request.method == "POST" and (kpi := _save_kpi_form(request, form)):
         messages.success(request, f"KPI {kpi.reference} updated.")
         return redirect(kpi)
@@ -126,7 +127,7 @@ def kpi_change_status(request: HttpRequest, reference: str, action: str) -> Http
     kpi = _get_kpi(reference)
     form_class = RetireForm if action == "retire" else ReasonForm
     kwargs = {"kpi": kpi} if action == "retire" else {}
-    form = form_class(request.POST or None, **kwargs)
+    form = form_class(*posted(request), **kwargs)
     if request.method == "POST" and form.is_valid():
         reason = form.cleaned_data["reason"]
         try:
@@ -181,7 +182,7 @@ STRUCTURE_FORMS = {
 def structure_edit(request: HttpRequest, kind: str, pk: int | None = None) -> HttpResponse:
     model, form_class, m2m_fields = STRUCTURE_FORMS[kind]
     instance: Model | None = get_object_or_404(model, pk=pk) if pk else None
-    form = form_class(request.POST or None, instance=instance)
+    form = form_class(*posted(request), instance=instance)
     if request.method == "POST" and form.is_valid():
         try:
             saved = services.structure_save(
@@ -202,7 +203,7 @@ def structure_edit(request: HttpRequest, kind: str, pk: int | None = None) -> Ht
 @require_http_methods(["GET", "POST"])
 @require(is_gp)
 def register_import(request: HttpRequest) -> HttpResponse:
-    form = RegisterUploadForm(request.POST or None, request.FILES or None)
+    form = RegisterUploadForm(*posted(request, files=True))
     result = None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]

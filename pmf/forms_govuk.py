@@ -2,6 +2,7 @@
 
 from django import forms
 from django.forms.renderers import TemplatesSetting
+from django.http import HttpRequest
 
 WIDGET_CLASSES = {
     "text": "govuk-input",
@@ -22,6 +23,16 @@ ERROR_CLASSES = {
     "govuk-select": "govuk-select--error",
     "govuk-file-upload": "govuk-file-upload--error",
 }
+
+
+def posted(request: HttpRequest, *, files: bool = False) -> tuple:
+    """A form's data arguments: the POST (even an empty one) on POST, nothing on GET.
+
+    `Form(request.POST or None)` would leave a form unbound on an empty POST and skip validation.
+    """
+    if request.method != "POST":
+        return ()
+    return (request.POST, request.FILES) if files else (request.POST,)
 
 
 class GovukFormRenderer(TemplatesSetting):
