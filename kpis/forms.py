@@ -4,6 +4,8 @@ from django import forms
 
 from kpis.models import Committee, Directorate, Kpi, Priority, Service
 from pmf.forms_govuk import GovukForm, GovukModelForm
+from pmf.models import User
+from pmf.roles import Role
 
 
 class KpiForm(GovukModelForm):
@@ -66,6 +68,9 @@ class KpiForm(GovukModelForm):
         )
         self.fields["directorate"].queryset = Directorate.objects.filter(is_active=True)
         self.fields["priorities"].queryset = Priority.objects.filter(is_active=True)
+        self.fields["lead_officer"].queryset = User.objects.filter(
+            groups__name=Role.OFFICER.value, is_active=True
+        )
         # Suspending and retiring have their own pages, which ask for a reason.
         self.fields["status"].choices = [
             choice
@@ -129,6 +134,13 @@ class DirectorateForm(GovukModelForm):
         fields = ["name", "short_name", "approvers", "is_active"]
         widgets = {"approvers": forms.CheckboxSelectMultiple}
         labels = {"is_active": "In use (untick to retire it)"}
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["approvers"].queryset = User.objects.filter(
+            groups__name=Role.APPROVER.value, is_active=True
+        )
+        self.fields["approvers"].help_text = "People with the directorate approver role."
 
 
 class ServiceForm(GovukModelForm):

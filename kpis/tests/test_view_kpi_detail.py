@@ -1,6 +1,11 @@
 from django.urls import reverse
 
-from kpis.tests.factories import CommitteeFactory, KpiFactory, PriorityFactory
+from kpis.tests.factories import (
+    CommitteeFactory,
+    DirectorateFactory,
+    KpiFactory,
+    PriorityFactory,
+)
 
 
 def test_it_shows_every_register_field(client, owner):
@@ -62,5 +67,41 @@ def test_anonymous_is_sent_to_sign_in(client, db):
 def test_its_query_count_is_fixed(client, owner, django_assert_max_num_queries):
     kpi = KpiFactory(priorities=[PriorityFactory(number=n) for n in (1, 2, 3)])
     client.force_login(owner)
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(15):
+        assert client.get(kpi.get_absolute_url()).status_code == 200
+
+
+def test_the_history_names_the_priorities_that_changed(client, gp):
+    from kpis.services import kpi_save
+
+    first, second = PriorityFactory(number=1, name="Net zero"), PriorityFactory(number=2)
+    kpi = KpiFactory(priorities=[first])
+    kpi_save(kpi=kpi, by=gp, priorities=[first, second], committees=[])
+    client.force_login(gp)
+    body = client.get(kpi.get_absolute_url()).content.decode()
+    assert "Net zero; Ambition 2" in body
+
+
+def test_the_history_names_a_new_directorate_not_its_id(client, gp):
+    from kpis.services import kpi_save
+
+    kpi = KpiFactory(directorate__name="Place and Sustainability")
+    kpi.directorate = DirectorateFactory(name="Finance and Resources")
+    kpi.service = None
+    kpi_save(kpi=kpi, by=gp, priorities=[], committees=[])
+    client.force_login(gp)
+    body = client.get(kpi.get_absolute_url()).content.decode()
+    assert "Place and Sustainability</del>" in body
+    assert "Finance and Resources</ins>" in body
+
+
+def test_its_query_count_does_not_grow_with_history(client, gp, django_assert_max_num_queries):
+    from kpis.services import kpi_save
+
+    kpi = KpiFactory()
+    for n in range(10):
+        kpi.name = f"Renamed {n}"
+        kpi_save(kpi=kpi, by=gp, priorities=[], committees=[])
+    client.force_login(gp)
+    with django_assert_max_num_queries(15):
         assert client.get(kpi.get_absolute_url()).status_code == 200
