@@ -12,8 +12,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from kpis import rating
-from kpis.models import Kpi, Measurement, ReportingPeriod, Target
+from kpis import policy, rating
+from kpis.models import Kpi, Measurement, RagPolicy, ReportingPeriod, Target
 from kpis.services import record_change
 from pmf.models import User
 from pmf.roles import group_names, is_gp
@@ -163,17 +163,20 @@ def target_for(
     return annual
 
 
-def rate_entry(kpi: Kpi, value: Decimal | None, target: Target | None, *, not_available=False):
-    """The rating engine applied to one value (the council's policy comes with the RAG settings)."""
-    if kpi.target_kind == Kpi.TargetKind.CONTEXTUAL:
-        return rating.Rating.CONTEXTUAL
-    return rating.rate(
-        value,
-        target.value if target else None,
-        direction=kpi.direction,
-        status=kpi.status,
-        intervention=target.intervention_level if target else None,
-        not_available=not_available,
+def rate_entry(
+    kpi: Kpi,
+    value: Decimal | None,
+    target: Target | None,
+    *,
+    not_available: bool = False,
+    council: RagPolicy | None = None,
+) -> rating.Rating:
+    """The rating engine applied to one value, by the council's policy and the KPI's overrides.
+
+    Pass `council` (RagPolicy.current()) when rating many values, to read the policy once.
+    """
+    return policy.rate_value(
+        kpi, value, target, council=council or RagPolicy.current(), not_available=not_available
     )
 
 
@@ -422,4 +425,5 @@ def target_set(
     record_change(target, by=by, reason="Target set" if target.pk is None else "Target changed")
     target.full_clean()
     target.save()
+    policy.ratings_recompute(kpis=[kpi])
     return target

@@ -227,6 +227,27 @@ class Kpi(models.Model):
         default=False,
         help_text="For percentage changes or rates that can be negative or exceed 100%.",
     )
+    rag_amber_tolerance = models.DecimalField(
+        "amber tolerance (this KPI)",
+        max_digits=8,
+        decimal_places=3,
+        null=True,
+        blank=True,
+        help_text="Leave blank to use the council's RAG policy.",
+    )
+    rag_tolerance_basis = models.CharField(
+        "tolerance basis (this KPI)",
+        max_length=10,
+        choices=[("relative", "Relative to the target"), ("absolute", "In the KPI's own units")],
+        blank=True,
+        help_text="Leave blank to use the council's RAG policy.",
+    )
+    rag_use_intervention_levels = models.BooleanField(
+        "use intervention levels (this KPI)",
+        null=True,
+        blank=True,
+        help_text="Leave blank to use the council's RAG policy.",
+    )
     numerator_label = models.CharField(max_length=200, blank=True)
     denominator_label = models.CharField(max_length=200, blank=True)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.LIVE)
@@ -511,3 +532,46 @@ class Reminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} to {self.recipient} for {self.period}"
+
+
+class RagPolicy(models.Model):
+    """The council's rules for rating a value Red, Amber, Green or Blue against its target.
+
+    One row, edited by G&P; its history is kept. A KPI's own settings override it.
+    """
+
+    class Basis(models.TextChoices):
+        RELATIVE = "relative", "Relative to the target (per cent of the target)"
+        ABSOLUTE = "absolute", "In the KPI's own units (percentage points for percentages)"
+
+    amber_tolerance = models.DecimalField(
+        max_digits=8,
+        decimal_places=3,
+        default=10,
+        help_text="Off target by this much or less is Amber; by more is Red.",
+    )
+    tolerance_basis = models.CharField(max_length=10, choices=Basis.choices, default="relative")
+    blue_margin = models.DecimalField(
+        max_digits=8,
+        decimal_places=3,
+        null=True,
+        blank=True,
+        help_text="Better than target by more than this is Blue. Leave blank for no Blue rating.",
+    )
+    use_intervention_levels = models.BooleanField(
+        default=False,
+        help_text="Rate by each KPI's intervention level (worse than it is Red) where it has one.",
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "RAG policy"
+        verbose_name_plural = "RAG policy"
+
+    def __str__(self) -> str:
+        return "RAG policy"
+
+    @classmethod
+    def current(cls) -> "RagPolicy":
+        policy, _ = cls.objects.get_or_create(pk=1)
+        return policy
