@@ -215,9 +215,11 @@ def measurement_save(
         raise PermissionDenied("You cannot enter values for this KPI.")
     period = ReportingPeriod.objects.select_for_update().get(pk=period.pk)
     _check_period_for(by, period, historic=historic)
-    measurement = Measurement.objects.select_for_update().filter(
+    # Lock only the measurement row (not the rows its default ordering joins in).
+    measurement = Measurement.objects.select_for_update(of=("self",)).filter(
         kpi=kpi, period=period
-    ).first() or Measurement(kpi=kpi, period=period, version=0)
+    ).order_by("pk").first() or Measurement(kpi=kpi, period=period, version=0)
+    entry.value = computed_value(kpi, entry)
     wanted_status = Measurement.Status.SUBMITTED if submit else Measurement.Status.DRAFT
     if historic:
         wanted_status = Measurement.Status.APPROVED
@@ -234,7 +236,6 @@ def measurement_save(
             "This value has been submitted for sign-off. Ask your approver to return it "
             "if it needs to change."
         )
-    entry.value = computed_value(kpi, entry)
     errors = entry_errors(kpi, entry)
     target = target_for(kpi, period)
     rated = rate_entry(kpi, entry.value, target, not_available=entry.not_available)
@@ -267,7 +268,7 @@ def _decide(
     *, measurement: Measurement, by: User, expected_version: int, approve: bool, reason: str = ""
 ) -> Measurement:
     measurement = (
-        Measurement.objects.select_for_update()
+        Measurement.objects.select_for_update(of=("self",))
         .select_related("kpi__directorate", "period")
         .get(pk=measurement.pk)
     )
@@ -411,9 +412,11 @@ def target_set(
         raise ValidationError("A contextual KPI has no target.")
     if period is not None and period.financial_year != financial_year:
         raise ValidationError({"period": "The period must be in the target's financial year"})
-    target = Target.objects.select_for_update().filter(
+    # of=("self",) and a plain ordering: PostgreSQL refuses to lock the nullable side of the
+    # outer join that Target's default ordering (by period start) would add.
+    target = Target.objects.select_for_update(of=("self",)).filter(
         kpi=kpi, financial_year=financial_year, period=period
-    ).first() or Target(kpi=kpi, financial_year=financial_year, period=period)
+    ).order_by("pk").first() or Target(kpi=kpi, financial_year=financial_year, period=period)
     changed = (target.value, target.intervention_level, target.note) != (
         value,
         intervention_level,

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 from django_tables2 import RequestConfig
 
-from kpis import register_io, selectors, services
+from kpis import register_io, reporting_selectors, selectors, services
 from kpis.filters import KpiRegisterFilter
 from kpis.forms import (
     DirectorateForm,
@@ -79,6 +79,7 @@ def kpi_detail(request: HttpRequest, reference: str) -> HttpResponse:
             "kpi": kpi,
             "committees": selectors.current_committees(kpi),
             "history": selectors.kpi_change_history(kpi),
+            "value_history": reporting_selectors.kpi_value_history(kpi),
             "can_keep_register": request.user.has_perm("kpis.keep_register"),
         },
     )
