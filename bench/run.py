@@ -12,7 +12,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.harness import print_table, setup_django  # noqa: E402
 
-MODULES = ["bench.bench_register", "bench.bench_rating"]
+MODULES = [
+    "bench.bench_register",
+    "bench.bench_rating",
+    "bench.bench_dashboard",
+    "bench.bench_entry",
+]
 
 
 def main(selected: list[str]) -> None:
