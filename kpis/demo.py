@@ -5,25 +5,62 @@ the seeds (five directorates, seven ambitions, strategic / corporate / operation
 committee, six policy and service committees and an audit committee) and the story of the June 2022
 corporate performance report (KPI 189 removed, KPIs 217 and 218 added in its place).
 
-The data is plain Python so that later work (quarterly values, targets, meetings, proposals) can
-extend the same story: each `KpiSpec` already carries a `baseline` and a typical annual `target`
-that the register models do not store yet.
+The data is plain Python so that later work (meetings, proposals) can extend the same story.
+Each `KpiSpec` carries a `baseline` (its 2023-24 value) and an annual `target`, from which the
+reporting history is generated: reporting periods for the last three financial years and this
+one, targets, and every KPI's values with commentary and action plans, following a story per KPI
+(`STORIES`: improving, consistently red, green but declining, seasonal) so that every warning
+sign on the scorecards has an example. The month and quarter that ended most recently are open,
+with a mix of missing, draft, submitted, returned and approved values (`OPEN_PERIOD_PLAN`).
+Values are generated deterministically (random generators seeded with crc32 of the KPI and
+period) and rated by the product's own rating path (`kpis.measurements.rate_entry`).
 
 `load_demo()` writes it all in one transaction and is idempotent: rows are found by their natural
-keys and saved only when something differs, so a second run adds no rows and no history.
+keys and saved only when something differs, so a second run the same day adds no rows and no
+history. The calendar follows the date it runs on, so a run on a later day may add, open or lock
+the periods that have ended since, and write their values.
 """
 
 from __future__ import annotations
 
+import copy
 import datetime
+import math
+import random
+import zlib
 from dataclasses import dataclass, field
 from decimal import Decimal
+from enum import StrEnum
+from functools import cached_property
 
+from django.contrib.auth.hashers import check_password, make_password
 from django.contrib.auth.models import Group
 from django.contrib.auth.password_validation import validate_password
 from django.db import models, transaction
+from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
 
-from kpis.models import Committee, CommitteeMembership, Directorate, Kpi, Priority, Service
+from kpis.measurements import rate_entry, target_for
+from kpis.models import (
+    Committee,
+    CommitteeMembership,
+    Directorate,
+    Kpi,
+    Measurement,
+    Priority,
+    RagPolicy,
+    ReportingPeriod,
+    Service,
+    Target,
+)
+from kpis.periods import (
+    FREQUENCY_TO_KIND,
+    PeriodSpec,
+    financial_year_of,
+    period_spec,
+    periods_of_year,
+)
+from kpis.rating import Rating
 from pmf.models import User
 from pmf.roles import Role
 
@@ -146,9 +183,12 @@ class KpiSpec:
     removed: Decision | None = None
     long_term_target: float | None = None
     long_term_target_year: int | None = None
-    # Not stored by the register yet: the value in 2023-24 and a typical annual target.
+    # Used for the reporting history (targets and values), not stored on the KPI itself: the
+    # value in 2023-24, the annual target for 2024-25 (later years step towards the long-term
+    # target), and for a suspended KPI the day its reporting stopped.
     baseline: float | None = None
     target: float | None = None
+    suspended_on: datetime.date | None = None
 
 
 # --------------------------------------------------------------------------------------------
@@ -1194,6 +1234,7 @@ KPIS: tuple[KpiSpec, ...] = (
         "Reporting resumes after a full quarter on the new platform.",
         baseline=84,
         target=85,
+        suspended_on=datetime.date(2026, 1, 1),
     ),
     KpiSpec(
         reference="169",
@@ -1507,6 +1548,7 @@ KPIS: tuple[KpiSpec, ...] = (
         "the new operator starts a comparable survey from the next contract year.",
         baseline=89,
         target=90,
+        suspended_on=datetime.date(2025, 10, 1),
     ),
     KpiSpec(
         reference="151",
@@ -2025,8 +2067,15 @@ class DemoSummary:
         ]
 
 
-def load_demo() -> DemoSummary:
-    """Write the demo council. Safe to run again: it only saves what differs."""
+def load_demo(*, today: datetime.date | None = None) -> DemoSummary:
+    """Write the demo council and its reporting history as seen from `today` (default: the
+    council's local date). Safe to run again: it only saves what differs.
+
+    The reporting calendar moves with the date: run again the same day and nothing changes; run
+    on a later day and periods that have ended since are added, opened or locked, and the new
+    periods' values written. Values already stored are never changed.
+    """
+    today = today or timezone.localdate()
     summary = DemoSummary()
     with transaction.atomic():
         priorities = _load_priorities(summary.tally("Priorities"))
@@ -2036,6 +2085,7 @@ def load_demo() -> DemoSummary:
         users = _load_users(directorates, summary.tally("Users"))
         kpis = _load_kpis(directorates, services, priorities, users, summary.tally("KPIs"))
         _load_memberships(kpis, committees, summary.tally("Committee memberships"))
+        _load_reporting(kpis, users, today, summary)
     return summary
 
 
@@ -2144,6 +2194,30 @@ def _load_committees(tally: Tally) -> dict[str, Committee]:
     return loaded
 
 
+class _DemoPasswordHash:
+    """One hash of the demo password, shared by every demo user, and checked once per hash.
+
+    The production hasher takes about 0.4 s a time on purpose; hashing (or checking) fifteen
+    passwords would make every `load_demo` cost six seconds. The demo password is public, so a
+    shared salt gives nothing away.
+    """
+
+    def __init__(self) -> None:
+        self._encoded: str | None = None
+        self._checked: dict[str, bool] = {}
+
+    def holds(self, encoded: str) -> bool:
+        if encoded not in self._checked:
+            self._checked[encoded] = check_password(DEMO_PASSWORD, encoded)
+        return self._checked[encoded]
+
+    def encoded(self) -> str:
+        if self._encoded is None:
+            self._encoded = make_password(DEMO_PASSWORD)
+            self._checked[self._encoded] = True
+        return self._encoded
+
+
 def _load_users(directorates: dict[str, Directorate], tally: Tally) -> dict[str, User]:
     groups = {group.name: group for group in Group.objects.filter(name__in=Role.values)}
     missing = set(Role.values) - set(groups)
@@ -2151,6 +2225,7 @@ def _load_users(directorates: dict[str, Directorate], tally: Tally) -> dict[str,
         raise RuntimeError(f"Role groups missing (run migrate first): {sorted(missing)}")
 
     loaded = {}
+    passwords = _DemoPasswordHash()
     for spec in USERS:
         values = {
             "username": spec.username,
@@ -2171,9 +2246,9 @@ def _load_users(directorates: dict[str, Directorate], tally: Tally) -> dict[str,
             for name in changed:
                 setattr(user, name, values[name])
             action = "updated" if changed else "unchanged"
-        if action == "created" or not user.check_password(DEMO_PASSWORD):
+        if action == "created" or not passwords.holds(user.password):
             validate_password(DEMO_PASSWORD, user)
-            user.set_password(DEMO_PASSWORD)
+            user.password = passwords.encoded()
             action = action if action == "created" else "updated"
         if action != "unchanged":
             user.full_clean()
@@ -2226,6 +2301,8 @@ def _load_kpis(
             "long_term_target": _decimal(spec.long_term_target),
             "long_term_target_year": spec.long_term_target_year,
             "benchmark": spec.benchmark,
+            # HDC style for the KPIs with an intervention level: Amber down to it, Red beyond.
+            "rag_use_intervention_levels": True if spec.reference in INTERVENTION_LEVELS else None,
             "numerator_label": spec.numerator_label,
             "denominator_label": spec.denominator_label,
             "status": spec.status,
@@ -2271,3 +2348,1096 @@ def _load_memberships(kpis: dict[str, Kpi], committees: dict[str, Committee], ta
                 },
             )
             tally.add(action)
+
+
+# --------------------------------------------------------------------------------------------
+# Reporting history: periods, targets and each period's values
+# --------------------------------------------------------------------------------------------
+
+HISTORY_REASON = "Demo history"
+HISTORY_YEARS = 3  # whole financial years of history before the current one
+TARGET_BASE_YEAR = 2024  # `KpiSpec.target` is the 2024-25 target; later years step on from it
+MISSING = "missing"  # in OPEN_PERIOD_PLAN: nothing entered yet
+
+PeriodKey = tuple[str, int, int]  # (kind, financial year, number)
+PeriodState = ReportingPeriod.State
+ValueStatus = Measurement.Status
+
+
+class Story(StrEnum):
+    """How a KPI's values move over the demo's years, so each warning sign has an example."""
+
+    STEADY = "steady"  # from its baseline towards target, either side of it now and then
+    IMPROVING = "improving"  # Red at the start of the history, Green by the end
+    RED = "red"  # Red period after period (a little better, never enough): a deep-dive candidate
+    DECLINING = "declining"  # Green, but worse every period for the last year or so
+    SEASONAL = "seasonal"  # worse every winter, better every summer
+
+
+STORIES: dict[str, Story] = {
+    "161": Story.RED,  # budget savings delivered
+    "183": Story.RED,  # subject access requests in time
+    "222": Story.RED,  # adult social care assessments waiting
+    "109": Story.DECLINING,  # care home beds rated Good or Outstanding
+    "163": Story.DECLINING,  # sickness absence
+    "219": Story.DECLINING,  # foster carer households
+    "101": Story.IMPROVING,
+    "120": Story.IMPROVING,
+    "182": Story.IMPROVING,
+    "218": Story.IMPROVING,
+    "221": Story.IMPROVING,
+    "238": Story.IMPROVING,
+    "102": Story.SEASONAL,  # reablement: winter discharges
+    "145": Story.SEASONAL,  # library visits: the summer reading challenge
+    "146": Story.SEASONAL,  # potholes: freeze and thaw
+    "220": Story.SEASONAL,  # people in hospital who no longer need to be there: winter
+}
+
+# Performance against target by calendar month for seasonal stories (+ better, − worse).
+SEASON = {4: 0.02, 5: 0.03, 6: 0.03, 7: 0.04, 8: 0.05, 9: 0.02, 10: 0.0, 11: -0.03, 12: -0.07}
+SEASON |= {1: -0.10, 2: -0.08, 3: -0.03}
+SEASON_STRENGTH = 1.5
+
+# Typical size of the denominator in one period (and its decimal places) for the KPIs that
+# define a numerator and a denominator; the value is then worked out from the two.
+DENOMINATORS: dict[str, tuple[float, int]] = {
+    "101": (4200, 0),
+    "102": (310, 0),
+    "106": (1650, 0),
+    "108": (380, 0),
+    "109": (5800, 0),
+    "110": (260, 0),
+    "120": (1100, 0),
+    "123": (14500, 0),
+    "124": (6800, 0),
+    "125": (820, 0),
+    "231": (7800, 0),
+    "232": (8100, 0),
+    "160": (9500, 0),
+    "161": (18_500_000, 0),
+    "165": (5200, 0),
+    "166": (610, 0),
+    "167": (1400, 0),
+    "234": (145_000_000, 0),
+    "235": (210, 0),
+    "236": (78_000_000, 0),
+    "140": (310_000, 0),
+    "144": (820.5, 1),
+    "146": (2300, 0),
+    "147": (24, 0),
+    "151": (48_000, 0),
+    "152": (14, 0),
+    "182": (1800, 0),
+    "183": (420, 0),
+    "184": (5200, 0),
+    "185": (45, 0),
+    "186": (380, 0),
+    "223": (62, 0),
+    "240": (2100, 0),
+}
+# Year-to-date KPIs whose denominator is the whole year's figure rather than the year so far.
+WHOLE_YEAR_DENOMINATORS = {"234"}
+
+# KPIs in development have no 2023-24 baseline: their first figures start here.
+FIRST_VALUES: dict[str, float] = {"250": 2_400_000, "251": 16.2, "252": 24}
+
+# HDC-style intervention levels: worse than target but no worse than this is Amber.
+INTERVENTION_LEVELS: dict[str, float] = {"146": 88, "151": 75, "165": 82, "186": 88}
+
+
+@dataclass(frozen=True)
+class NotAvailable:
+    """The one value that could not be produced, `periods_back` periods before the open one."""
+
+    reference: str
+    periods_back: int
+    reason: str
+
+
+NOT_AVAILABLE = NotAvailable(
+    "151",
+    5,
+    "The operators' real-time bus data feed failed for most of the quarter after a ticket "
+    "machine upgrade; too few journeys were tracked to give a reliable figure. The feed was "
+    "restored and checked before the next quarter began.",
+)
+
+# The open period: who has done what so far (KPIs not named here have entered nothing).
+# The `officer` user's own KPIs (Place and Sustainability) make "My KPIs" interesting, and
+# officer6's submissions wait for the `approver` user.
+OPEN_PERIOD_PLAN: dict[str, str] = {
+    # Place and Sustainability: `officer`
+    "140": MISSING,
+    "145": MISSING,
+    "239": MISSING,
+    "147": ValueStatus.DRAFT,
+    "238": ValueStatus.RETURNED,
+    # Place and Sustainability: officer6
+    "143": ValueStatus.SUBMITTED,
+    "146": ValueStatus.SUBMITTED,
+    "151": ValueStatus.SUBMITTED,
+    "221": ValueStatus.SUBMITTED,
+    "152": ValueStatus.APPROVED,
+    "237": ValueStatus.DRAFT,
+    # Adults, Health and Commissioning
+    "101": ValueStatus.SUBMITTED,
+    "102": ValueStatus.APPROVED,
+    "103": MISSING,
+    "106": ValueStatus.DRAFT,
+    "108": ValueStatus.APPROVED,
+    "109": MISSING,
+    "110": ValueStatus.SUBMITTED,
+    "220": ValueStatus.DRAFT,
+    "222": MISSING,
+    # Children, Education and Families
+    "120": ValueStatus.APPROVED,
+    "121": MISSING,
+    "122": MISSING,
+    "123": ValueStatus.SUBMITTED,
+    "124": ValueStatus.DRAFT,
+    "125": ValueStatus.RETURNED,
+    "126": ValueStatus.DRAFT,
+    "219": ValueStatus.APPROVED,
+    # Finance and Resources
+    "160": ValueStatus.APPROVED,
+    "161": ValueStatus.DRAFT,
+    "162": MISSING,
+    "163": ValueStatus.SUBMITTED,
+    "165": MISSING,
+    "166": ValueStatus.SUBMITTED,
+    "169": ValueStatus.DRAFT,
+    "234": MISSING,
+    "235": ValueStatus.APPROVED,
+    "236": MISSING,
+    "250": ValueStatus.DRAFT,
+    # Strategy and Partnerships
+    "182": ValueStatus.APPROVED,
+    "183": ValueStatus.SUBMITTED,
+    "184": MISSING,
+    "185": ValueStatus.APPROVED,
+    "186": ValueStatus.DRAFT,
+    "217": ValueStatus.SUBMITTED,
+    "218": MISSING,
+    "223": MISSING,
+    "241": ValueStatus.DRAFT,
+    "242": ValueStatus.SUBMITTED,
+}
+
+# Words for commentary and action plans. `{soon}` and `{by}` are dates after the period ends,
+# `{back}` the period by which the KPI should be back within tolerance.
+_DRIVERS = {
+    "AHC": (
+        "The new hospital discharge pathway is now embedded in all three acute trusts.",
+        "Additional reviewing officers funded by the Better Care Fund are in post.",
+        "Joint work with the integrated care board on discharge planning is paying off.",
+    ),
+    "CEF": (
+        "Caseloads are back to the level set in the workforce plan.",
+        "The multi-agency safeguarding hub is working as designed.",
+        "Early help partners in schools are referring families earlier.",
+    ),
+    "F&R": (
+        "Automated workflows introduced last year continue to help.",
+        "Directorates now own their figures and check them monthly.",
+        "Monthly budget challenge sessions kept delivery on track.",
+    ),
+    "P&S": (
+        "The new term contract is delivering what was agreed.",
+        "Government grant funding is now showing results on the ground.",
+        "Joint work with the district councils is paying off.",
+    ),
+    "S&P": (
+        "The case management system gives managers a clear view of every deadline.",
+        "Weekly tracking meetings are keeping work on schedule.",
+        "Training for services last year has cut rework.",
+    ),
+}
+_CAUSES = {
+    "AHC": (
+        "Referrals from the acute hospitals stayed high throughout the period.",
+        "Vacancies in the locality social work teams slowed progress.",
+        "Care market capacity in the south of the county remains tight.",
+    ),
+    "CEF": (
+        "Demand rose sharply after the start of the school term.",
+        "Educational psychology capacity remains the main constraint.",
+        "Two experienced team managers left during the period.",
+    ),
+    "F&R": (
+        "The new finance system went live and some processes are still bedding in.",
+        "Recruitment to key posts took longer than planned.",
+        "Pressures in children's services and home-to-school transport offset other gains.",
+    ),
+    "P&S": (
+        "Wet weather held up work across the county.",
+        "Contractor capacity was stretched for most of the period.",
+        "Supplier price rises reduced what the budget could buy.",
+    ),
+    "S&P": (
+        "The team carried two vacancies for most of the period.",
+        "A rise in complex cases took more officer time.",
+        "Staff were redeployed to support an election.",
+    ),
+}
+_PLANS = {
+    "AHC": (
+        "Two additional officers funded until {by}, working the oldest cases first; weekly "
+        "tracking at the directorate management team. Expected back within tolerance by {back}.",
+        "Each locality manager to agree a recovery trajectory by {soon}; the Head of Service "
+        "reviews progress fortnightly. Expected back within tolerance by {back}.",
+        "Discharge-to-assess pilot with the integrated care board in the two largest hospitals "
+        "from {soon} to {by}, evaluated at the directorate management team.",
+    ),
+    "CEF": (
+        "Service manager to review every case over the threshold by {soon}; agency capacity "
+        "funded until {by}. Expected back within tolerance by {back}.",
+        "Recruitment to two senior practitioner posts closes on {soon}; meanwhile cases are "
+        "prioritised weekly by risk. Progress reviewed at the directorate management team on "
+        "{by}.",
+        "Multi-agency practice review to report by {soon}, with changes in place by {by}; the "
+        "lead member is briefed monthly.",
+    ),
+    "F&R": (
+        "Process review with the finance business partners to finish by {soon}; system fixes "
+        "released by {by}. Expected back within tolerance by {back}.",
+        "Each directorate has a named lead and a monthly figure to hit; exceptions go to the "
+        "budget challenge meeting on {soon}. Expected back within tolerance by {back}.",
+        "Weekly checkpoints with the three services furthest off target until {by}; escalation "
+        "to the Corporate Leadership Team if there is no improvement by {soon}.",
+    ),
+    "P&S": (
+        "Extra contractor capacity until {by}, prioritising the worst-affected areas; progress "
+        "reviewed fortnightly by the Head of Service. Expected back within tolerance by {back}.",
+        "Contract performance meeting on {soon} to agree a recovery plan with the provider; "
+        "service credits applied where standards were missed. Expected back within tolerance "
+        "by {back}.",
+        "Programme board to re-plan the work by {soon} and confirm funding by {by}; the lead "
+        "member is updated monthly.",
+    ),
+    "S&P": (
+        "Temporary officer in post until {by} to clear the oldest cases; weekly deadline "
+        "tracking with each directorate. Expected back within tolerance by {back}.",
+        "Reminders and escalation to directors three days before each deadline from {soon}; "
+        "compliance reported to the Corporate Leadership Team monthly. Expected back within "
+        "tolerance by {back}.",
+        "Refresher training for service contacts by {soon} and updated guidance; position "
+        "reviewed at the directorate management team on {by}.",
+    ),
+}
+# The deep-dive candidates have their own recovery plans.
+_RED_PLANS = {
+    "161": "Every undelivered saving has a named director and a replacement proposal, "
+    "reviewed by the Section 151 Officer at the monthly budget challenge. Replacement savings "
+    "to be agreed by {by} and reported to Strategy, Resources and Performance Committee.",
+    "183": "Recovery plan agreed by the Corporate Leadership Team: two temporary disclosure "
+    "officers in post until {by}, redaction software in use from {soon}, oldest requests "
+    "cleared first. Progress reported to Audit and Accounts Committee each quarter.",
+    "222": "Waiting list recovery: a dedicated assessment team of six social workers taking "
+    "the longest waits first, and trusted assessors in the discharge hubs from {soon}. Aim: "
+    "fewer than 300 waiting by {by}; weekly report to the directorate management team.",
+}
+_RETURN_REASONS = (
+    "The commentary still describes last period. Please update it for {label} and resubmit.",
+    "This does not match the figure in the statutory return. Please check the numerator and "
+    "denominator and resubmit.",
+)
+_RETURN_FOR_PLAN = (
+    "The action plan needs dates and an owner: say who will do what by when, then resubmit."
+)
+_VAGUE_PLAN = "The team will look at ways to improve this."
+
+
+@dataclass(frozen=True)
+class DemoCalendar:
+    """The demo's reporting calendar seen from `today`: what is locked, open and to come.
+
+    Periods run from the financial year `HISTORY_YEARS` before today's up to today's. The month
+    and the quarter that ended most recently are open; every earlier month, quarter and year
+    is locked; the rest are not open yet.
+    """
+
+    today: datetime.date
+
+    @property
+    def current_year(self) -> int:
+        return financial_year_of(self.today)
+
+    @property
+    def first_year(self) -> int:
+        return self.current_year - HISTORY_YEARS
+
+    @cached_property
+    def specs(self) -> list[PeriodSpec]:
+        years = range(self.first_year, self.current_year + 1)
+        return [spec for year in years for spec in periods_of_year(year)]
+
+    @cached_property
+    def open_keys(self) -> dict[str, PeriodKey]:
+        """The open month and quarter by kind (a year is never left open)."""
+        latest: dict[str, PeriodSpec] = {}
+        for spec in self.specs:
+            if spec.kind == "year" or spec.ends_on >= self.today:
+                continue
+            if spec.kind not in latest or spec.ends_on > latest[spec.kind].ends_on:
+                latest[spec.kind] = spec
+        return {kind: _key(spec) for kind, spec in latest.items()}
+
+    def is_open(self, key: PeriodKey) -> bool:
+        return self.open_keys.get(key[0]) == key
+
+    def plan(self, spec: PeriodSpec) -> tuple[str, datetime.date | None, datetime.date | None]:
+        """The state and the submission and sign-off deadlines a period should have."""
+        day = datetime.timedelta(days=1)
+        if self.is_open(_key(spec)):
+            if spec.kind == "quarter":
+                return PeriodState.OPEN, self.today + 7 * day, self.today + 14 * day
+            # The month's submission deadline has just passed: its late values are overdue.
+            return (
+                PeriodState.OPEN,
+                max(spec.ends_on + day, self.today - 2 * day),
+                self.today + 5 * day,
+            )
+        if spec.ends_on < self.today:
+            return PeriodState.LOCKED, spec.ends_on + 21 * day, spec.ends_on + 28 * day
+        return PeriodState.NOT_OPEN, None, None
+
+    def reached(self, spec: PeriodSpec, state: str) -> datetime.date:
+        """When a period got to its planned state: the year's calendar is set up in March,
+        a period opens a few days after it ends and is locked a week after sign-off."""
+        if state == PeriodState.LOCKED:
+            return min(spec.ends_on + datetime.timedelta(days=35), self.today)
+        if state == PeriodState.OPEN:
+            return min(spec.ends_on + datetime.timedelta(days=3), self.today)
+        return datetime.date(spec.financial_year, 3, 1)
+
+    def horizon(self, kind: str) -> datetime.date:
+        """Where each KPI's story ends: the start of the open period (or of this year)."""
+        key = self.open_keys.get(kind, ("year", self.current_year, 1))
+        return period_spec(*key).starts_on
+
+
+def _key(spec: PeriodSpec | ReportingPeriod) -> PeriodKey:
+    return (spec.kind, spec.financial_year, spec.number)
+
+
+def _rng(seed: str) -> random.Random:
+    """A generator seeded from text (crc32, not Python's salted hash) so every run agrees."""
+    return random.Random(zlib.crc32(seed.encode()))
+
+
+def _has_targets(spec: KpiSpec) -> bool:
+    return (
+        spec.target is not None
+        and spec.target_kind != TargetKind.CONTEXTUAL
+        and spec.status != Status.CONTEXTUAL
+    )
+
+
+def _is_cumulative(spec: KpiSpec) -> bool:
+    """A year-to-date total (not a year-to-date percentage) builds up through the year."""
+    return spec.value_basis == Basis.YEAR_TO_DATE and spec.unit != Unit.PERCENT
+
+
+def _year_fraction(kind: str, number: int) -> float:
+    return {"month": number / 12, "quarter": number / 4}.get(kind, 1.0)
+
+
+_PLACES = {
+    Unit.PERCENT: 1,
+    Unit.COUNT: 0,
+    Unit.MONEY: 2,
+    Unit.DAYS: 1,
+    Unit.WEEKS: 1,
+    Unit.RATE_PER_1000: 1,
+    Unit.RATE_PER_10000: 1,
+    Unit.RATE_PER_100000: 1,
+    Unit.SCORE: 1,
+    Unit.RATIO: 2,
+}
+
+
+def _round(number: float, places: int) -> Decimal:
+    return Decimal(str(round(number, places))).quantize(Decimal(1).scaleb(-places))
+
+
+def _round_target(spec: KpiSpec, number: float) -> Decimal:
+    if spec.unit == Unit.MONEY:
+        return _round(number, -3).quantize(Decimal(1))
+    if spec.unit == Unit.COUNT:
+        return _round(number, -2 if abs(number) >= 10_000 else 0).quantize(Decimal(1))
+    return _round(number, _PLACES[spec.unit])
+
+
+def annual_target(spec: KpiSpec, financial_year: int) -> Decimal:
+    """The spec's target up to 2024-25, then a straight line to the long-term target."""
+    target = spec.target
+    long_term, by = spec.long_term_target, spec.long_term_target_year
+    if long_term is not None and by and financial_year > TARGET_BASE_YEAR:
+        share = min(1.0, (financial_year - TARGET_BASE_YEAR) / max(1, by - TARGET_BASE_YEAR))
+        target += (long_term - target) * share
+    return _round_target(spec, target)
+
+
+def _show(unit: str, value: Decimal, *, whole: bool = False) -> str:
+    """A value as it reads in commentary: 61.2%, 1,234, £9,800,000.00, 8.5 days …"""
+    places = 0 if whole and value == value.to_integral_value() else _PLACES.get(unit, 1)
+    number = f"{value:,.{places}f}"
+    suffix = {
+        Unit.PERCENT: "%",
+        Unit.DAYS: " days",
+        Unit.WEEKS: " weeks",
+        Unit.RATE_PER_1000: " per 1,000",
+        Unit.RATE_PER_10000: " per 10,000",
+        Unit.RATE_PER_100000: " per 100,000",
+    }.get(unit, "")
+    return f"£{number}" if unit == Unit.MONEY else f"{number}{suffix}"
+
+
+def _label(key: PeriodKey) -> str:
+    spec = period_spec(*key)
+    return ReportingPeriod(
+        kind=spec.kind,
+        financial_year=spec.financial_year,
+        number=spec.number,
+        starts_on=spec.starts_on,
+    ).label
+
+
+def _shift(key: PeriodKey, steps: int) -> PeriodKey:
+    kind, year, number = key
+    per_year = {"month": 12, "quarter": 4}.get(kind, 1)
+    index = year * per_year + number - 1 + steps
+    return (kind, index // per_year, index % per_year + 1)
+
+
+def _season_of(period: ReportingPeriod) -> str:
+    """Winter (December to February), summer (June to September) or neither ("") by the
+    period's middle month; years have no season."""
+    if period.kind == "year":
+        return ""
+    middle = (period.starts_on + (period.ends_on - period.starts_on) / 2).month
+    return "winter" if middle in (12, 1, 2) else "summer" if 6 <= middle <= 9 else ""
+
+
+def _long_date(day: datetime.date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
+def _month_end_after(day: datetime.date, months: int) -> datetime.date:
+    month = day.month - 1 + months
+    first = datetime.date(day.year + month // 12, month % 12 + 1, 1)
+    following = datetime.date(first.year + first.month // 12, first.month % 12 + 1, 1)
+    return following - datetime.timedelta(days=1)
+
+
+def _moment(
+    day: datetime.date, rng: random.Random, *, not_after: datetime.datetime | None = None
+) -> datetime.datetime:
+    """A working-hours moment on `day` in the council's time zone (never after `not_after`)."""
+    naive = datetime.datetime.combine(day, datetime.time(rng.randint(8, 16), rng.randint(0, 59)))
+    moment = timezone.make_aware(naive)
+    return min(moment, not_after) if not_after is not None else moment
+
+
+def _load_reporting(
+    kpis: dict[str, Kpi], users: dict[str, User], today: datetime.date, summary: DemoSummary
+) -> None:
+    calendar = DemoCalendar(today)
+    periods = _load_periods(calendar, users["gp"], summary.tally("Reporting periods"))
+    targets = _load_targets(calendar, kpis, periods, users["gp"], summary.tally("Targets"))
+    _load_values(calendar, kpis, periods, targets, users, summary.tally("Values"))
+
+
+def _load_periods(
+    calendar: DemoCalendar, gp: User, tally: Tally
+) -> dict[PeriodKey, ReportingPeriod]:
+    """Create the calendar's periods; move an existing one on only as time moves on.
+
+    A period is opened or locked when the calendar says so and it is still behind (not open →
+    open or locked, open → locked); a period G&P has reopened, or anything the calendar would
+    take backwards, is left alone.
+    """
+    existing = {
+        _key(period): period
+        for period in ReportingPeriod.objects.filter(
+            financial_year__gte=calendar.first_year, financial_year__lte=calendar.current_year
+        )
+    }
+    forward = {
+        PeriodState.NOT_OPEN: {PeriodState.OPEN, PeriodState.LOCKED},
+        PeriodState.OPEN: {PeriodState.LOCKED},
+    }
+    new = []
+    for spec in calendar.specs:
+        state, submission, signoff = calendar.plan(spec)
+        period = existing.get(_key(spec))
+        if period is None:
+            period = ReportingPeriod(
+                kind=spec.kind,
+                financial_year=spec.financial_year,
+                number=spec.number,
+                starts_on=spec.starts_on,
+                ends_on=spec.ends_on,
+                state=state,
+                submission_deadline=submission,
+                signoff_deadline=signoff,
+            )
+            period._history_date = _moment(
+                calendar.reached(spec, state), _rng(period.label), not_after=timezone.now()
+            )
+            new.append(period)
+            tally.add("created")
+        elif state in forward.get(period.state, ()):
+            if state == PeriodState.OPEN:
+                period.submission_deadline, period.signoff_deadline = submission, signoff
+            period.state = state
+            period._history_user = gp
+            period._change_reason = "Opened for entry" if state == PeriodState.OPEN else "Locked"
+            period.full_clean()
+            period.save()
+            tally.add("updated")
+        else:
+            tally.add("unchanged")
+    bulk_create_with_history(
+        new, ReportingPeriod, default_user=gp, default_change_reason=HISTORY_REASON
+    )
+    return {_key(period): period for period in [*existing.values(), *new]}
+
+
+def _load_targets(
+    calendar: DemoCalendar,
+    kpis: dict[str, Kpi],
+    periods: dict[PeriodKey, ReportingPeriod],
+    gp: User,
+    tally: Tally,
+) -> dict[int, list[Target]]:
+    """An annual target per KPI per year from the year it was adopted; quarterly ones too for
+    year-to-date totals (a quarter of the year's target each quarter). Returns them by KPI."""
+    kpi_ids = [kpi.pk for kpi in kpis.values()]
+    existing = set(
+        Target.objects.filter(kpi_id__in=kpi_ids).values_list(
+            "kpi_id", "financial_year", "period_id"
+        )
+    )
+    new = []
+    for spec in KPIS:
+        if not _has_targets(spec):
+            continue
+        kpi = kpis[spec.reference]
+        first = max(calendar.first_year, financial_year_of((spec.added or REGISTER_2021).on))
+        last = calendar.current_year
+        if spec.removed:
+            last = min(last, financial_year_of(spec.removed.on))
+        for year in range(first, last + 1):
+            value = annual_target(spec, year)
+            intervention = INTERVENTION_LEVELS.get(spec.reference)
+            note = "Agreed with the budget and business plan"
+            if spec.long_term_target is not None and year > TARGET_BASE_YEAR:
+                note = (
+                    f"A step towards the long-term target of "
+                    f"{_show(spec.unit, _decimal(spec.long_term_target), whole=True)} by "
+                    f"{spec.long_term_target_year}"
+                )
+            wanted = [(None, value, note)]
+            if _is_cumulative(spec):
+                kind = FREQUENCY_TO_KIND[spec.frequency]
+                for number in range(1, {"month": 12, "quarter": 4}.get(kind, 0) + 1):
+                    share = _round_target(spec, float(value) * _year_fraction(kind, number))
+                    wanted.append(
+                        (periods[(kind, year, number)], share, "Profiled evenly through the year")
+                    )
+            for period, amount, text in wanted:
+                if (kpi.pk, year, period.pk if period else None) in existing:
+                    tally.add("unchanged")
+                    continue
+                target = Target(
+                    kpi=kpi,
+                    financial_year=year,
+                    period=period,
+                    value=amount,
+                    intervention_level=_decimal(intervention) if period is None else None,
+                    note=text,
+                )
+                target._history_date = _moment(
+                    datetime.date(year, 3, 1),
+                    _rng(f"target {spec.reference} {year}"),
+                    not_after=timezone.now(),
+                )
+                new.append(target)
+                tally.add("created")
+    bulk_create_with_history(new, Target, default_user=gp, default_change_reason=HISTORY_REASON)
+    by_kpi: dict[int, list[Target]] = {}
+    for target in Target.objects.filter(kpi_id__in=kpi_ids):
+        by_kpi.setdefault(target.kpi_id, []).append(target)
+    return by_kpi
+
+
+@dataclass
+class _Point:
+    """One generated value, before it becomes a Measurement."""
+
+    period: ReportingPeriod
+    value: Decimal | None
+    numerator: Decimal | None
+    denominator: Decimal | None
+    not_available: bool
+    target: Target | None
+    rating: Rating
+    red_run: int  # how many reported periods in a row, up to this one, were Red
+
+
+class _Series:
+    """A KPI's values over the demo's periods, following its story. Pure and deterministic:
+    the same KPI, period and calendar always give the same value and words."""
+
+    def __init__(
+        self,
+        spec: KpiSpec,
+        kpi: Kpi,
+        calendar: DemoCalendar,
+        targets: list[Target],
+        council: RagPolicy,
+    ):
+        self.spec, self.calendar, self.targets, self.council = spec, calendar, targets, council
+        self.kind = FREQUENCY_TO_KIND[spec.frequency]
+        self.story = STORIES.get(spec.reference, Story.STEADY)
+        self.sign = 1 if spec.direction == Direction.HIGHER else -1
+        self.base = spec.baseline if spec.baseline is not None else FIRST_VALUES.get(spec.reference)
+        # Values are rated as they were when entered: a KPI suspended or retired since was live.
+        self.rated_as = kpi
+        if kpi.status in (Status.SUSPENDED, Status.RETIRED):
+            self.rated_as = copy.copy(kpi)
+            self.rated_as.status = Status.LIVE
+        rng = _rng(spec.reference)
+        self.start, self.end, self.drift = 0.0, 0.0, 0.0
+        if spec.target is not None:
+            gap = self.sign * (self.base - spec.target) / abs(spec.target)
+            r0 = max(-0.45, min(0.15, gap))
+            if self.story == Story.IMPROVING:
+                self.start, self.end = min(r0, -0.16), rng.uniform(0.01, 0.04)
+            elif self.story == Story.RED:
+                self.start = min(max(gap, -0.7), -0.18)
+                self.end = min(self.start + 0.08, -0.14)
+            elif self.story == Story.DECLINING:
+                self.start, self.end = 0.14, 0.012
+            elif self.story == Story.SEASONAL:
+                self.start, self.end = max(r0, -0.08), rng.uniform(0.0, 0.03)
+            else:
+                # Most end on or near target; about one in six slips well off it.
+                self.start = r0
+                self.end = rng.choice((-0.13, -0.06, -0.02, 0.02, 0.04, 0.06)) + rng.uniform(
+                    -0.01, 0.01
+                )
+        elif spec.status == Status.CONTEXTUAL:
+            self.drift = rng.uniform(-0.12, 0.12)
+        else:  # baseline or in development: being tracked, slowly getting better
+            self.drift = self.sign * rng.uniform(0.05, 0.25)
+        self.noise = {Story.DECLINING: 0.018, Story.RED: 0.02}.get(self.story, 0.025)
+        if spec.value_basis != Basis.PERIOD or self.kind == "year":
+            self.noise *= 0.6
+
+    def eligible(self, period: ReportingPeriod) -> bool:
+        """Whether the KPI has a value for this period at all."""
+        spec = self.spec
+        if spec.removed and period.ends_on > spec.removed.on:
+            return False
+        if spec.suspended_on and period.ends_on >= spec.suspended_on:
+            return False
+        if spec.status == Status.IN_DEVELOPMENT:  # data starts with the first period it covers
+            return period.ends_on >= (spec.added or REGISTER_2021).on
+        return True
+
+    def _position(self, period: ReportingPeriod) -> float:
+        start = datetime.date(self.calendar.first_year, 4, 1)
+        span = (self.calendar.horizon(self.kind) - start).days or 1
+        return max(0.0, min(1.0, (period.starts_on - start).days / span))
+
+    def _season(self, period: ReportingPeriod) -> float:
+        if self.story != Story.SEASONAL or self.kind == "year":
+            return 0.0
+        months = [(period.starts_on.month + i - 1) % 12 + 1 for i in range(3)]
+        if self.kind == "month":
+            months = months[:1]
+        return SEASON_STRENGTH * sum(SEASON[month] for month in months) / len(months)
+
+    def _performance(self, t: float, noise: float, season: float) -> float:
+        """Performance against target (+ better, − worse, as a fraction of the target)."""
+        if self.story == Story.IMPROVING:
+            r = self.start + (self.end - self.start) * (3 * t * t - 2 * t * t * t)
+        elif self.story == Story.DECLINING:
+            r = self.start - (self.start - self.end) * max(0.0, (t - 0.6) / 0.4)
+        else:
+            r = self.start + (self.end - self.start) * t
+        r += noise + season
+        if self.story == Story.RED:
+            r = min(r, -0.125)
+        elif self.story == Story.DECLINING:
+            r = max(r, 0.004)
+        return r
+
+    def points(self, periods: list[ReportingPeriod]) -> list[_Point]:
+        spec, points = self.spec, []
+        unavailable = None
+        if spec.reference == NOT_AVAILABLE.reference and self.kind in self.calendar.open_keys:
+            unavailable = _shift(self.calendar.open_keys[self.kind], -NOT_AVAILABLE.periods_back)
+        red_run = 0
+        for period in periods:
+            rng = _rng(f"{spec.reference} {period.label}")
+            t = self._position(period)
+            noise = rng.gauss(0, self.noise)
+            if spec.target is not None:
+                r = self._performance(t, noise, self._season(period))
+                level = self._target_line(period) * (1 + self.sign * r)
+            else:
+                level = self.base * (1 + self.drift * t + noise + self._season(period))
+            value, numerator, denominator = self._value(level, period, rng)
+            not_available = _key(period) == unavailable
+            if not_available:
+                value = numerator = denominator = None
+            target = target_for(self.rated_as, period, self.targets)
+            rated = rate_entry(
+                self.rated_as, value, target, not_available=not_available, council=self.council
+            )
+            if rated.is_performance:
+                red_run = red_run + 1 if rated == Rating.RED else 0
+            points.append(
+                _Point(period, value, numerator, denominator, not_available, target, rated, red_run)
+            )
+        return points
+
+    def _target_line(self, period: ReportingPeriod) -> float:
+        """The annual targets joined up at mid-year, so values move smoothly when a target
+        steps up; the rating still uses the period's own target."""
+        day = period.starts_on + (period.ends_on - period.starts_on) / 2
+        year = financial_year_of(day)
+        mid = datetime.date(year, 10, 1)
+        other = year + 1 if day >= mid else year - 1
+        share = abs((day - mid).days) / 365
+        here, there = annual_target(self.spec, year), annual_target(self.spec, other)
+        return float(here) + float(there - here) * share
+
+    def _value(
+        self, level: float, period: ReportingPeriod, rng: random.Random
+    ) -> tuple[Decimal, Decimal | None, Decimal | None]:
+        spec = self.spec
+        if _is_cumulative(spec):
+            level *= _year_fraction(period.kind, period.number)
+        if spec.unit == Unit.PERCENT:
+            if level > 98 and spec.target is not None and spec.target < 99:
+                # A service aiming at 95% seldom reaches 100%: ease off towards 99.8%.
+                level = 98 + 1.8 * (1 - math.exp(-(level - 98) / 1.8))
+            level = max(0.0, min(100.0, level))
+        level = max(0.0, level)
+        value = _round(level, _PLACES[spec.unit])
+        if spec.reference not in DENOMINATORS or spec.unit != Unit.PERCENT:
+            return value, None, None
+        size, places = DENOMINATORS[spec.reference]
+        if spec.value_basis == Basis.YEAR_TO_DATE and spec.reference not in WHOLE_YEAR_DENOMINATORS:
+            size *= _year_fraction(period.kind, period.number)
+        denominator = max(_round(size * (1 + rng.gauss(0, 0.03)), places), Decimal(1))
+        numerator = min(denominator, _round(float(value) / 100 * float(denominator), places))
+        return _round(float(numerator / denominator) * 100, 1), numerator, denominator
+
+
+class _Writer:
+    """Commentary, action plans and notes in the voice of a council officer."""
+
+    def __init__(self, spec: KpiSpec, series: _Series):
+        self.spec, self.series = spec, series
+        self.unit = spec.unit
+        self.word = {"month": "month", "quarter": "quarter", "year": "year"}[series.kind]
+
+    def commentary(self, point: _Point, previous: _Point | None, rng: random.Random) -> str:
+        rated = point.rating
+        if point.not_available:
+            return (
+                f"No figure for {point.period.label}: see the reason given. Monitoring is back "
+                "to normal and the next figure is expected on time."
+            )
+        value = _show(self.unit, point.value)
+        target = _show(self.unit, point.target.value, whole=True) if point.target else ""
+        if rated == Rating.GREEN:
+            head = rng.choice(
+                (
+                    f"{value} against a target of {target}: on target",
+                    f"On target at {value} (target {target})",
+                    f"{value}, meeting the target of {target}",
+                )
+            )
+        elif rated == Rating.AMBER:
+            head = rng.choice(
+                (
+                    f"{value} against a target of {target}: just off target, within 10%",
+                    f"Just off target at {value} (target {target})",
+                    f"{value}: close to the target of {target} but not there yet",
+                )
+            )
+        elif rated == Rating.RED:
+            head = rng.choice(
+                (
+                    f"{value} against a target of {target}: off target by more than 10%",
+                    f"Off target at {value} (target {target})",
+                    f"{value}, well off the target of {target}",
+                )
+            )
+        else:
+            head = value
+        change = self._change(point, previous)
+        first = f"{head}; {change}." if change else f"{head}."
+        return f"{first} {self._second(point, previous, rng)}".strip()
+
+    def _worse(self, point: _Point, previous: _Point | None) -> bool:
+        if previous is None or previous.value is None or point.value is None:
+            return False
+        return self.series.sign * (point.value - previous.value) < 0
+
+    def _change(self, point: _Point, previous: _Point | None) -> str:
+        if previous is None or previous.value is None or point.value is None:
+            return ""
+        before = _show(self.unit, previous.value)
+        when = previous.period.label
+        if point.value == previous.value:
+            return f"the same as {when}"
+        if not point.rating.is_performance:
+            return f"{'up' if point.value > previous.value else 'down'} from {before} in {when}"
+        return f"{'worse' if self._worse(point, previous) else 'better'} than {when} ({before})"
+
+    def _second(self, point: _Point, previous: _Point | None, rng: random.Random) -> str:
+        spec, rated, story = self.spec, point.rating, self.series.story
+        if point.period.ends_on < (spec.added or REGISTER_2021).on:
+            return (
+                "Baseline figure from before the KPI was adopted, loaded from the service's "
+                "records."
+            )
+        if rated == Rating.CONTEXTUAL:
+            return rng.choice(
+                (
+                    "Reported for context: there is no target, and the figure reflects demand "
+                    "more than performance.",
+                    "A contextual measure with no target; it helps read the related KPIs.",
+                )
+            )
+        if rated == Rating.BASELINE:
+            return rng.choice(
+                (
+                    "Still being tracked as a baseline: a target will be proposed once there "
+                    "are two full years of data.",
+                    "Baseline measure with no target yet; the trend so far will inform one.",
+                )
+            )
+        if rated == Rating.IN_DEVELOPMENT:
+            return (
+                "Early figure from the new data collection; the method and a target are still "
+                "being developed."
+            )
+        if rated == Rating.RED and point.red_run >= 3:
+            return (
+                f"Off target for {point.red_run} {self.word}s in a row: Strategy, Resources and "
+                "Performance Committee has asked for a deep-dive review."
+            )
+        worse = self._worse(point, previous)
+        if story == Story.DECLINING and rated == Rating.GREEN and worse:
+            return "Still on target, but worse than a year ago; the service is looking into why."
+        season = _season_of(point.period)
+        if story == Story.SEASONAL and season == "winter" and (rated != Rating.GREEN or worse):
+            return "The usual winter pressures: this period is always the hardest of the year."
+        if story == Story.SEASONAL and season == "summer" and rated == Rating.GREEN:
+            return "Summer is usually the strongest period of the year."
+        if (
+            story == Story.IMPROVING
+            and rated == Rating.GREEN
+            and previous is not None
+            and previous.rating in (Rating.AMBER, Rating.RED)
+        ):
+            return "Back on target: the improvement plan agreed last year is working."
+        pool = _DRIVERS if rated == Rating.GREEN else _CAUSES
+        return rng.choice(pool[spec.directorate])
+
+    def action_plan(self, point: _Point, rng: random.Random) -> str:
+        if point.rating not in (Rating.AMBER, Rating.RED):
+            return ""
+        ends = point.period.ends_on
+        words = {
+            "soon": _long_date(_month_end_after(ends, 2)),
+            "by": _long_date(_month_end_after(ends, 5)),
+            "back": _label(_shift(_key(point.period), 2 if self.word != "year" else 1)),
+        }
+        plan = _RED_PLANS.get(self.spec.reference) if self.series.story == Story.RED else None
+        return (plan or rng.choice(_PLANS[self.spec.directorate])).format(**words)
+
+    def data_quality_note(self, point: _Point, rng: random.Random, *, recent: bool) -> str:
+        spec = self.spec
+        if point.period.ends_on < (spec.added or REGISTER_2021).on:
+            return (
+                "Loaded by Governance and Performance from the service's records "
+                f"({spec.data_source})."
+            )
+        if recent and spec.metric_category == Category.CENTRAL_GOVERNMENT:
+            return (
+                "Provisional: the figure may change slightly when the national return is validated."
+            )
+        if rng.random() < 0.08:
+            extracted = _long_date(point.period.ends_on + datetime.timedelta(days=7))
+            return (
+                f"Extracted on {extracted} ({spec.data_source}); late entries may change it "
+                "slightly."
+            )
+        return ""
+
+
+def _people(users: dict[str, User]) -> tuple[dict[str, User], dict[str, User]]:
+    """Lead officers by KPI reference and approvers by directorate short name."""
+    leads = {spec.reference: users[spec.lead or DEFAULT_LEAD[spec.directorate]] for spec in KPIS}
+    approvers = {
+        short_name: users[spec.username] for spec in USERS for short_name in spec.approves_for
+    }
+    return leads, approvers
+
+
+def _load_values(
+    calendar: DemoCalendar,
+    kpis: dict[str, Kpi],
+    periods: dict[PeriodKey, ReportingPeriod],
+    targets: dict[int, list[Target]],
+    users: dict[str, User],
+    tally: Tally,
+) -> None:
+    """Every demo KPI's values for every ended period, and the open period's mix of states.
+
+    Values already in the database are never touched: only missing (KPI, period) pairs are
+    written, so a second run the same day adds nothing.
+    """
+    kpi_ids = [kpi.pk for kpi in kpis.values()]
+    existing = set(
+        Measurement.objects.filter(kpi_id__in=kpi_ids).values_list("kpi_id", "period_id")
+    )
+    leads, approvers = _people(users)
+    gp = users["gp"]
+    council = RagPolicy.current()
+    now = timezone.now()
+    by_kind: dict[str, list[ReportingPeriod]] = {}
+    for key, period in sorted(periods.items(), key=lambda item: item[1].starts_on):
+        if period.ends_on < calendar.today:  # ended: locked history or the open period
+            by_kind.setdefault(key[0], []).append(period)
+    new = []
+    for spec in KPIS:
+        kpi = kpis[spec.reference]
+        if spec.baseline is None and spec.reference not in FIRST_VALUES:
+            continue
+        series = _Series(spec, kpi, calendar, targets.get(kpi.pk, []), council)
+        writer = _Writer(spec, series)
+        eligible = [p for p in by_kind.get(series.kind, []) if series.eligible(p)]
+        points = series.points(eligible)
+        by_key = {_key(point.period): point for point in points}
+        lead, approver = leads[spec.reference], approvers[spec.directorate]
+        for index, point in enumerate(points):
+            if (kpi.pk, point.period.pk) in existing:
+                tally.add("unchanged")
+                continue
+            key = _key(point.period)
+            is_open = calendar.is_open(key)
+            status = (
+                OPEN_PERIOD_PLAN.get(spec.reference, MISSING) if is_open else ValueStatus.APPROVED
+            )
+            if status == MISSING:
+                continue
+            previous = None
+            if _is_cumulative(spec):
+                previous = by_key.get(_shift(key, -{"month": 12, "quarter": 4}.get(key[0], 1)))
+            elif index:
+                previous = points[index - 1]
+            rng = _rng(f"words {spec.reference} {point.period.label}")
+            measurement = Measurement(
+                kpi=kpi,
+                period=point.period,
+                value=point.value,
+                numerator=point.numerator,
+                denominator=point.denominator,
+                not_available=point.not_available,
+                not_available_reason=NOT_AVAILABLE.reason if point.not_available else "",
+                commentary=writer.commentary(point, previous, rng),
+                action_plan=writer.action_plan(point, rng),
+                data_quality_note=writer.data_quality_note(
+                    point, rng, recent=index >= len(points) - 2
+                ),
+                status=status,
+                rating=point.rating.value,
+                version=1,
+                entered_by=lead,
+            )
+            if point.period.ends_on < (spec.added or REGISTER_2021).on:
+                _as_historic_load(measurement, spec, gp, rng, now)
+            elif is_open:
+                _as_open_value(measurement, point, approver, calendar, rng, now)
+            else:
+                submitted = _moment(
+                    point.period.ends_on + datetime.timedelta(days=rng.randint(8, 20)),
+                    rng,
+                    not_after=now,
+                )
+                measurement.submitted_by, measurement.submitted_at = lead, submitted
+                measurement.approved_by = approver
+                measurement.approved_at = min(
+                    submitted + datetime.timedelta(days=rng.randint(1, 7), hours=rng.randint(0, 3)),
+                    now,
+                )
+                measurement._history_user = approver
+                measurement._history_date = measurement.approved_at
+            new.append(measurement)
+            tally.add("created")
+    bulk_create_with_history(
+        new, Measurement, default_user=gp, default_change_reason=HISTORY_REASON
+    )
+
+
+def _as_historic_load(
+    measurement: Measurement,
+    spec: KpiSpec,
+    gp: User,
+    rng: random.Random,
+    now: datetime.datetime,
+) -> None:
+    """Figures from before the KPI was adopted: loaded by G&P from the service's records."""
+    loaded = _moment((spec.added or REGISTER_2021).on, rng, not_after=now)
+    measurement.is_historic_load = True
+    measurement.entered_by = measurement.approved_by = gp
+    measurement.approved_at = loaded
+    measurement._history_user, measurement._history_date = gp, loaded
+
+
+def _as_open_value(
+    measurement: Measurement,
+    point: _Point,
+    approver: User,
+    calendar: DemoCalendar,
+    rng: random.Random,
+    now: datetime.datetime,
+) -> None:
+    """The open period: drafts, submissions waiting for sign-off, sign-offs and returns."""
+    lead, status = measurement.entered_by, measurement.status
+    entered = _moment(
+        calendar.today - datetime.timedelta(days=rng.randint(4, 12)), rng, not_after=now
+    )
+    entered = min(
+        max(entered, _moment(point.period.ends_on + datetime.timedelta(days=1), rng)), now
+    )
+    measurement._history_user, measurement._history_date = lead, entered
+    if status == ValueStatus.DRAFT:
+        if rng.random() < 0.5:
+            measurement.commentary = "Figure checked; commentary to follow after the team meeting."
+            measurement.action_plan = ""
+        return
+    measurement.submitted_by, measurement.submitted_at = lead, entered
+    decided = min(entered + datetime.timedelta(days=rng.randint(1, 3)), now)
+    if status == ValueStatus.APPROVED:
+        measurement.approved_by, measurement.approved_at = approver, decided
+        measurement._history_user, measurement._history_date = approver, decided
+    elif status == ValueStatus.RETURNED:
+        if point.rating in (Rating.AMBER, Rating.RED):
+            measurement.returned_reason = _RETURN_FOR_PLAN
+            measurement.action_plan = _VAGUE_PLAN
+        else:
+            measurement.returned_reason = rng.choice(_RETURN_REASONS).format(
+                label=point.period.label
+            )
+        measurement._history_user, measurement._history_date = approver, decided

@@ -1,15 +1,34 @@
 """The demo council: `manage.py load_demo` and `kpis.demo.load_demo`."""
 
+import copy
+import datetime
+from collections import Counter
+from decimal import Decimal
 from io import StringIO
 
 import pytest
 from django.contrib.auth import authenticate
 from django.contrib.auth.password_validation import validate_password
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
+from django.db import transaction
 from django.test import RequestFactory
 
-from kpis import demo
-from kpis.models import Committee, CommitteeMembership, Directorate, Kpi, Priority, Service
+from kpis import demo, trends
+from kpis.measurements import Entry, entry_errors, rate_entry, submission_errors, target_for
+from kpis.models import (
+    Committee,
+    CommitteeMembership,
+    Directorate,
+    Kpi,
+    Measurement,
+    Priority,
+    RagPolicy,
+    ReportingPeriod,
+    Service,
+    Target,
+)
+from kpis.periods import financial_year_of
+from kpis.rating import Rating
 from pmf.models import User
 from pmf.roles import Role
 
@@ -22,7 +41,15 @@ HISTORIES = [
     Committee.history,
     Kpi.history,
     CommitteeMembership.history,
+    ReportingPeriod.history,
+    Target.history,
+    Measurement.history,
 ]
+# A Monday in 2026/27 Q3: 2026/27 Q2 (July to September) and October 2026 are open.
+TODAY = datetime.date(2026, 11, 23)
+Status = Measurement.Status
+State = ReportingPeriod.State
+OFF_TARGET = {Rating.AMBER.value, Rating.RED.value}
 
 
 @pytest.fixture(autouse=True)
@@ -37,10 +64,9 @@ def loaded(db):
 
 
 def _row_counts() -> dict[str, int]:
-    counts = {
-        model.__name__: model.objects.count()
-        for model in (Priority, Directorate, Service, Committee, User, Kpi, CommitteeMembership)
-    }
+    models = (Priority, Directorate, Service, Committee, User, Kpi, CommitteeMembership)
+    models += (ReportingPeriod, Target, Measurement)
+    counts = {model.__name__: model.objects.count() for model in models}
     counts.update({history.model.__name__: history.count() for history in HISTORIES})
     counts["approvers"] = Directorate.approvers.through.objects.count()
     counts["kpi priorities"] = Kpi.priorities.through.objects.count()
@@ -236,3 +262,361 @@ def test_every_demo_user_can_sign_in_with_the_readme_password(loaded):
     for spec in demo.USERS:
         user = authenticate(request, username=spec.username, password=README_PASSWORD)
         assert user is not None and user.username == spec.username
+
+
+# --------------------------------------------------------------------------------------------
+# Reporting history
+# --------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="class")
+def history(django_db_setup, django_db_blocker):
+    """The demo as of TODAY, loaded once for a class of read-only tests inside a transaction
+    that is rolled back afterwards (each test still runs in its own savepoint)."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield demo.load_demo(today=TODAY)
+        transaction.set_rollback(True)
+
+
+def _values(**filters):
+    return Measurement.objects.filter(**filters).select_related("kpi", "period")
+
+
+def _open_period(kind: str) -> ReportingPeriod:
+    return ReportingPeriod.objects.get(kind=kind, state=State.OPEN)
+
+
+def _locked_ratings(kpi: Kpi) -> list[str]:
+    return list(
+        kpi.measurements.filter(period__state=State.LOCKED)
+        .order_by("period__starts_on")
+        .values_list("rating", flat=True)
+    )
+
+
+def _signed_off_counts() -> dict[str, int]:
+    """Approved values in locked periods by KPI reference."""
+    return Counter(
+        Measurement.objects.filter(status=Status.APPROVED, period__state=State.LOCKED).values_list(
+            "kpi__reference", flat=True
+        )
+    )
+
+
+MINIMUM_HISTORY = {"quarterly": 8, "monthly": 24, "annual": 3}
+
+
+def _assert_eight_quarters_of_history() -> None:
+    counts = _signed_off_counts()
+    kpis = Kpi.objects.filter(status=Kpi.Status.LIVE, targets__isnull=False).distinct()
+    assert kpis.count() >= 40
+    for kpi in kpis:
+        assert counts[kpi.reference] >= MINIMUM_HISTORY[kpi.frequency], kpi.reference
+
+
+def _open_statuses() -> Counter:
+    """What the open quarter and month hold for every KPI that reports in them."""
+    found = Counter()
+    for kind, frequency in (("quarter", "quarterly"), ("month", "monthly")):
+        period = _open_period(kind)
+        entered = dict(period.measurements.values_list("kpi_id", "status"))
+        for kpi in Kpi.objects.filter(frequency=frequency).exclude(
+            status__in=[Kpi.Status.SUSPENDED, Kpi.Status.RETIRED]
+        ):
+            found[entered.get(kpi.pk, "missing")] += 1
+    return found
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("history")
+class TestHistory:
+    def test_it_makes_the_periods_of_three_years_before_this_one_and_this_one(self):
+        assert ReportingPeriod.objects.count() == 4 * 17
+        years = set(ReportingPeriod.objects.values_list("financial_year", flat=True))
+        assert years == {2023, 2024, 2025, 2026}
+
+    def test_the_latest_quarter_and_month_are_open_and_everything_before_locked(self):
+        quarter, month = _open_period("quarter"), _open_period("month")
+        assert quarter.label == "2026/27 Q2"
+        assert (quarter.submission_deadline, quarter.signoff_deadline) == (
+            TODAY + datetime.timedelta(days=7),
+            TODAY + datetime.timedelta(days=14),
+        )
+        assert month.label == "2026/27 Oct"
+        assert month.submission_deadline < TODAY <= month.signoff_deadline  # overdue values
+        for period in ReportingPeriod.objects.exclude(pk__in=[quarter.pk, month.pk]):
+            expected = State.LOCKED if period.ends_on < TODAY else State.NOT_OPEN
+            assert period.state == expected, period.label
+            if expected == State.LOCKED:
+                assert period.submission_deadline <= period.signoff_deadline, period.label
+        assert not ReportingPeriod.objects.filter(kind="year", state=State.OPEN).exists()
+
+    def test_every_live_kpi_with_a_target_has_at_least_eight_quarters_of_history(self):
+        _assert_eight_quarters_of_history()
+        quarterly = Kpi.objects.filter(status=Kpi.Status.LIVE, frequency="quarterly")
+        counts = _signed_off_counts()
+        assert all(counts[kpi.reference] >= 9 for kpi in quarterly.filter(targets__isnull=False))
+
+    def test_kpis_with_targets_have_one_for_every_year_and_the_others_none(self):
+        for spec in demo.KPIS:
+            kpi = Kpi.objects.get(reference=spec.reference)
+            years = set(
+                kpi.targets.filter(period__isnull=True).values_list("financial_year", flat=True)
+            )
+            if spec.target is None or spec.status == Kpi.Status.CONTEXTUAL:
+                assert not years, spec.reference
+                continue
+            adopted = financial_year_of((spec.added or demo.REGISTER_2021).on)
+            assert years == set(range(max(2023, adopted), 2027)), spec.reference
+            assert kpi.targets.get(financial_year=2024, period=None).value == Decimal(
+                str(spec.target)
+            ), spec.reference
+
+    def test_targets_step_towards_the_long_term_target_and_some_have_intervention_levels(self):
+        kpi = Kpi.objects.get(reference="101")  # 75% in 2024/25, 85% by 2028
+        steps = [t.value for t in kpi.targets.filter(period=None).order_by("financial_year")]
+        assert steps == sorted(steps) and steps[-1] < kpi.long_term_target
+        hdc = Target.objects.filter(intervention_level__isnull=False)
+        assert hdc.values("kpi").distinct().count() >= 3
+        for target in hdc.select_related("kpi"):
+            assert target.kpi.rag_use_intervention_levels is True
+            assert target.intervention_level < target.value  # higher is better for all four
+
+    def test_year_to_date_totals_have_targets_profiled_through_the_year(self):
+        kpi = Kpi.objects.get(reference="162")  # agency spend, year to date
+        annual = kpi.targets.get(financial_year=2025, period=None).value
+        quarters = kpi.targets.filter(financial_year=2025, period__isnull=False)
+        profile = sorted(t.value for t in quarters)
+        assert profile == [annual / 4, annual / 2, annual * 3 / 4, annual]
+
+    def test_ratings_include_red_amber_and_green_in_the_last_locked_quarter(self):
+        last = (
+            ReportingPeriod.objects.filter(kind="quarter", state=State.LOCKED)
+            .order_by("-starts_on")
+            .first()
+        )
+        ratings = Counter(last.measurements.values_list("rating", flat=True))
+        for rating in (Rating.GREEN, Rating.AMBER, Rating.RED):
+            assert ratings[rating.value] >= 2, ratings
+        assert ratings[Rating.GREEN.value] > ratings[Rating.RED.value]
+
+    def test_some_kpis_are_consistently_red_and_some_green_but_declining(self):
+        red, declining = set(), set()
+        for kpi in Kpi.objects.filter(status=Kpi.Status.LIVE, frequency="quarterly"):
+            if trends.consistently_red(_locked_ratings(kpi), run=3):
+                red.add(kpi.reference)
+            values = list(
+                kpi.measurements.filter(period__state=State.LOCKED)
+                .order_by("period__starts_on")
+                .values_list("value", "rating")
+            )
+            trend = trends.trend([value for value, _ in values], direction=kpi.direction)
+            if values and trends.green_but_declining(values[-1][1], trend):
+                declining.add(kpi.reference)
+        assert {"161", "183"} <= red
+        assert declining & {"109", "163", "219"}
+
+    def test_every_value_is_rated_by_the_products_rating_path(self):
+        council = RagPolicy.current()
+        targets = {}
+        for target in Target.objects.all():
+            targets.setdefault(target.kpi_id, []).append(target)
+        for value in _values():
+            kpi = value.kpi
+            if kpi.status in (Kpi.Status.SUSPENDED, Kpi.Status.RETIRED):
+                kpi = copy.copy(kpi)  # rated when it was still live
+                kpi.status = Kpi.Status.LIVE
+            target = target_for(kpi, value.period, targets.get(kpi.pk, []))
+            expected = rate_entry(
+                kpi, value.value, target, not_available=value.not_available, council=council
+            )
+            assert value.rating == expected.value, (kpi.reference, value.period.label)
+
+    def test_every_value_respects_its_unit(self):
+        for value in _values():
+            entry = Entry(
+                value=value.value,
+                numerator=value.numerator,
+                denominator=value.denominator,
+                not_available=value.not_available,
+                not_available_reason=value.not_available_reason,
+            )
+            assert entry_errors(value.kpi, entry) == {}, (value.kpi.reference, value.period)
+            if value.numerator is not None:
+                ratio = value.numerator / value.denominator * 100
+                assert abs(ratio - value.value) <= Decimal("0.05"), value.kpi.reference
+            value.full_clean(
+                exclude=["kpi", "period", "entered_by", "submitted_by", "approved_by"],
+                validate_unique=False,
+                validate_constraints=False,
+            )
+
+    def test_submitted_and_approved_values_meet_the_submission_rules(self):
+        for value in _values(status__in=[Status.SUBMITTED, Status.APPROVED, Status.RETURNED]):
+            entry = Entry(
+                value=value.value,
+                not_available=value.not_available,
+                action_plan=value.action_plan,
+            )
+            assert submission_errors(value.kpi, entry, Rating(value.rating)) == {}
+            assert len(value.commentary) > 40, (value.kpi.reference, value.period.label)
+            if value.rating in OFF_TARGET:
+                assert value.action_plan, (value.kpi.reference, value.period.label)
+            else:
+                assert not value.action_plan, (value.kpi.reference, value.period.label)
+
+    def test_commentary_varies_with_performance(self):
+        commentary = set(_values(status=Status.APPROVED).values_list("commentary", flat=True))
+        assert len(commentary) > 0.9 * _values(status=Status.APPROVED).count()
+        red = _values(kpi__reference="183", period__state=State.LOCKED).last()
+        assert "deep-dive" in red.commentary and "Audit and Accounts" in red.action_plan
+
+    def test_past_values_are_entered_by_the_lead_and_approved_by_the_directorate(self):
+        gp = User.objects.get(username="gp")
+        past = _values(period__state=State.LOCKED).select_related("kpi__directorate")
+        approvers = {d.pk: set(d.approvers.all()) for d in Directorate.objects.all()}
+        for value in past:
+            assert value.status == Status.APPROVED and value.version == 1
+            assert value.approved_at.date() > value.period.ends_on
+            if value.is_historic_load:  # before the KPI was adopted: loaded by G&P
+                assert value.period.ends_on < value.kpi.date_added
+                assert value.entered_by == value.approved_by == gp
+                continue
+            assert value.entered_by_id == value.submitted_by_id == value.kpi.lead_officer_id
+            assert value.approved_by in approvers[value.kpi.directorate_id]
+            assert value.submitted_at < value.approved_at
+        assert past.filter(is_historic_load=True).exists()
+
+    def test_kpis_without_targets_have_values_rated_by_their_status(self):
+        expected = {
+            Kpi.Status.CONTEXTUAL: Rating.CONTEXTUAL,
+            Kpi.Status.BASELINE: Rating.BASELINE,
+            Kpi.Status.IN_DEVELOPMENT: Rating.IN_DEVELOPMENT,
+        }
+        for status, rating in expected.items():
+            for kpi in Kpi.objects.filter(status=status):
+                assert not kpi.targets.exists(), kpi.reference
+                ratings = set(kpi.measurements.values_list("rating", flat=True))
+                assert ratings == {rating.value}, kpi.reference
+
+    def test_suspended_kpis_stop_at_suspension_and_retired_ones_at_removal(self):
+        for spec in demo.KPIS:
+            kpi = Kpi.objects.get(reference=spec.reference)
+            if spec.suspended_on:
+                assert kpi.measurements.count() >= 4, spec.reference
+                assert not kpi.measurements.filter(period__ends_on__gte=spec.suspended_on)
+            if kpi.date_removed:
+                assert not kpi.measurements.filter(period__ends_on__gt=kpi.date_removed)
+
+    def test_one_value_is_not_available_with_a_reason(self):
+        (value,) = _values(not_available=True)
+        assert value.value is None and value.not_available_reason
+        assert value.rating == Rating.NOT_REPORTED.value
+        assert value.status == Status.APPROVED
+
+    def test_the_open_period_has_a_realistic_mix_of_progress(self):
+        found = _open_statuses()
+        total = sum(found.values())
+        for status, share in (
+            ("missing", 0.30),
+            (Status.DRAFT, 0.20),
+            (Status.SUBMITTED, 0.25),
+            (Status.APPROVED, 0.20),
+        ):
+            assert abs(found[status] / total - share) < 0.08, found
+        assert found[Status.RETURNED] >= 2
+        for value in _values(status=Status.RETURNED):
+            assert value.returned_reason and value.submitted_by == value.kpi.lead_officer
+        quarter = _open_period("quarter")
+        assert {Status.DRAFT, Status.SUBMITTED, Status.APPROVED, Status.RETURNED} <= set(
+            quarter.measurements.values_list("status", flat=True)
+        )
+
+    def test_the_officer_has_kpis_not_started_a_draft_and_a_returned_value(self):
+        officer = User.objects.get(username="officer")
+        quarter = _open_period("quarter")
+        mine = Kpi.objects.filter(
+            lead_officer=officer, frequency="quarterly", status__in=["live", "baseline"]
+        )
+        entered = dict(quarter.measurements.filter(kpi__in=mine).values_list("kpi_id", "status"))
+        assert mine.count() - len(entered) >= 2  # not started
+        assert Status.DRAFT in entered.values()
+        assert Status.RETURNED in entered.values()
+
+    def test_the_approver_has_officers_submissions_to_sign_off(self):
+        approver = User.objects.get(username="approver")
+        waiting = _values(
+            status=Status.SUBMITTED,
+            period__state=State.OPEN,
+            kpi__directorate__in=approver.approves_for.all(),
+        )
+        assert waiting.count() >= 3
+        for value in waiting:
+            assert value.submitted_by != approver
+            assert value.submitted_by.groups.filter(name=Role.OFFICER.value).exists()
+
+    def test_every_period_target_and_value_has_one_created_history_record(self):
+        for model in (ReportingPeriod, Target, Measurement):
+            records = model.history.all()
+            assert records.count() == model.objects.count(), model.__name__
+            assert set(records.values_list("history_type", flat=True)) == {"+"}
+            assert set(records.values_list("history_change_reason", flat=True)) == {"Demo history"}
+        record = Measurement.history.filter(status=Status.APPROVED, is_historic_load=False)[0]
+        assert record.history_user_id == record.approved_by_id
+        assert record.history_date == record.approved_at
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "today",
+    [
+        datetime.date(2027, 4, 2),  # a new year: 2026/27 Q4 and March open
+        datetime.date(2026, 7, 1),  # the first day of a quarter
+        datetime.date(2027, 1, 31),  # the last day of a month
+    ],
+)
+def test_the_history_holds_whatever_the_day(today):
+    demo.load_demo(today=today)
+
+    _assert_eight_quarters_of_history()
+    assert ReportingPeriod.objects.filter(state=State.OPEN).count() == 2
+    assert _open_period("quarter").ends_on < today and _open_period("month").ends_on < today
+    found = _open_statuses()
+    assert found["missing"] and found[Status.DRAFT] and found[Status.SUBMITTED]
+    assert found[Status.APPROVED] and found[Status.RETURNED]
+    assert Measurement.objects.filter(period__ends_on__gte=today).count() == 0
+
+
+@pytest.mark.django_db
+def test_a_later_day_adds_the_periods_ended_since_and_keeps_stored_values(db):
+    demo.load_demo(today=TODAY)
+    stored = {m.pk: (m.value, m.status, m.commentary, m.version) for m in Measurement.objects.all()}
+    histories = Measurement.history.count()
+
+    later = demo.load_demo(today=datetime.date(2027, 1, 12))
+
+    # Q2, October and November locked; Q3 and December opened.
+    assert later.tallies["Reporting periods"].updated == 5
+    assert _open_period("quarter").label == "2026/27 Q3"
+    assert ReportingPeriod.objects.get(kind="quarter", financial_year=2026, number=2).is_locked
+    assert {
+        m.pk: (m.value, m.status, m.commentary, m.version)
+        for m in Measurement.objects.filter(pk__in=stored)
+    } == stored
+    added = Measurement.objects.exclude(pk__in=stored)
+    assert added.count() == later.tallies["Values"].created > 0
+    assert Measurement.history.count() == histories + added.count()
+    assert demo.load_demo(today=datetime.date(2027, 1, 12)).tallies["Values"].created == 0
+
+
+@pytest.mark.django_db
+def test_the_command_loads_the_history_as_of_a_given_day(db):
+    out = StringIO()
+
+    call_command("load_demo", "--today", "2026-11-23", stdout=out)
+
+    assert "Reporting periods: 68 (68 created" in out.getvalue()
+    assert "Values: " in out.getvalue() and "Targets: " in out.getvalue()
+    assert _open_period("quarter").label == "2026/27 Q2"
+    with pytest.raises(CommandError, match="2026-11-23"):
+        call_command("load_demo", "--today", "23/11/2026", stdout=StringIO())
