@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from kpis import policy, rating
 from kpis.models import Kpi, Measurement, RagPolicy, ReportingPeriod, Target
+from kpis.periods import periods_of_year
 from kpis.services import record_change
 from pmf.models import User
 from pmf.roles import group_names, is_gp
@@ -328,6 +329,31 @@ def measurement_return(
 def _require_gp(by: User | None) -> None:
     if by is not None and not is_gp(by):
         raise PermissionDenied("Only Governance and Performance can run the reporting cycle.")
+
+
+@transaction.atomic
+def periods_create_for_year(*, financial_year: int, by: User | None) -> list[ReportingPeriod]:
+    """Create the months, quarters and year of a financial year that do not exist yet."""
+    _require_gp(by)
+    existing = set(
+        ReportingPeriod.objects.filter(financial_year=financial_year).values_list("kind", "number")
+    )
+    created = []
+    for spec in periods_of_year(financial_year):
+        if (spec.kind, spec.number) in existing:
+            continue
+        period = ReportingPeriod(
+            kind=spec.kind,
+            financial_year=spec.financial_year,
+            number=spec.number,
+            starts_on=spec.starts_on,
+            ends_on=spec.ends_on,
+        )
+        record_change(period, by=by, reason="Created")
+        period.full_clean()
+        period.save()
+        created.append(period)
+    return created
 
 
 @transaction.atomic

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from kpis import measurements, reminders
 from kpis import reporting_selectors as selectors
 from kpis.models import Directorate, Kpi, ReportingPeriod
-from kpis.periods import financial_year_of, periods_of_year
+from kpis.periods import financial_year_of
 from kpis.reporting_forms import (
     FinancialYearForm,
     PeriodOpenForm,
@@ -23,7 +23,6 @@ from kpis.reporting_forms import (
     TargetFilterForm,
     TargetForm,
 )
-from kpis.services import record_change
 from pmf.models import User
 from pmf.roles import is_approver, is_gp, require
 
@@ -42,35 +41,6 @@ def _int_or_none(text: str | None) -> int | None:
         return None
 
 
-@transaction.atomic
-def periods_create_for_year(*, financial_year: int, by: User | None) -> list[ReportingPeriod]:
-    """Create the months, quarters and year of a financial year that do not exist yet.
-
-    A write kept here until kpis/measurements.py has it (see the report): idempotent, G&P only.
-    """
-    if by is not None and not is_gp(by):
-        raise PermissionDenied("Only Governance and Performance can create reporting periods.")
-    existing = set(
-        ReportingPeriod.objects.filter(financial_year=financial_year).values_list("kind", "number")
-    )
-    created = []
-    for spec in periods_of_year(financial_year):
-        if (spec.kind, spec.number) in existing:
-            continue
-        period = ReportingPeriod(
-            kind=spec.kind,
-            financial_year=spec.financial_year,
-            number=spec.number,
-            starts_on=spec.starts_on,
-            ends_on=spec.ends_on,
-        )
-        record_change(period, by=by, reason="Created")
-        period.full_clean()
-        period.save()
-        created.append(period)
-    return created
-
-
 # Periods ---------------------------------------------------------------------------------------
 
 
@@ -80,7 +50,7 @@ def periods(request: HttpRequest) -> HttpResponse:
     form = FinancialYearForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         year = form.cleaned_data["financial_year"]
-        created = periods_create_for_year(financial_year=year, by=request.user)
+        created = measurements.periods_create_for_year(financial_year=year, by=request.user)
         label = f"{year}/{(year + 1) % 100:02d}"
         if created:
             messages.success(request, f"Created {len(created)} reporting periods for {label}.")

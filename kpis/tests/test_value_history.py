@@ -7,10 +7,9 @@ import pytest
 from django.template.loader import render_to_string
 
 from kpis import measurements
-from kpis.measurements import Entry
+from kpis.measurements import Entry, periods_create_for_year
 from kpis.models import Kpi, ReportingPeriod
 from kpis.reporting_selectors import kpi_value_history
-from kpis.reporting_views import periods_create_for_year
 from kpis.tests.factories import KpiFactory
 
 

@@ -5,8 +5,8 @@ import datetime
 import pytest
 from django.urls import reverse
 
+from kpis.measurements import periods_create_for_year
 from kpis.models import ReportingPeriod
-from kpis.reporting_views import periods_create_for_year
 
 State = ReportingPeriod.State
 

@@ -5,8 +5,8 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from kpis.measurements import periods_create_for_year
 from kpis.models import Kpi, ReportingPeriod, Target
-from kpis.reporting_views import periods_create_for_year
 from kpis.tests.factories import DirectorateFactory, KpiFactory
 
 
