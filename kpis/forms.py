@@ -57,7 +57,7 @@ class KpiForm(GovukModelForm):
             "calculation": forms.Textarea(attrs={"rows": 3}),
             "rationale": forms.Textarea(attrs={"rows": 3}),
             "priorities": forms.CheckboxSelectMultiple,
-            "date_added": forms.DateInput(attrs={"type": "date"}),
+            "date_added": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }
 
     def __init__(self, *args, **kwargs) -> None:
@@ -100,7 +100,7 @@ class ReasonForm(GovukForm):
 class RetireForm(ReasonForm):
     date_removed = forms.DateField(
         label="Date it left the register",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={
             "required": "Enter the date it left the register",
             "invalid": "Enter a real date",

@@ -115,9 +115,9 @@ def kpi_create(request: HttpRequest) -> HttpResponse:
 def kpi_edit(request: HttpRequest, reference: str) -> HttpResponse:
     kpi = _get_kpi(reference)
     form = KpiForm(*posted(request), instance=kpi)
-    if request.method == "POST" and (kpi := _save_kpi_form(request, form)):
-        messages.success(request, f"KPI {kpi.reference} updated.")
-        return redirect(kpi)
+    if request.method == "POST" and (saved := _save_kpi_form(request, form)):
+        messages.success(request, f"KPI {saved.reference} updated.")
+        return redirect(saved)
     title = f"Edit KPI {kpi.reference}"
     return render(request, "kpis/kpi_form.html", {"form": form, "title": title, "kpi": kpi})
 

@@ -2,6 +2,7 @@
 
 from django import forms
 from django.forms.renderers import TemplatesSetting
+from django.forms.utils import pretty_name
 from django.http import HttpRequest
 
 WIDGET_CLASSES = {
@@ -40,18 +41,33 @@ class GovukFormRenderer(TemplatesSetting):
     field_template_name = "pmf/forms/field.html"
 
 
+def _required_message(field: forms.Field, name: str) -> str:
+    """GOV.UK error wording that names the field: "Enter the name", "Select the directorate"."""
+    label = str(field.label or pretty_name(name)).strip()
+    noun = (label[:1].lower() + label[1:]) if label else "this"
+    choosing = isinstance(field.widget, forms.Select | forms.RadioSelect | forms.CheckboxInput)
+    if isinstance(field.widget, forms.CheckboxSelectMultiple):
+        return f"Select at least one {noun}"
+    return f"{'Select' if choosing else 'Enter'} {noun}"
+
+
 class GovukFormMixin:
     """Adds GOV.UK classes to every widget, and the error variant to fields with errors."""
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        for field in self.fields.values():
+        for name, field in self.fields.items():
             widget_type = (
                 type(field.widget).__name__.lower().removesuffix("input").removesuffix("widget")
             )
             css = WIDGET_CLASSES.get(widget_type, "")
             if css and "class" not in field.widget.attrs:
                 field.widget.attrs["class"] = css
+            if (
+                field.error_messages.get("required")
+                == forms.Field.default_error_messages["required"]
+            ):
+                field.error_messages["required"] = _required_message(field, name)
 
     def full_clean(self) -> None:
         super().full_clean()

@@ -24,7 +24,9 @@ class UserFactory(factory.django.DjangoModelFactory):
     def roles(self, create, extracted, **kwargs):
         if create and extracted:
             for role in extracted:
-                self.groups.add(Group.objects.get(name=Role(role).value))
+                # get_or_create: transactional tests flush the groups the migration made.
+                group, _ = Group.objects.get_or_create(name=Role(role).value)
+                self.groups.add(group)
 
 
 class DirectorateFactory(factory.django.DjangoModelFactory):

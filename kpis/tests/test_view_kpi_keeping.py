@@ -106,7 +106,7 @@ def test_bad_input_is_shown_with_the_field_and_nothing_is_saved(client, gp):
     body = response.content.decode()
     assert response.status_code == 200
     assert "There is a problem" in body
-    assert "This field is required." in body
+    assert "Enter name" in body
     assert "furlongs is not one of the available choices" in body
     assert 'href="#id_name"' in body
     assert not Kpi.objects.filter(reference="250").exists()
