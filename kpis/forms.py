@@ -30,6 +30,7 @@ class KpiForm(GovukModelForm):
             "priorities",
             "committees",
             "lead_officer",
+            "delegates",
             "level",
             "perspective",
             "metric_category",
@@ -45,6 +46,10 @@ class KpiForm(GovukModelForm):
             "benchmark",
             "numerator_label",
             "denominator_label",
+            "allows_values_outside_0_100",
+            "rag_amber_tolerance",
+            "rag_tolerance_basis",
+            "rag_use_intervention_levels",
             "data_source",
             "in_information_asset_register",
             "status",
@@ -57,6 +62,7 @@ class KpiForm(GovukModelForm):
             "calculation": forms.Textarea(attrs={"rows": 3}),
             "rationale": forms.Textarea(attrs={"rows": 3}),
             "priorities": forms.CheckboxSelectMultiple,
+            "delegates": forms.CheckboxSelectMultiple,
             "date_added": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }
 
@@ -68,9 +74,9 @@ class KpiForm(GovukModelForm):
         )
         self.fields["directorate"].queryset = Directorate.objects.filter(is_active=True)
         self.fields["priorities"].queryset = Priority.objects.filter(is_active=True)
-        self.fields["lead_officer"].queryset = User.objects.filter(
-            groups__name=Role.OFFICER.value, is_active=True
-        )
+        officers = User.objects.filter(groups__name=Role.OFFICER.value, is_active=True)
+        self.fields["lead_officer"].queryset = officers
+        self.fields["delegates"].queryset = officers
         # Suspending and retiring have their own pages, which ask for a reason.
         self.fields["status"].choices = [
             choice

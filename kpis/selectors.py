@@ -19,7 +19,7 @@ def kpi_detail(*, reference: str) -> Kpi:
     memberships = CommitteeMembership.objects.select_related("committee").order_by("-started_on")
     return (
         Kpi.objects.select_related("directorate", "service", "lead_officer")
-        .prefetch_related("priorities", Prefetch("memberships", queryset=memberships))
+        .prefetch_related("priorities", "delegates", Prefetch("memberships", queryset=memberships))
         .get(reference=reference)
     )
 

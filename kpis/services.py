@@ -29,9 +29,10 @@ def kpi_save(
     by: User | None,
     priorities: Iterable[Priority],
     committees: Iterable[Committee],
+    delegates: Iterable[User] | None = None,
     reason: str = "",
 ) -> Kpi:
-    """Create or edit a KPI with its priorities and current committees."""
+    """Create or edit a KPI with its priorities, current committees and delegates."""
     _require_register_keeper(by)
     if kpi.pk:
         stored = Kpi.objects.only("reference").get(pk=kpi.pk)
@@ -42,6 +43,8 @@ def kpi_save(
     kpi.save()
     if set(kpi.priorities.all()) != set(priorities):
         kpi.priorities.set(priorities)
+    if delegates is not None and set(kpi.delegates.all()) != set(delegates):
+        kpi.delegates.set(delegates)
     committee_set_change(
         kpi=kpi, committees=committees, on=datetime.date.today(), decision=reason or "Register edit"
     )

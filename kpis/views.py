@@ -94,6 +94,7 @@ def _save_kpi_form(request: HttpRequest, form: KpiForm) -> Kpi | None:
             by=request.user,
             priorities=form.cleaned_data["priorities"],
             committees=form.cleaned_data["committees"],
+            delegates=form.cleaned_data["delegates"],
         )
     except ValidationError as error:
         form.add_error(None, error)

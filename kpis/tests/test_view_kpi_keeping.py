@@ -220,3 +220,23 @@ def test_gp_keeps_directorates_services_and_priorities(client, gp):
     )
     directorate.refresh_from_db()
     assert directorate.is_active is False
+
+
+def test_gp_sets_delegates_and_the_kpis_own_rag_rules(client, gp, owner, colleague):
+    service = ServiceFactory()
+    client.force_login(gp)
+    client.post(
+        reverse("kpis:create"),
+        _valid_post(
+            service,
+            lead_officer=owner.pk,
+            delegates=[colleague.pk],
+            rag_amber_tolerance="5",
+            rag_tolerance_basis="absolute",
+        ),
+    )
+    kpi = Kpi.objects.get(reference="250")
+    assert list(kpi.delegates.all()) == [colleague]
+    assert kpi.rag_amber_tolerance == 5
+    body = client.get(kpi.get_absolute_url()).content.decode()
+    assert "Amber tolerance 5 (in the kpi&#x27;s own units)" in body
