@@ -18,3 +18,4 @@ urlpatterns = [
 
 handler403 = "pmf.views.forbidden"
 handler404 = "pmf.views.not_found"
+handler500 = "pmf.views.server_error"

@@ -20,3 +20,13 @@ def test_a_refused_page_says_so_in_words(client, owner):
 
 def test_the_health_check_answers(client, db):
     assert client.get("/healthz/").json() == {"status": "ok"}
+
+
+def test_a_server_error_page_needs_no_database(rf, settings):
+    from pmf.views import server_error
+
+    response = server_error(rf.get("/"))
+    assert response.status_code == 500
+    body = response.content.decode()
+    assert "Sorry, there is a problem with the service" in body
+    assert settings.COUNCIL_NAME in body
