@@ -17,6 +17,7 @@ MODULES = [
     "bench.bench_rating",
     "bench.bench_dashboard",
     "bench.bench_entry",
+    "bench.bench_values_import",
 ]
 
 

@@ -10,7 +10,7 @@ NAVIGATION = [
     ("Approvals", "entry:approvals", ("entry:approv", "entry:return"), {Role.APPROVER, Role.GP}),
     ("KPI register", "kpis:register", ("kpis:register", "kpis:detail", "kpis:edit"), None),
     ("Reporting cycle", "reporting:periods", ("reporting:",), {Role.GP}),
-    ("Upload values", "values:upload", ("values:",), {Role.OFFICER, Role.GP}),
+    ("Import values", "values:upload", ("values:",), {Role.OFFICER, Role.GP}),
     ("Structure", "kpis:structure", ("kpis:structure",), {Role.GP}),
 ]
 

@@ -193,6 +193,9 @@ EMAIL_HOST_PASSWORD = _env(env.str, "EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = _env(env.bool, "EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = _env(env.str, "DEFAULT_FROM_EMAIL", default="performance@example.gov.uk")
 
+# Owners are reminded this many days before a period's submission deadline (send_reminders).
+REMINDER_DAYS_BEFORE = _env(env.int, "REMINDER_DAYS_BEFORE", default=3)
+
 DJANGO_TABLES2_TEMPLATE = "pmf/tables/govuk_table.html"
 DJANGO_TABLES2_PAGE_RANGE = 7
 REGISTER_PAGE_SIZE = _env(env.int, "REGISTER_PAGE_SIZE", default=50)
