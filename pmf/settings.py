@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "csp",
     "pmf",
     "kpis",
+    "scorecards",
 ]
 
 MIDDLEWARE = [

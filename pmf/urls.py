@@ -10,6 +10,7 @@ urlpatterns = [
     path("accessibility/", views.accessibility, name="accessibility"),
     path("healthz/", views.healthz, name="healthz"),
     path("kpis/", include("kpis.urls")),
+    path("scorecards/", include("scorecards.urls")),
     path("my-kpis/", include("kpis.entry_urls")),
     path("reporting/", include("kpis.reporting_urls")),
     path("reporting/values/", include("kpis.values_urls")),

@@ -1,0 +1,267 @@
+"""A KPI's chart as a small, self-contained SVG: values, target and forecast, with text for all.
+
+Hand-written rather than matplotlib: a polyline, a target line and a few labels cost well under a
+millisecond to draw and little for WeasyPrint to lay out, so a 100-chart pack is not held back by
+its charts. Everything is drawn with presentation attributes (stroke=, fill=, font-size=), never
+style= or classes, because the app's CSP (style-src 'self') blocks style attributes inside inline
+SVG and a PDF pack has no stylesheet. Every piece of text is XML-escaped here; the result is then
+safe to mark safe.
+
+Colour is never the only signal: the target is dashed, the forecast dotted with a hollow marker
+and labelled "Forecast", and the legend names each line.
+"""
+
+from __future__ import annotations
+
+import math
+import zlib
+from collections.abc import Sequence
+from decimal import Decimal
+from xml.sax.saxutils import escape
+
+from django.utils.safestring import SafeString, mark_safe
+
+Number = Decimal | float | int
+
+WIDTH, HEIGHT = 640, 264
+LEFT, RIGHT, TOP, BOTTOM = 64, 24, 48, 40
+FONT = 'font-family="Arial, sans-serif"'
+INK = "#0b0c0c"
+VALUE_COLOUR = "#1d70b8"
+TARGET_COLOUR = "#0b0c0c"
+FORECAST_COLOUR = "#4c2c92"
+GRID_COLOUR = "#b1b4b6"
+MIN_LABEL_GAP = 72  # pixels between x-axis labels
+
+
+def _text(value: object) -> str:
+    """XML-escape text for an element or a double-quoted attribute."""
+    return escape(str(value), {'"': "&quot;"})
+
+
+def _finite(value: object) -> float | None:
+    if value is None:
+        return None
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+    return number if math.isfinite(number) else None
+
+
+def _number(value: float) -> str:
+    """12.0 → "12", 1234.5 → "1,234.5", 0.125 → "0.13"."""
+    places = 1 if abs(value) >= 10 else 2
+    text = f"{value:,.{places}f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text
+
+
+def _nice_step(span: float) -> float:
+    raw = span / 4 if span > 0 else 1.0
+    magnitude = 10 ** math.floor(math.log10(raw))
+    for multiple in (1, 2, 2.5, 5, 10):
+        if raw <= multiple * magnitude:
+            return multiple * magnitude
+    return 10 * magnitude
+
+
+def kpi_chart_svg(
+    points: Sequence[tuple[str, Number | None]],
+    *,
+    target: Number | Sequence[Number | None] | None = None,
+    forecast: tuple[str, Number] | None = None,
+    unit_label: str,
+    title: str,
+    description: str | None = None,
+) -> SafeString:
+    """An SVG line chart of (period label, value) points, oldest first.
+
+    target: one number (a dashed line), or one per point (dashed steps; None where there is none).
+    forecast: (period label, value) drawn after the last point, dotted and labelled "Forecast".
+    description: the <desc> text; by default a sentence summarising the values, target and
+    forecast. The chart is role="img" with <title> and <desc>; pages still give a data table.
+    """
+    labels = [str(label) for label, _ in points]
+    values = [_finite(value) for _, value in points]
+    per_point = target is not None and not isinstance(target, Decimal | float | int)
+    targets = (
+        [_finite(t) for t in target]  # type: ignore[union-attr]
+        if per_point
+        else [_finite(target)] * len(points)
+    )
+    targets = (targets + [None] * len(points))[: len(points)]
+    forecast_value = _finite(forecast[1]) if forecast else None
+    slots = len(points) + (1 if forecast_value is not None else 0)
+
+    uid = f"chart-{zlib.crc32((title + '|' + '|'.join(labels)).encode()):08x}"
+    if description is None:
+        description = _describe(labels, values, targets, per_point, forecast, forecast_value)
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" '
+        f'width="{WIDTH}" height="{HEIGHT}" role="img" '
+        f'aria-labelledby="{uid}-title {uid}-desc" {FONT} font-size="13" fill="{INK}">',
+        f'<title id="{uid}-title">{_text(title)}</title>',
+        f'<desc id="{uid}-desc">{_text(description)}</desc>',
+        f'<text x="8" y="18" font-size="13">{_text(unit_label)}</text>',
+    ]
+    out.extend(
+        _legend(has_target=any(t is not None for t in targets), has_forecast=slots > len(points))
+    )
+
+    known = [v for v in values if v is not None] + [t for t in targets if t is not None]
+    if forecast_value is not None:
+        known.append(forecast_value)
+    plot_w = WIDTH - LEFT - RIGHT
+    plot_h = HEIGHT - TOP - BOTTOM
+    if not known or not slots:
+        out.append(
+            f'<text x="{WIDTH / 2:.1f}" y="{TOP + plot_h / 2:.1f}" text-anchor="middle">'
+            "No values to show yet</text></svg>"
+        )
+        return mark_safe("".join(out))  # noqa: S308 – every text above is escaped
+
+    low, high = min(known), max(known)
+    if low == high:
+        pad = abs(low) * 0.1 or 1.0
+        low, high = low - pad, high + pad
+    step = _nice_step(high - low)
+    low, high = math.floor(low / step) * step, math.ceil(high / step) * step
+    slot_w = plot_w / slots
+
+    def x(i: int) -> float:
+        return LEFT + slot_w * (i + 0.5)
+
+    def y(v: float) -> float:
+        return TOP + plot_h * (high - v) / (high - low)
+
+    # Axes, grid and tick labels.
+    tick = low
+    while tick <= high + step / 1000:
+        ty = y(tick)
+        out.append(
+            f'<line x1="{LEFT}" y1="{ty:.1f}" x2="{WIDTH - RIGHT}" y2="{ty:.1f}" '
+            f'stroke="{GRID_COLOUR}" stroke-width="1"/>'
+            f'<text x="{LEFT - 6}" y="{ty + 4:.1f}" text-anchor="end" font-size="12">'
+            f"{_text(_number(tick))}</text>"
+        )
+        tick += step
+    out.append(
+        f'<line x1="{LEFT}" y1="{TOP + plot_h}" x2="{WIDTH - RIGHT}" y2="{TOP + plot_h}" '
+        f'stroke="{INK}" stroke-width="1"/>'
+    )
+    every = max(1, math.ceil(MIN_LABEL_GAP / slot_w))
+    axis_labels = labels + ([forecast[0]] if slots > len(points) else [])  # type: ignore[index]
+    last = len(axis_labels) - 1
+    for i, label in enumerate(axis_labels):
+        if (last - i) % every:
+            continue
+        out.append(
+            f'<text x="{x(i):.1f}" y="{HEIGHT - BOTTOM + 18}" text-anchor="middle" '
+            f'font-size="12">{_text(label)}</text>'
+        )
+
+    # Target: a dashed line, or dashed steps where it changes from period to period.
+    if per_point:
+        d = []
+        previous = None
+        for i, t in enumerate(targets):
+            if t is None:
+                previous = None
+                continue
+            x0, x1 = x(i) - slot_w / 2, x(i) + slot_w / 2
+            d.append(f"{'L' if previous is not None else 'M'}{x0:.1f} {y(t):.1f}H{x1:.1f}")
+            previous = t
+        if d:
+            out.append(
+                f'<path d="{"".join(d)}" fill="none" stroke="{TARGET_COLOUR}" '
+                f'stroke-width="2" stroke-dasharray="6 4"/>'
+            )
+    elif targets and targets[0] is not None:
+        ty = y(targets[0])
+        out.append(
+            f'<line x1="{LEFT}" y1="{ty:.1f}" x2="{WIDTH - RIGHT}" y2="{ty:.1f}" '
+            f'stroke="{TARGET_COLOUR}" stroke-width="2" stroke-dasharray="6 4"/>'
+        )
+
+    # Values: a polyline per unbroken run, a marker on every value.
+    run: list[str] = []
+    for i, v in enumerate(values + [None]):
+        if v is not None:
+            run.append(f"{x(i):.1f},{y(v):.1f}")
+            continue
+        if len(run) > 1:
+            out.append(
+                f'<polyline points="{" ".join(run)}" fill="none" stroke="{VALUE_COLOUR}" '
+                f'stroke-width="3" stroke-linejoin="round"/>'
+            )
+        run = []
+    for i, v in enumerate(values):
+        if v is not None:
+            out.append(f'<circle cx="{x(i):.1f}" cy="{y(v):.1f}" r="4" fill="{VALUE_COLOUR}"/>')
+
+    # Forecast: dotted from the last value, hollow marker, labelled.
+    if forecast_value is not None:
+        fx, fy = x(len(points)), y(forecast_value)
+        last_known = next(
+            ((i, v) for i, v in reversed(list(enumerate(values))) if v is not None), None
+        )
+        if last_known is not None:
+            out.append(
+                f'<line x1="{x(last_known[0]):.1f}" y1="{y(last_known[1]):.1f}" '
+                f'x2="{fx:.1f}" y2="{fy:.1f}" stroke="{FORECAST_COLOUR}" stroke-width="3" '
+                f'stroke-dasharray="2 4" stroke-linecap="round"/>'
+            )
+        label_y = fy - 12 if fy - 12 > TOP else fy + 22
+        out.append(
+            f'<circle cx="{fx:.1f}" cy="{fy:.1f}" r="5" fill="#ffffff" '
+            f'stroke="{FORECAST_COLOUR}" stroke-width="2"/>'
+            f'<text x="{fx:.1f}" y="{label_y:.1f}" text-anchor="end" font-size="12" '
+            f'fill="{FORECAST_COLOUR}">Forecast {_text(_number(forecast_value))}</text>'
+        )
+    out.append("</svg>")
+    return mark_safe("".join(out))  # noqa: S308 – every text above is escaped
+
+
+def _legend(*, has_target: bool, has_forecast: bool) -> list[str]:
+    items = [("Value", f'stroke="{VALUE_COLOUR}" stroke-width="3"')]
+    if has_target:
+        items.append(
+            ("Target", f'stroke="{TARGET_COLOUR}" stroke-width="2" stroke-dasharray="6 4"')
+        )
+    if has_forecast:
+        items.append(
+            ("Forecast", f'stroke="{FORECAST_COLOUR}" stroke-width="3" stroke-dasharray="2 4"')
+        )
+    out = []
+    x0 = WIDTH - RIGHT - 100 * len(items)
+    for n, (name, stroke) in enumerate(items):
+        lx = x0 + 100 * n
+        out.append(
+            f'<line x1="{lx}" y1="30" x2="{lx + 28}" y2="30" {stroke}/>'
+            f'<text x="{lx + 34}" y="34" font-size="12">{name}</text>'
+        )
+    return out
+
+
+def _describe(labels, values, targets, per_point, forecast, forecast_value) -> str:
+    reported = [(label, v) for label, v in zip(labels, values, strict=True) if v is not None]
+    if not reported:
+        sentence = "No values reported yet."
+    else:
+        sentence = (
+            f"Values from {labels[0]} to {labels[-1]}: "
+            f"lowest {_number(min(v for _, v in reported))}, "
+            f"highest {_number(max(v for _, v in reported))}, "
+            f"latest {_number(reported[-1][1])} in {reported[-1][0]}."
+        )
+    known_targets = [t for t in targets if t is not None]
+    if known_targets:
+        if per_point and len(set(known_targets)) > 1:
+            sentence += f" The target changes over time; latest {_number(known_targets[-1])}."
+        else:
+            sentence += f" Target {_number(known_targets[-1])}."
+    if forecast_value is not None:
+        sentence += f" Forecast for {forecast[0]}: {_number(forecast_value)} (not data)."
+    return sentence

@@ -1,0 +1,95 @@
+"""A scorecard as CSV or XLSX: rated, arrows as words, forecasts marked as forecasts.
+
+Written through pmf.spreadsheets, which neutralises text a spreadsheet would run as a formula.
+"""
+
+from pmf.spreadsheets import write_csv, write_xlsx
+from scorecards.selectors import Scorecard
+
+HEADERS = [
+    "Perspective",
+    "KPI reference",
+    "KPI",
+    "Directorate",
+    "Level",
+    "Metric category",
+    "Reporting frequency",
+    "Last updated",
+    "Unit",
+    "Target",
+    "Direction for improvement",
+    "Period",
+    "Performance (current period)",
+    "Value status",
+    "Previous period",
+    "Performance (previous period)",
+    "Change in performance",
+    "RAG rating",
+    "Trend analysis",
+    "Forecast (not data)",
+    "Projected year-end (not data)",
+    "Flags",
+    "Commentary",
+    "Action plan",
+]
+
+
+def scorecard_table(card: Scorecard) -> tuple[list[str], list[list]]:
+    """The export's headers and rows, in the page's order (grouped by perspective)."""
+    rows = []
+    for row in card.rows:
+        current = row.current
+        if current is None and row.current_display == "Not available":
+            current = "Not available"
+        rows.append(
+            [
+                row.perspective_label,
+                row.reference,
+                row.name,
+                row.directorate,
+                row.level_label,
+                row.metric_category_label,
+                row.frequency_label,
+                row.last_updated,
+                row.unit_label,
+                row.target if row.target is not None else row.target_display,
+                row.direction_label,
+                row.period_label,
+                current,
+                "Provisional: not yet submitted" if row.provisional else "",
+                row.previous_label,
+                row.previous,
+                row.change.label,
+                row.rating.label,
+                row.trend.label,
+                row.forecast_text,
+                row.year_end_text,
+                "; ".join(row.flags),
+                row.commentary,
+                row.action_plan,
+            ]
+        )
+    return HEADERS, rows
+
+
+def scorecard_csv(card: Scorecard) -> bytes:
+    headers, rows = scorecard_table(card)
+    return write_csv(headers, rows)
+
+
+def scorecard_xlsx(card: Scorecard) -> bytes:
+    headers, rows = scorecard_table(card)
+    return write_xlsx(headers, rows, sheet_title=card.period.label)
+
+
+def export(card: Scorecard, file_format: str) -> tuple[bytes, str, str]:
+    """(content, content type, file name) for "csv" or "xlsx"."""
+    if file_format == "csv":
+        return scorecard_csv(card), "text/csv; charset=utf-8", f"{card.slug}.csv"
+    if file_format == "xlsx":
+        return (
+            scorecard_xlsx(card),
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            f"{card.slug}.xlsx",
+        )
+    raise ValueError(f"Unknown export format {file_format!r}: use csv or xlsx.")

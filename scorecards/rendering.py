@@ -1,0 +1,92 @@
+"""A scorecard table's rows as HTML, built in Python.
+
+The Django template engine spends about 8 µs on each variable it renders, and format_html about
+4 µs on each argument; a scorecard row has more than twenty, so a 2,000-KPI organisational
+scorecard spent 0.2–0.4 s on its rows alone. Here each row is an f-string in which every piece
+of data goes through `_e` (the standard library's html.escape, quotes included); the result is
+marked safe once. The table's frame, headings and the rest of the page stay in
+templates/scorecards/scorecard.html.
+"""
+
+import functools
+import re
+from html import escape
+
+from django.urls import reverse
+from django.utils.safestring import SafeString, mark_safe
+
+from scorecards.selectors import Row
+
+_SPECIAL = re.compile(r"[&<>\"']").search
+
+
+@functools.lru_cache(maxsize=8192)
+def _escape(text: str) -> str:
+    return escape(text, quote=True) if _SPECIAL(text) else text
+
+
+def _e(text: object) -> str:
+    """HTML-escape (quotes too). Labels repeat from row to row, so results are cached."""
+    return _escape(str(text))
+
+
+def _lines(text: str) -> str:
+    """Escaped text with its line breaks as <br> (as the linebreaksbr filter does)."""
+    return _e(text.replace("\r\n", "\n")).replace("\n", "<br>")
+
+
+def _row(row: Row, prefix: str) -> str:
+    small = '<span class="govuk-body-s app-nowrap">'
+    if row.current_display:
+        current = f"{_e(row.current_display)} {small}({_e(row.period_label)})</span>"
+        if row.provisional:
+            current += '<br><span class="govuk-body-s">Provisional: not yet submitted</span>'
+    else:
+        current = f"Not reported {small}({_e(row.period_label)})</span>"
+    previous = (
+        f"{_e(row.previous_display)} {small}({_e(row.previous_label)})</span>"
+        if row.previous_display
+        else "–"
+    )
+    flags = "".join(f'<br><strong class="govuk-body-s">{_e(flag)}</strong>' for flag in row.flags)
+    forecast = _e(row.forecast_text or "Not enough data")
+    if row.year_end_text:
+        forecast += f'<br><span class="govuk-body-s">{_e(row.year_end_text)}</span>'
+    commentary = _lines(row.commentary)
+    if row.action_plan:
+        commentary += f"<br><strong>Action plan:</strong> {_lines(row.action_plan)}"
+    td = '<td class="govuk-table__cell">'
+    return (
+        '<tr class="govuk-table__row">'
+        f'<th scope="row" class="govuk-table__header">'
+        f'<a class="govuk-link" href="{_e(prefix)}{_e(row.reference)}/">'
+        f"{_e(row.reference)} {_e(row.name)}</a>"
+        f'<br><span class="govuk-body-s">{_e(row.level_label)} · {_e(row.directorate)}</span></th>'
+        f"{td}{_e(row.metric_category_label)}</td>"
+        f"{td}{_e(row.frequency_label)}</td>"
+        f'<td class="govuk-table__cell app-nowrap">{_e(row.last_updated or "Never")}</td>'
+        f"{td}{_e(row.target_display)}</td>"
+        f"{td}{_e(row.direction_label)}</td>"
+        f"{td}{current}</td>"
+        f"{td}{previous}</td>"
+        f'<td class="govuk-table__cell app-nowrap"><span aria-hidden="true">{row.change.arrow}'
+        f"</span> {_e(row.change.label)}</td>"
+        f'{td}<strong class="govuk-tag {row.rating_tag}">{_e(row.rating.label)}</strong>'
+        f"{flags}</td>"
+        f'<td class="govuk-table__cell app-nowrap"><span aria-hidden="true">{row.trend.arrow}'
+        f"</span> {_e(row.trend.label)}</td>"
+        f"{td}{forecast}</td>"
+        f"{td}{commentary}</td>"
+        "</tr>"
+    )
+
+
+def row_html(row: Row) -> SafeString:
+    """One <tr> of the scorecard table."""
+    return rows_html([row])
+
+
+def rows_html(rows: list[Row]) -> SafeString:
+    """The <tr>s of a scorecard table; every piece of data in them is escaped by `_e`."""
+    prefix = reverse("scorecards:kpi", args=["-"])[:-2]
+    return mark_safe("".join(_row(row, prefix) for row in rows))  # noqa: S308 – escaped above

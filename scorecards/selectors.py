@@ -1,0 +1,1014 @@
+"""Balanced scorecards (CCC framework Appendix C): reads only, a fixed number of queries.
+
+`scorecard()` makes the organisational, directorate and committee scorecards for one period;
+`kpi_performance()` gives one KPI's history, forecast and flags for its chart page. Both fetch
+the KPIs, the reporting periods, the targets and every value of the recent history in one query
+each, then work in plain Python, so the cost does not grow in queries with the number of KPIs.
+
+Decisions:
+
+* Scope. Organisation: corporate KPIs and every directorate's strategic KPIs. Directorate: its
+  corporate, strategic and operational KPIs. Committee: the KPIs whose committee membership was
+  current at the end of the period (started on or before that day, not ended by it — the same rule
+  as kpis.selectors.current_committees). KPIs removed before the period starts and KPIs added after
+  it ends are left out.
+* A KPI is read at its own frequency. On a quarterly scorecard a monthly KPI shows the latest month
+  of the quarter that has a value (else the quarter's last month); an annual KPI shows the latest
+  financial year ending by the end of the period. "Previous period" is the KPI's own previous
+  period (the month before, for a monthly KPI).
+* RAG: the rating stored with a submitted or approved value; otherwise (drafts, returned values,
+  values loaded without a rating, periods with no value) the rating engine with the council's
+  policy and the KPI's overrides, exactly as kpis.policy.rate_value does. A value not yet
+  submitted is shown and marked provisional.
+* The RAG summary counts the KPIs in scope after the level and priority filters and before the RAG
+  filter, so the table keeps showing the whole picture. Total is the eight statuses of the 2022
+  report's table (they add up to it); Not reported is counted separately after it.
+* Year-end projection (KPIs with an annual target): kpis.trends.forecast_year_end needs how the
+  year's figure is formed. The register has no field for that yet, so: year-to-date counts and
+  money are totals ("sum"); other year-to-date figures are the latest value; period values are an
+  average ("mean") for percentages, rates, scores, ratios, days and weeks, and a snapshot ("last")
+  for counts and money.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+import functools
+import re
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db import connections
+from django.db.models import (
+    Case,
+    Exists,
+    F,
+    FloatField,
+    OuterRef,
+    Q,
+    QuerySet,
+    TextField,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast
+
+from kpis import policy, rating, trends
+from kpis.measurements import target_for
+from kpis.models import (
+    Committee,
+    CommitteeMembership,
+    Directorate,
+    Kpi,
+    Measurement,
+    RagPolicy,
+    ReportingPeriod,
+    Target,
+)
+from kpis.periods import FREQUENCY_TO_KIND, parse_label, period_spec
+
+Rating = rating.Rating
+
+KINDS = ("organisation", "directorate", "committee")
+#: How many periods of each kind of history a scorecard reads (trend, seasonal forecast, red runs).
+HISTORY = {"month": 24, "quarter": 8, "year": 5}
+#: How many periods the KPI page's chart shows.
+CHART_PERIODS = {"month": 24, "quarter": 12, "year": 6}
+PERIODS_IN_YEAR = {"month": 12, "quarter": 4, "year": 1}
+TREND_PERIODS = 4
+RED_RUN = 3
+REPORTED_STATUSES = frozenset({Measurement.Status.SUBMITTED, Measurement.Status.APPROVED})
+
+RATING_TAGS = {
+    Rating.BLUE: "govuk-tag--blue",
+    Rating.GREEN: "govuk-tag--green",
+    Rating.AMBER: "govuk-tag--yellow",
+    Rating.RED: "govuk-tag--red",
+    Rating.CONTEXTUAL: "govuk-tag--purple",
+    Rating.BASELINE: "govuk-tag--light-blue",
+    Rating.IN_DEVELOPMENT: "govuk-tag--turquoise",
+    Rating.SUSPENDED: "govuk-tag--grey",
+    Rating.NOT_REPORTED: "govuk-tag--grey",
+}
+ORGANISATION_LEVELS = (Kpi.Level.CORPORATE, Kpi.Level.STRATEGIC)
+_UNIT_SUFFIX = {
+    Kpi.Unit.PERCENT: "%",
+    Kpi.Unit.DAYS: " days",
+    Kpi.Unit.WEEKS: " weeks",
+    Kpi.Unit.RATE_PER_1000: " per 1,000",
+    Kpi.Unit.RATE_PER_10000: " per 10,000",
+    Kpi.Unit.RATE_PER_100000: " per 100,000",
+}
+_PERSPECTIVE_ORDER = {value: n for n, value in enumerate(Kpi.Perspective.values)}
+_LEVEL_LABELS = dict(Kpi.Level.choices)
+_PERSPECTIVE_LABELS = dict(Kpi.Perspective.choices)
+_CATEGORY_LABELS = dict(Kpi.MetricCategory.choices)
+_FREQUENCY_LABELS = dict(Kpi.Frequency.choices)
+_DIRECTION_LABELS = dict(Kpi.Direction.choices)
+_UNIT_LABELS = dict(Kpi.Unit.choices)
+
+
+# Formatting ------------------------------------------------------------------------------------
+
+
+def number_text(value: Decimal | float | None) -> str:
+    """1234.5000 → "1,234.5"; a float (a forecast) to one decimal place, or two below 10."""
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        places = 1 if abs(value) >= 10 else 2
+        value = Decimal(f"{value:.{places}f}")
+    number = value.normalize()
+    if number == number.to_integral_value():
+        number = number.quantize(Decimal(1))
+    text = f"{number:,f}"
+    return "0" if text == "-0" else text
+
+
+def value_text(unit: str, value: Decimal | float | None) -> str:
+    """A value as people read it: 72.5%, £1,250, 12 days, 4.2 per 10,000 (blank for none)."""
+    if value is None:
+        return ""
+    text = number_text(value)
+    if unit == Kpi.Unit.MONEY:
+        return f"-£{text[1:]}" if text.startswith("-") else f"£{text}"
+    return text + _UNIT_SUFFIX.get(unit, "")
+
+
+def _natural_key(reference: str) -> tuple:
+    """Numbers in numeric order (9 before 10), then the rest in natural order."""
+    if reference.isdigit():
+        return (0, int(reference), ())
+    parts = tuple(
+        (0, int(part), "") if part.isdigit() else (1, 0, part.lower())
+        for part in re.split(r"(\d+)", reference)
+        if part
+    )
+    return (1, 0, parts)
+
+
+# Periods as positions: a month, quarter or year is one integer, so gaps and "the period before"
+# need no database rows.
+
+
+def _position(kind: str, financial_year: int, number: int) -> int:
+    return financial_year * PERIODS_IN_YEAR[kind] + number - 1
+
+
+def _unposition(kind: str, position: int) -> tuple[int, int]:
+    year, index = divmod(position, PERIODS_IN_YEAR[kind])
+    return year, index + 1
+
+
+@functools.lru_cache(maxsize=4096)
+def _label(kind: str, position: int) -> str:
+    year, number = _unposition(kind, position)
+    text = f"{year}/{(year + 1) % 100:02d}"
+    if kind == "quarter":
+        return f"{text} Q{number}"
+    if kind == "month":
+        return f"{text} {period_spec('month', year, number).starts_on:%b}"
+    return text
+
+
+def _containing(kind: str, day: datetime.date) -> int:
+    """The position of the period of `kind` that contains `day`."""
+    year = day.year if day.month >= 4 else day.year - 1
+    month = (day.month - 4) % 12 + 1
+    if kind == "month":
+        return _position(kind, year, month)
+    if kind == "quarter":
+        return _position(kind, year, (month - 1) // 3 + 1)
+    return _position(kind, year, 1)
+
+
+def _last_ending_by(kind: str, day: datetime.date) -> int:
+    """The position of the last period of `kind` that ends on or before `day`."""
+    position = _containing(kind, day)
+    year, number = _unposition(kind, position)
+    return position if period_spec(kind, year, number).ends_on <= day else position - 1
+
+
+def _first_starting_from(kind: str, day: datetime.date) -> int:
+    position = _containing(kind, day)
+    year, number = _unposition(kind, position)
+    return position if period_spec(kind, year, number).starts_on >= day else position + 1
+
+
+@dataclass(frozen=True, slots=True)
+class _Period:
+    """Enough of a ReportingPeriod for kpis.measurements.target_for (pk and financial_year)."""
+
+    pk: int | None
+    financial_year: int
+
+
+@dataclass(frozen=True, slots=True)
+class _Kpi:
+    """The fields of a KPI a scorecard reads: a plain record is far cheaper than a model."""
+
+    pk: int
+    reference: str
+    name: str
+    directorate: str  # short name
+    level: str
+    perspective: str
+    metric_category: str
+    frequency: str
+    unit: str
+    direction: str
+    status: str
+    target_kind: str
+    value_basis: str
+    long_term_target: Decimal | None
+    long_term_target_year: int | None
+    rag_amber_tolerance: Decimal | None
+    rag_tolerance_basis: str
+    rag_use_intervention_levels: bool | None
+
+
+_KPI_FIELDS = (
+    "pk",
+    *(
+        f if f != "directorate" else "directorate__short_name"
+        for f in (
+            "reference",
+            "name",
+            "directorate",
+            "level",
+            "perspective",
+            "metric_category",
+            "frequency",
+            "unit",
+            "direction",
+            "status",
+            "target_kind",
+            "value_basis",
+            "long_term_target",
+            "long_term_target_year",
+            "rag_amber_tolerance",
+            "rag_tolerance_basis",
+            "rag_use_intervention_levels",
+        )
+    ),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class _Target:
+    """Enough of a Target for target_for and the rating engine."""
+
+    period_id: int | None
+    financial_year: int
+    value: Decimal
+    intervention_level: Decimal | None
+
+
+# Results -----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Filters:
+    rag: tuple[str, ...] = ()
+    level: tuple[str, ...] = ()
+    priority: int | None = None
+
+    @property
+    def active(self) -> bool:
+        return bool(self.rag or self.level or self.priority)
+
+
+@dataclass(slots=True)
+class Point:
+    """One period of a KPI's history: for the chart and its data table."""
+
+    label: str
+    value: Decimal | None
+    value_display: str
+    target: Decimal | None
+    target_display: str
+    rating: Rating
+    provisional: bool
+
+    @property
+    def rating_tag(self) -> str:
+        return RATING_TAGS[self.rating]
+
+
+@dataclass(slots=True)
+class Row:
+    kpi_id: int
+    reference: str
+    name: str
+    directorate: str
+    level: str
+    perspective: str
+    metric_category: str
+    frequency: str
+    unit: str
+    direction: str
+    status: str
+    kind: str  # the KPI's own period kind: month, quarter or year
+    period_label: str  # the KPI's own current period
+    last_updated: str
+    target: Decimal | None
+    target_display: str
+    current: Decimal | None
+    current_display: str
+    previous: Decimal | None
+    previous_display: str
+    previous_label: str
+    change: trends.Change
+    rating: Rating
+    trend: trends.Trend
+    commentary: str
+    action_plan: str
+    provisional: bool
+    forecast: float | None
+    forecast_label: str
+    forecast_rating: Rating | None
+    forecast_seasonal: bool
+    year_end: float | None
+    year_end_rating: Rating | None
+    green_but_declining: bool
+    red_run: int  # consecutive reported Reds up to now (unreported periods skipped)
+    consistently_red: bool
+    points: list[Point] = field(default_factory=list)
+
+    # Words for pages and exports.
+    @property
+    def level_label(self) -> str:
+        return _LEVEL_LABELS.get(self.level, self.level)
+
+    @property
+    def perspective_label(self) -> str:
+        return _PERSPECTIVE_LABELS.get(self.perspective, self.perspective)
+
+    @property
+    def metric_category_label(self) -> str:
+        return _CATEGORY_LABELS.get(self.metric_category, self.metric_category)
+
+    @property
+    def frequency_label(self) -> str:
+        return _FREQUENCY_LABELS.get(self.frequency, self.frequency)
+
+    @property
+    def direction_label(self) -> str:
+        return _DIRECTION_LABELS.get(self.direction, self.direction)
+
+    @property
+    def unit_label(self) -> str:
+        return _UNIT_LABELS.get(self.unit, self.unit)
+
+    @property
+    def rating_tag(self) -> str:
+        return RATING_TAGS[self.rating]
+
+    @property
+    def change_text(self) -> str:
+        return f"{self.change.arrow} {self.change.label}"
+
+    @property
+    def trend_text(self) -> str:
+        return f"{self.trend.arrow} {self.trend.label}"
+
+    @property
+    def forecast_text(self) -> str:
+        """ "Forecast: 72.1% (Amber)" – always says it is a forecast."""
+        if self.forecast is None:
+            return ""
+        text = f"Forecast for {self.forecast_label}: {value_text(self.unit, self.forecast)}"
+        if self.forecast_rating is not None and self.forecast_rating.is_performance:
+            text += f" ({self.forecast_rating.label})"
+        return text
+
+    @property
+    def year_end_text(self) -> str:
+        if self.year_end is None:
+            return ""
+        text = f"Projected year-end: {value_text(self.unit, self.year_end)}"
+        if self.year_end_rating is not None and self.year_end_rating.is_performance:
+            text += f" ({self.year_end_rating.label})"
+        return text
+
+    @property
+    def flags(self) -> list[str]:
+        flags = []
+        if self.green_but_declining:
+            flags.append("Green but declining")
+        if self.consistently_red:
+            flags.append(f"Deep-dive candidate: red for {self.red_run} periods")
+        return flags
+
+
+@dataclass(frozen=True)
+class SummaryLine:
+    rating: Rating | None  # None for the Total line
+    label: str
+    count: int
+    percent: int
+
+    @property
+    def tag(self) -> str:
+        return RATING_TAGS[self.rating] if self.rating else ""
+
+
+@dataclass(frozen=True)
+class Group:
+    perspective: str
+    label: str
+    rows: list[Row]
+
+
+@dataclass
+class Scorecard:
+    kind: str
+    title: str
+    period: ReportingPeriod
+    directorate: Directorate | None
+    committee: Committee | None
+    filters: Filters
+    rows: list[Row]  # after every filter, grouped order
+    summary: list[SummaryLine]  # Blue … Suspended, then Total
+    not_reported: SummaryLine
+    kpi_count: int  # in scope after the level and priority filters
+    policy_description: str
+    forecast_method: str = trends.FORECAST_METHOD
+    year_end_method: str = trends.YEAR_END_METHOD
+
+    @property
+    def groups(self) -> list[Group]:
+        groups: dict[str, list[Row]] = {}
+        for row in self.rows:
+            groups.setdefault(row.perspective, []).append(row)
+        return [
+            Group(perspective, _PERSPECTIVE_LABELS.get(perspective, perspective), rows)
+            for perspective, rows in groups.items()
+        ]
+
+    @property
+    def slug(self) -> str:
+        who = {
+            "organisation": "organisation",
+            "directorate": f"directorate-{self.directorate.short_name if self.directorate else ''}",
+            "committee": f"committee-{self.committee.short_name if self.committee else ''}",
+        }[self.kind]
+        text = f"scorecard-{who}-{self.period.label}"
+        return re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-").lower()
+
+
+# The scorecard -----------------------------------------------------------------------------------
+
+
+def scope_queryset(
+    *,
+    kind: str,
+    period: ReportingPeriod,
+    directorate: Directorate | None = None,
+    committee: Committee | None = None,
+) -> QuerySet[Kpi]:
+    """The KPIs a scorecard covers for a period (unfiltered, unevaluated)."""
+    kpis = Kpi.objects.exclude(date_removed__lt=period.starts_on).exclude(
+        date_added__gt=period.ends_on
+    )
+    if kind == "organisation":
+        return kpis.filter(level__in=ORGANISATION_LEVELS)
+    if kind == "directorate":
+        if directorate is None:
+            raise ValueError("A directorate scorecard needs a directorate.")
+        return kpis.filter(directorate=directorate)
+    if kind == "committee":
+        if committee is None:
+            raise ValueError("A committee scorecard needs a committee.")
+        day = period.ends_on
+        current = CommitteeMembership.objects.filter(
+            Q(ended_on__isnull=True) | Q(ended_on__gt=day),
+            kpi=OuterRef("pk"),
+            committee=committee,
+            started_on__lte=day,
+        )
+        return kpis.filter(Exists(current))
+    raise ValueError(f"Unknown scorecard kind {kind!r}; expected one of {', '.join(KINDS)}.")
+
+
+def scorecard(
+    *,
+    kind: str,
+    period: ReportingPeriod,
+    directorate: Directorate | None = None,
+    committee: Committee | None = None,
+    rag: tuple[str, ...] | list[str] = (),
+    level: tuple[str, ...] | list[str] = (),
+    priority: int | None = None,
+) -> Scorecard:
+    """One balanced scorecard for a period: rows, RAG summary, forecasts and flags.
+
+    Five queries whatever the number of KPIs: the RAG policy, the KPIs, the periods, the targets
+    and the values (one values() query for the whole history window).
+    """
+    filters = Filters(rag=tuple(rag), level=tuple(level), priority=priority)
+    kpis_qs = scope_queryset(kind=kind, period=period, directorate=directorate, committee=committee)
+    if filters.level:
+        kpis_qs = kpis_qs.filter(level__in=filters.level)
+    if filters.priority:
+        kpis_qs = kpis_qs.filter(priorities=filters.priority)
+    council = RagPolicy.current()
+    rows = _rows(kpis_qs, period=period, council=council)
+    rows.sort(key=lambda r: (_PERSPECTIVE_ORDER.get(r.perspective, 99), _natural_key(r.reference)))
+    summary, not_reported = rag_summary(row.rating for row in rows)
+    if filters.rag:
+        wanted = set(filters.rag)
+        rows = [row for row in rows if row.rating.value in wanted]
+    if kind == "organisation":
+        title = "Organisational scorecard"
+    elif kind == "directorate":
+        title = f"{directorate.name} scorecard"
+    else:
+        title = f"{committee.name} scorecard"
+    return Scorecard(
+        kind=kind,
+        title=title,
+        period=period,
+        directorate=directorate,
+        committee=committee,
+        filters=filters,
+        rows=rows,
+        summary=summary,
+        not_reported=not_reported,
+        kpi_count=sum(line.count for line in summary[:-1]) + not_reported.count,
+        policy_description=policy_words(council),
+    )
+
+
+def policy_words(council) -> str:
+    """The council's policy in a sentence, its numbers as people write them (10, not 10.000)."""
+    engine = policy.engine_policy(council)
+    plain = {
+        "amber_tolerance": _plain(engine.amber_tolerance),
+        "blue_margin": None if engine.blue_margin is None else _plain(engine.blue_margin),
+    }
+    return dataclasses.replace(engine, **plain).describe()
+
+
+def _plain(amount) -> Decimal:
+    number = Decimal(str(amount)).normalize()
+    return number.quantize(Decimal(1)) if number == number.to_integral_value() else number
+
+
+def rag_summary(ratings) -> tuple[list[SummaryLine], SummaryLine]:
+    """Counts and whole-number percentages in the 2022 report's order, then Not reported.
+
+    Total is the sum of the eight statuses (they make 100%); Not reported is a percentage of every
+    KPI in the scorecard.
+    """
+    counts = dict.fromkeys(Rating, 0)
+    for r in ratings:
+        counts[r] += 1
+    total = sum(counts[r] for r in rating.SUMMARY_ORDER)
+    everything = total + counts[Rating.NOT_REPORTED]
+    lines = [
+        SummaryLine(r, r.label, counts[r], _percent(counts[r], total)) for r in rating.SUMMARY_ORDER
+    ]
+    lines.append(SummaryLine(None, "Total", total, 100 if total else 0))
+    not_reported = SummaryLine(
+        Rating.NOT_REPORTED,
+        Rating.NOT_REPORTED.label,
+        counts[Rating.NOT_REPORTED],
+        _percent(counts[Rating.NOT_REPORTED], everything),
+    )
+    return lines, not_reported
+
+
+def _percent(count: int, total: int) -> int:
+    if not total:
+        return 0
+    return int((Decimal(count) * 100 / total).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+# The engine ------------------------------------------------------------------------------------
+
+
+def _raters(council: RagPolicy):
+    """rate(kpi, value, target, not_available) as kpis.policy.rate_value, with policies cached.
+
+    rate_value builds the council's engine policy on every call; over thousands of values that is
+    most of the cost, so the council's policy is built once and a KPI's only if it overrides it.
+    """
+    base = policy.engine_policy(council)
+    cache: dict[int, rating.RatingPolicy] = {}
+
+    def policy_for(kpi: _Kpi) -> rating.RatingPolicy:
+        found = cache.get(kpi.pk)
+        if found is None:
+            has_own = (
+                kpi.rag_amber_tolerance is not None
+                or kpi.rag_tolerance_basis
+                or kpi.rag_use_intervention_levels is not None
+            )
+            found = policy.engine_policy(council, kpi) if has_own else base
+            cache[kpi.pk] = found
+        return found
+
+    def rate(kpi: _Kpi, value, target, not_available: bool = False) -> Rating:
+        if kpi.target_kind == Kpi.TargetKind.CONTEXTUAL:
+            return Rating.CONTEXTUAL
+        goal = target.value if target else None
+        intervention = target.intervention_level if target else None
+        if isinstance(value, float):  # a forecast: compare in floats (the engine's fast path)
+            goal = None if goal is None else float(goal)
+            intervention = None if intervention is None else float(intervention)
+        return rating.rate(
+            value,
+            goal,
+            direction=kpi.direction,
+            status=kpi.status,
+            intervention=intervention,
+            policy=policy_for(kpi),
+            not_available=not_available,
+        )
+
+    return rate
+
+
+def _aggregate(kpi: _Kpi) -> str:
+    """How the year's figure is formed, until the register records it (see module docstring)."""
+    totals = kpi.unit in (Kpi.Unit.COUNT, Kpi.Unit.MONEY)
+    if kpi.value_basis == Kpi.ValueBasis.YEAR_TO_DATE:
+        return "sum" if totals else "last"
+    return "last" if totals else "mean"
+
+
+def _fetch(queryset: QuerySet) -> list[tuple]:
+    """Run a values_list() query's own SQL and return the database's tuples as they come.
+
+    Django's per-value converters cost more than the query itself over tens of thousands of
+    rows. Only for columns that need none: integers, text, floats (Cast) and booleans (0/1 on
+    SQLite, bool on PostgreSQL — both test true or false alike).
+    """
+    sql, params = queryset.query.sql_with_params()
+    with connections[queryset.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _rows(
+    kpis_qs: QuerySet[Kpi],
+    *,
+    period: ReportingPeriod,
+    council: RagPolicy,
+    history: dict[str, int] | None = None,
+    keep_points: bool = False,
+) -> list[Row]:
+    """Compute every KPI's row from four queries (KPIs, periods, targets, values)."""
+    history = history or HISTORY
+    kpis = [_Kpi(*fields) for fields in kpis_qs.order_by().values_list(*_KPI_FIELDS)]
+    if not kpis:
+        return []
+    kinds = {FREQUENCY_TO_KIND[k.frequency] for k in kpis}
+    end_at = {kind: _last_ending_by(kind, period.ends_on) for kind in kinds}
+    start_in = {kind: _first_starting_from(kind, period.starts_on) for kind in kinds}
+    first_at = {kind: end_at[kind] - history[kind] + 1 for kind in kinds}
+    earliest = min(
+        period_spec(kind, *_unposition(kind, first_at[kind])).starts_on for kind in kinds
+    )
+
+    # Query: the reporting periods in the window.
+    period_ids: dict[tuple[str, int], int] = {}
+    for pk, kind, year, number in ReportingPeriod.objects.filter(
+        kind__in=kinds, starts_on__gte=earliest, ends_on__lte=period.ends_on
+    ).values_list("pk", "kind", "financial_year", "number"):
+        position = _position(kind, year, number)
+        if first_at[kind] <= position <= end_at[kind]:
+            period_ids[(kind, position)] = pk
+    position_of = {pk: key for key, pk in period_ids.items()}
+
+    # Query: targets for every year in the window and the next (for forecasts).
+    years = range(earliest.year - 1, period.ends_on.year + 2)
+    scope = kpis_qs.values("pk")
+    targets: dict[tuple[int, int], list[_Target]] = {}
+    for kpi_id, period_id, year, value, intervention in Target.objects.filter(
+        kpi__in=scope, financial_year__in=list(years)
+    ).values_list("kpi_id", "period_id", "financial_year", "value", "intervention_level"):
+        targets.setdefault((kpi_id, year), []).append(_Target(period_id, year, value, intervention))
+
+    # Query: every value in the window, in one values_list() query (tuples: see _VALUE ...).
+    # Values come as floats (no Decimal conversion for thousands of history values; a stored
+    # value has at most 4 decimal places, so repr() gives it back exactly); commentary only for
+    # the periods a row can show, not the whole history.
+    values: dict[int, dict[int, tuple]] = {}
+    if position_of:
+        shown = [
+            pk
+            for (kind, position), pk in period_ids.items()
+            if min(start_in[kind], end_at[kind]) <= position <= end_at[kind]
+        ]
+
+        def shown_only(name: str) -> Case:
+            return Case(
+                When(period_id__in=shown, then=F(name)), default=Value(""), output_field=TextField()
+            )
+
+        for kpi_id, period_id, *m in _fetch(
+            Measurement.objects.filter(kpi__in=scope, period_id__in=list(position_of))
+            .annotate(
+                float_value=Cast("value", FloatField()),
+                shown_commentary=shown_only("commentary"),
+                shown_action_plan=shown_only("action_plan"),
+            )
+            .values_list(
+                "kpi_id",
+                "period_id",
+                "float_value",
+                "not_available",
+                "status",
+                "rating",
+                "shown_commentary",
+                "shown_action_plan",
+            )
+        ):
+            values.setdefault(kpi_id, {})[position_of[period_id][1]] = m
+
+    rate = _raters(council)
+    rows = []
+    for kpi in kpis:
+        kind = FREQUENCY_TO_KIND[kpi.frequency]
+        rows.append(
+            _row(
+                kpi,
+                kind=kind,
+                first=first_at[kind],
+                end=end_at[kind],
+                start_in=start_in[kind],
+                measured=values.get(kpi.pk, {}),
+                targets=targets,
+                period_ids=period_ids,
+                rate=rate,
+                keep_points=keep_points,
+            )
+        )
+    return rows
+
+
+# A value's fields, as _rows fetches them.
+_VALUE, _NOT_AVAILABLE, _STATUS, _RATING, _COMMENTARY, _ACTION_PLAN = range(6)
+_RATINGS = {r.value: r for r in Rating}
+
+
+def _decimal(value: float | None) -> Decimal | None:
+    """A stored value fetched as a float, back to the Decimal it was stored as (as typed)."""
+    return None if value is None else Decimal(repr(value))
+
+
+def _row(
+    kpi: _Kpi,
+    *,
+    kind: str,
+    first: int,
+    end: int,
+    start_in: int,
+    measured: dict[int, list],
+    targets: dict[tuple[int, int], list[_Target]],
+    period_ids: dict[tuple[str, int], int],
+    rate,
+    keep_points: bool,
+) -> Row:
+    # The KPI's current period: the latest of its own periods within the scorecard's period that
+    # has a value (a monthly KPI on a quarterly scorecard), else the last one ending by its end.
+    current = end
+    if start_in < end:
+        for position in range(end, start_in - 1, -1):
+            m = measured.get(position)
+            if m is not None and m[_VALUE] is not None:
+                current = position
+                break
+    target_cache: dict[int, _Target | None] = {}
+
+    def target_at(position: int) -> _Target | None:
+        year = position // PERIODS_IN_YEAR[kind]
+        found = target_cache.get(position, False)
+        if found is False:
+            found = target_for(
+                kpi,
+                _Period(period_ids.get((kind, position)), year),
+                targets.get((kpi.pk, year), []),
+            )
+            target_cache[position] = found
+        return found
+
+    series: list[float | None] = []
+    ratings: list[Rating] = []
+    points: list[Point] = []
+    updated = None
+    for position in range(first, current + 1):
+        m = measured.get(position)
+        if m is None:
+            series.append(None)
+            ratings.append(rate(kpi, None, target_at(position)))
+        else:
+            value = m[_VALUE]
+            series.append(value)
+            if value is not None:
+                updated = position
+            if m[_STATUS] in REPORTED_STATUSES and m[_RATING]:
+                ratings.append(_RATINGS[m[_RATING]])
+            else:
+                ratings.append(rate(kpi, value, target_at(position), m[_NOT_AVAILABLE]))
+        if keep_points:
+            target = target_at(position)
+            points.append(
+                Point(
+                    label=_label(kind, position),
+                    value=_decimal(m[_VALUE]) if m else None,
+                    value_display="Not available"
+                    if m and m[_NOT_AVAILABLE]
+                    else value_text(kpi.unit, _decimal(m[_VALUE]) if m else None),
+                    target=target.value if target else None,
+                    target_display=_target_text(kpi, target),
+                    rating=ratings[-1],
+                    provisional=bool(m) and m[_STATUS] not in REPORTED_STATUSES,
+                )
+            )
+
+    m = measured.get(current)
+    previous_m = measured.get(current - 1)
+    current_value = _decimal(m[_VALUE]) if m else None
+    previous_value = _decimal(previous_m[_VALUE]) if previous_m else None
+    target = target_at(current)
+    direction = kpi.direction
+    current_rating = ratings[-1] if ratings else rate(kpi, None, target)
+    trend = trends.trend(series, direction=direction, periods=TREND_PERIODS)
+
+    # Forecast of the next period, seasonal for quarterly KPIs with a year and more of values.
+    season = 4 if kind == "quarter" else None
+    forecast = trends.forecast_next(series, periods=TREND_PERIODS, season_length=season)
+    seasonal = False
+    if forecast is not None and season and len(series) >= season:
+        known = len(series) - series.count(None)
+        seasonal = known >= season + 2 and series[-season] is not None
+    forecast_rating = None
+    if forecast is not None:
+        forecast_rating = rate(kpi, forecast, target_at(current + 1) or target)
+
+    # Projected year-end outturn against the annual target.
+    year_end = year_end_rating = None
+    if kpi.target_kind == Kpi.TargetKind.ANNUAL and kind != "year":
+        year = current // PERIODS_IN_YEAR[kind]
+        annual = next((t for t in targets.get((kpi.pk, year), ()) if t.period_id is None), None)
+        if annual is not None:
+            year_start = _position(kind, year, 1)
+            so_far = series[year_start - first :] if year_start >= first else series
+            year_end = trends.forecast_year_end(
+                so_far,
+                periods_in_year=PERIODS_IN_YEAR[kind],
+                value_basis=kpi.value_basis,
+                aggregate=_aggregate(kpi),
+            )
+            if year_end is not None:
+                year_end_rating = rate(kpi, year_end, annual)
+
+    red_run = 0
+    for r in reversed(ratings):
+        if r is Rating.RED:
+            red_run += 1
+        elif r.is_performance:
+            break
+
+    not_available = bool(m) and m[_NOT_AVAILABLE]
+    return Row(
+        kpi_id=kpi.pk,
+        reference=kpi.reference,
+        name=kpi.name,
+        directorate=kpi.directorate,
+        level=kpi.level,
+        perspective=kpi.perspective,
+        metric_category=kpi.metric_category,
+        frequency=kpi.frequency,
+        unit=kpi.unit,
+        direction=direction,
+        status=kpi.status,
+        kind=kind,
+        period_label=_label(kind, current),
+        last_updated=_label(kind, updated) if updated is not None else "",
+        target=target.value if target else None,
+        target_display=_target_text(kpi, target),
+        current=current_value,
+        current_display="Not available" if not_available else value_text(kpi.unit, current_value),
+        previous=previous_value,
+        previous_display=value_text(kpi.unit, previous_value),
+        previous_label=_label(kind, current - 1),
+        change=trends.change(current_value, previous_value, direction=direction),
+        rating=current_rating,
+        trend=trend,
+        commentary=m[_COMMENTARY] if m else "",
+        action_plan=m[_ACTION_PLAN] if m else "",
+        provisional=bool(m) and m[_STATUS] not in REPORTED_STATUSES,
+        forecast=forecast,
+        forecast_label=_label(kind, current + 1),
+        forecast_rating=forecast_rating,
+        forecast_seasonal=seasonal,
+        year_end=year_end,
+        year_end_rating=year_end_rating,
+        green_but_declining=trends.green_but_declining(current_rating, trend),
+        red_run=red_run,
+        consistently_red=red_run >= RED_RUN and trends.consistently_red(ratings, run=RED_RUN),
+        points=points,
+    )
+
+
+def _target_text(kpi: _Kpi, target: _Target | None) -> str:
+    if kpi.target_kind == Kpi.TargetKind.CONTEXTUAL:
+        return "Contextual"
+    if target is not None:
+        return value_text(kpi.unit, target.value)
+    if kpi.long_term_target is not None:
+        text = value_text(kpi.unit, kpi.long_term_target)
+        year = f" by {kpi.long_term_target_year}" if kpi.long_term_target_year else ""
+        return f"{text}{year} (long-term)"
+    return "No target set"
+
+
+# One KPI ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class KpiPerformance:
+    kpi: Kpi
+    row: Row | None  # None when the KPI has no reporting periods yet
+    forecast_method: str = trends.FORECAST_METHOD
+    year_end_method: str = trends.YEAR_END_METHOD
+
+
+def kpi_performance(kpi: Kpi, *, upto: ReportingPeriod | None = None) -> KpiPerformance:
+    """One KPI's recent history, current row, forecast and flags, for its chart page.
+
+    Reads up to the latest period of the KPI's own frequency that has a value (or `upto`).
+    Five queries.
+    """
+    kind = FREQUENCY_TO_KIND[kpi.frequency]
+    if upto is None:
+        upto = (
+            ReportingPeriod.objects.filter(
+                kind=kind, measurements__kpi=kpi, measurements__value__isnull=False
+            )
+            .order_by("-starts_on")
+            .first()
+        )
+    if upto is None:
+        upto = ReportingPeriod.objects.filter(kind=kind).order_by("-starts_on").first()
+    if upto is None:
+        return KpiPerformance(kpi=kpi, row=None)
+    council = RagPolicy.current()
+    rows = _rows(
+        Kpi.objects.filter(pk=kpi.pk),
+        period=upto,
+        council=council,
+        history=CHART_PERIODS,
+        keep_points=True,
+    )
+    row = rows[0]
+    first_value = next((n for n, p in enumerate(row.points) if p.value is not None), None)
+    row.points = row.points[first_value:] if first_value is not None else row.points[-1:]
+    return KpiPerformance(kpi=kpi, row=row)
+
+
+# Choosing a scorecard --------------------------------------------------------------------------
+
+
+def latest_period_with_values() -> ReportingPeriod | None:
+    """The latest quarter with any value in it (else the latest period of any kind)."""
+    with_values = ReportingPeriod.objects.filter(
+        Exists(Measurement.objects.filter(period=OuterRef("pk"), value__isnull=False))
+    ).order_by("-ends_on")
+    return with_values.filter(kind=ReportingPeriod.Kind.QUARTER).first() or with_values.first()
+
+
+def period_by_label(label: str) -> ReportingPeriod:
+    """ "2025/26 Q2" → the ReportingPeriod; ValueError with a message for a person otherwise."""
+    kind, year, number = parse_label(label)
+    try:
+        return ReportingPeriod.objects.get(kind=kind, financial_year=year, number=number)
+    except ReportingPeriod.DoesNotExist:
+        raise ValueError(f"There is no reporting period “{label.strip()}”.") from None
+
+
+def resolve_spec(spec: str) -> tuple[str, Directorate | None, Committee | None]:
+    """ "organisation", "directorate:<short name>" or "committee:<short name>"."""
+    kind, _, name = spec.partition(":")
+    kind = kind.strip().lower()
+    if kind == "organisation" and not name:
+        return kind, None, None
+    if kind == "directorate" and name:
+        try:
+            return kind, Directorate.objects.get(short_name__iexact=name.strip()), None
+        except Directorate.DoesNotExist:
+            raise ValueError(f"There is no directorate with the short name “{name}”.") from None
+    if kind == "committee" and name:
+        try:
+            return kind, None, Committee.objects.get(short_name__iexact=name.strip())
+        except Committee.DoesNotExist:
+            raise ValueError(f"There is no committee with the short name “{name}”.") from None
+    raise ValueError(
+        f"“{spec}” is not a scorecard: use organisation, directorate:<short name> "
+        "or committee:<short name>."
+    )

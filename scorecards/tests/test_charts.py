@@ -1,0 +1,97 @@
+import time
+import xml.etree.ElementTree as ET
+
+from scorecards.charts import kpi_chart_svg
+
+SVG = "{http://www.w3.org/2000/svg}"
+POINTS = [("2024/25 Q1", 70), ("2024/25 Q2", None), ("2024/25 Q3", 74.5), ("2024/25 Q4", 76)]
+
+
+def parse(svg: str) -> ET.Element:
+    return ET.fromstring(svg)  # noqa: S314 – the app's own output, parsed to check it
+
+
+def chart(**kwargs) -> str:
+    options = {
+        "target": 75,
+        "forecast": ("2025/26 Q1", 77.2),
+        "unit_label": "Percentage (%)",
+        "title": "KPI 169: Household waste recycled",
+    }
+    options.update(kwargs)
+    return kpi_chart_svg(options.pop("points", POINTS), **options)
+
+
+def test_the_chart_is_valid_xml_with_a_text_alternative():
+    root = parse(chart())
+    assert root.tag == f"{SVG}svg"
+    assert root.get("role") == "img"
+    title, desc = root.find(f"{SVG}title"), root.find(f"{SVG}desc")
+    assert title.text == "KPI 169: Household waste recycled"
+    assert "latest 76 in 2024/25 Q4" in desc.text
+    assert "Target 75" in desc.text
+    assert "Forecast for 2025/26 Q1: 77.2 (not data)" in desc.text
+    assert root.get("aria-labelledby") == f"{title.get('id')} {desc.get('id')}"
+
+
+def test_axis_labels_legend_and_forecast_are_real_text():
+    texts = [t.text for t in parse(chart()).iter(f"{SVG}text")]
+    assert "Percentage (%)" in texts
+    assert {"Value", "Target", "Forecast"} <= set(texts)
+    assert "Forecast 77.2" in texts
+    assert "2024/25 Q4" in texts and "2025/26 Q1" in texts
+
+
+def test_the_forecast_and_target_are_drawn_differently_from_the_values():
+    root = parse(chart())
+    dashed = {line.get("stroke-dasharray") for line in root.iter(f"{SVG}line")}
+    assert {"6 4", "2 4"} <= dashed  # the target dashed, the forecast dotted
+    hollow = [c for c in root.iter(f"{SVG}circle") if c.get("fill") == "#ffffff"]
+    assert len(hollow) == 1  # the forecast's marker
+
+
+def test_a_gap_breaks_the_line():
+    polylines = list(parse(chart()).iter(f"{SVG}polyline"))
+    assert len(polylines) == 1  # Q3–Q4; Q1 stands alone before the gap
+    assert len(polylines[0].get("points").split()) == 2
+
+
+def test_per_period_targets_are_drawn_as_steps():
+    root = parse(chart(target=[70, 70, None, 80]))
+    paths = list(root.iter(f"{SVG}path"))
+    assert len(paths) == 1 and paths[0].get("stroke-dasharray") == "6 4"
+    assert "target changes over time" in root.find(f"{SVG}desc").text
+
+
+def test_every_text_is_escaped():
+    nasty = '<script>alert("x")</script> & co'
+    svg = chart(points=[(nasty, 1), ("Q2", 2)], title=nasty, unit_label=nasty, forecast=(nasty, 3))
+    assert "<script>" not in svg
+    root = parse(svg)
+    assert root.find(f"{SVG}title").text == nasty
+    assert nasty in [t.text for t in root.iter(f"{SVG}text")]
+
+
+def test_no_style_attributes_so_the_csp_does_not_block_them():
+    svg = chart()
+    assert "style=" not in svg and "class=" not in svg
+    assert "<script" not in svg
+
+
+def test_a_chart_with_no_values_says_so():
+    root = parse(chart(points=[("Q1", None)], target=None, forecast=None))
+    assert "No values to show yet" in [t.text for t in root.iter(f"{SVG}text")]
+    assert root.find(f"{SVG}desc").text == "No values reported yet."
+
+
+def test_a_flat_series_still_draws():
+    parse(chart(points=[("Q1", 5), ("Q2", 5)], target=5, forecast=None))
+    parse(chart(points=[("Q1", 0), ("Q2", 0)], target=0, forecast=None))
+
+
+def test_a_chart_takes_well_under_5_ms():
+    points = [(f"Q{n}", 50 + n) for n in range(12)]
+    start = time.perf_counter()
+    for _ in range(50):
+        chart(points=points, target=[75] * 12)
+    assert (time.perf_counter() - start) / 50 < 0.005

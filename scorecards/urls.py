@@ -1,0 +1,33 @@
+from django.urls import path, re_path
+
+from scorecards import views
+
+app_name = "scorecards"
+
+EXPORT = r"export\.(?P<file_format>csv|xlsx)$"
+
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("rag-policy/", views.rag_policy, name="rag_policy"),
+    path("kpi/<str:reference>/", views.kpi_chart, name="kpi"),
+    path("organisation/<int:period_id>/", views.organisation, name="organisation"),
+    re_path(
+        rf"^organisation/(?P<period_id>[0-9]+)/{EXPORT}",
+        views.organisation_export,
+        name="organisation_export",
+    ),
+    path(
+        "directorate/<int:directorate_id>/<int:period_id>/", views.directorate, name="directorate"
+    ),
+    re_path(
+        rf"^directorate/(?P<directorate_id>[0-9]+)/(?P<period_id>[0-9]+)/{EXPORT}",
+        views.directorate_export,
+        name="directorate_export",
+    ),
+    path("committee/<int:committee_id>/<int:period_id>/", views.committee, name="committee"),
+    re_path(
+        rf"^committee/(?P<committee_id>[0-9]+)/(?P<period_id>[0-9]+)/{EXPORT}",
+        views.committee_export,
+        name="committee_export",
+    ),
+]

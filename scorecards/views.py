@@ -1,0 +1,193 @@
+"""Scorecard pages, their exports, a KPI's chart page and the council's RAG policy page."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods
+
+from kpis import policy
+from kpis.models import Committee, Directorate, Kpi, RagPolicy, ReportingPeriod
+from pmf.forms_govuk import posted
+from pmf.roles import has_any_role, is_gp, require
+from scorecards import charts, exports, rendering, selectors
+from scorecards.forms import RagPolicyForm, ScorecardChoiceForm, ScorecardFilterForm
+
+
+@require_GET
+@require(has_any_role)
+def index(request: HttpRequest) -> HttpResponse:
+    form = ScorecardChoiceForm(request.GET or None)
+    if request.GET and form.is_valid():
+        period_id = form.cleaned_data["period"]
+        kind, _, pk = form.cleaned_data["scorecard"].partition(":")
+        if kind == "organisation":
+            return redirect("scorecards:organisation", period_id=period_id)
+        return redirect(f"scorecards:{kind}", int(pk), period_id)
+    latest = selectors.latest_period_with_values()
+    if not request.GET and latest is not None:
+        form = ScorecardChoiceForm(initial={"scorecard": "organisation", "period": latest.pk})
+    return render(
+        request,
+        "scorecards/index.html",
+        {
+            "form": form,
+            "latest": latest,
+            "directorates": Directorate.objects.filter(is_active=True),
+            "committees": Committee.objects.filter(is_active=True),
+        },
+    )
+
+
+def _scorecard(request: HttpRequest, kind: str, period_id: int, **scope):
+    period = get_object_or_404(ReportingPeriod, pk=period_id)
+    form = ScorecardFilterForm(request.GET or None, kind=kind)
+    card = selectors.scorecard(kind=kind, period=period, **scope, **form.filters())
+    return card, form
+
+
+def _page(request: HttpRequest, card, form, export_args: list) -> HttpResponse:
+    query = request.GET.urlencode()
+    return render(
+        request,
+        "scorecards/scorecard.html",
+        {
+            "card": card,
+            "groups": [
+                {"label": group.label, "rows": group.rows, "html": rendering.rows_html(group.rows)}
+                for group in card.groups
+            ],
+            "form": form,
+            "export_csv": reverse(f"scorecards:{card.kind}_export", args=[*export_args, "csv"]),
+            "export_xlsx": reverse(f"scorecards:{card.kind}_export", args=[*export_args, "xlsx"]),
+            "query": query,
+        },
+    )
+
+
+def _download(card, file_format: str) -> HttpResponse:
+    content, content_type, filename = exports.export(card, file_format)
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@require_GET
+@require(has_any_role)
+def organisation(request: HttpRequest, period_id: int) -> HttpResponse:
+    card, form = _scorecard(request, "organisation", period_id)
+    return _page(request, card, form, [period_id])
+
+
+@require_GET
+@require(has_any_role)
+def organisation_export(request: HttpRequest, period_id: int, file_format: str) -> HttpResponse:
+    card, _ = _scorecard(request, "organisation", period_id)
+    return _download(card, file_format)
+
+
+@require_GET
+@require(has_any_role)
+def directorate(request: HttpRequest, directorate_id: int, period_id: int) -> HttpResponse:
+    found = get_object_or_404(Directorate, pk=directorate_id)
+    card, form = _scorecard(request, "directorate", period_id, directorate=found)
+    return _page(request, card, form, [directorate_id, period_id])
+
+
+@require_GET
+@require(has_any_role)
+def directorate_export(
+    request: HttpRequest, directorate_id: int, period_id: int, file_format: str
+) -> HttpResponse:
+    found = get_object_or_404(Directorate, pk=directorate_id)
+    card, _ = _scorecard(request, "directorate", period_id, directorate=found)
+    return _download(card, file_format)
+
+
+@require_GET
+@require(has_any_role)
+def committee(request: HttpRequest, committee_id: int, period_id: int) -> HttpResponse:
+    found = get_object_or_404(Committee, pk=committee_id)
+    card, form = _scorecard(request, "committee", period_id, committee=found)
+    return _page(request, card, form, [committee_id, period_id])
+
+
+@require_GET
+@require(has_any_role)
+def committee_export(
+    request: HttpRequest, committee_id: int, period_id: int, file_format: str
+) -> HttpResponse:
+    found = get_object_or_404(Committee, pk=committee_id)
+    card, _ = _scorecard(request, "committee", period_id, committee=found)
+    return _download(card, file_format)
+
+
+@require_GET
+@require(has_any_role)
+def kpi_chart(request: HttpRequest, reference: str) -> HttpResponse:
+    kpi = get_object_or_404(Kpi.objects.select_related("directorate"), reference=reference)
+    performance = selectors.kpi_performance(kpi)
+    row = performance.row
+    chart = None
+    if row is not None:
+        chart = charts.kpi_chart_svg(
+            [(p.label, p.value) for p in row.points],
+            target=[p.target for p in row.points],
+            forecast=(row.forecast_label, row.forecast) if row.forecast is not None else None,
+            unit_label=kpi.get_unit_display(),
+            title=f"KPI {kpi.reference}: {kpi.name}",
+        )
+    return render(
+        request,
+        "scorecards/kpi.html",
+        {"kpi": kpi, "performance": performance, "row": row, "chart": chart},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@require(has_any_role)
+def rag_policy(request: HttpRequest) -> HttpResponse:
+    can_edit = is_gp(request.user)
+    if request.method == "POST" and not can_edit:
+        raise PermissionDenied
+    council = RagPolicy.current()
+    form = RagPolicyForm(*posted(request)) if request.method == "POST" else None
+    if form is not None and form.is_valid():
+        try:
+            policy.policy_update(by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "RAG policy saved. Values not yet locked have been re-rated.")
+            return redirect("scorecards:rag_policy")
+    if form is None:
+        form = RagPolicyForm.for_policy(council)
+    history = council.history.select_related("history_user").order_by("-history_date", "-pk")
+    return render(
+        request,
+        "scorecards/rag_policy.html",
+        {
+            "form": form,
+            "can_edit": can_edit,
+            "description": selectors.policy_words(council),
+            "council": council,
+            "history": [
+                {
+                    "when": record.history_date,
+                    "who": record.history_user,
+                    "reason": record.history_change_reason,
+                    "kind": "Set up with the defaults" if record.history_type == "+" else "Changed",
+                    "description": _describe(record),
+                }
+                for record in history
+            ],
+        },
+    )
+
+
+def _describe(record) -> str:
+    try:
+        return selectors.policy_words(record)
+    except ValueError:
+        return "A policy the rating engine cannot read."
