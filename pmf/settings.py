@@ -4,6 +4,7 @@ Every value comes from the environment (or a `.env` file beside manage.py) with 
 for local use. A malformed value stops start-up with a message naming the variable.
 """
 
+import warnings
 from pathlib import Path
 
 import environ
@@ -212,3 +213,6 @@ FORM_RENDERER = "pmf.forms_govuk.GovukFormRenderer"
 
 # Serve static files straight from static/ unless collectstatic has been run (production).
 WHITENOISE_USE_FINDERS = _env(env.bool, "WHITENOISE_USE_FINDERS", default=True)
+if WHITENOISE_USE_FINDERS:
+    # Locally there is no collected STATIC_ROOT, which is expected, not worth a warning.
+    warnings.filterwarnings("ignore", message="No directory at", module="whitenoise.base")
