@@ -19,6 +19,8 @@ PRODUCTION = {
 
 def _manage(*args: str, **env: str) -> subprocess.CompletedProcess:
     environment = {**os.environ, "DATABASE_URL": "sqlite:///:memory:", **env}
+    # The browser tests allow async-unsafe ORM calls in this process; production never does.
+    environment.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
