@@ -37,6 +37,7 @@ from django.contrib.auth.hashers import check_password, make_password
 from django.contrib.auth.models import Group
 from django.contrib.auth.password_validation import validate_password
 from django.db import models, transaction
+from django.dispatch import Signal
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
@@ -2065,6 +2066,12 @@ class DemoSummary:
             f"{t.unchanged} unchanged)"
             for label, t in self.tallies.items()
         ]
+
+
+# Sent by `manage.py load_demo` after the register's demo is written, with `today`, so that apps
+# above the register (committees, reports) add their part of the story without kpis importing
+# them. Receivers return an object with a `lines()` summary.
+demo_loaded = Signal()
 
 
 def load_demo(*, today: datetime.date | None = None) -> DemoSummary:

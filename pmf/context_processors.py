@@ -9,6 +9,7 @@ NAVIGATION = [
     ("My KPIs", "entry:my_kpis", ("entry:my_kpis", "entry:edit"), {Role.OFFICER, Role.GP}),
     ("Approvals", "entry:approvals", ("entry:approv", "entry:return"), {Role.APPROVER, Role.GP}),
     ("Scorecards", "scorecards:index", ("scorecards:",), None),
+    ("Committees", "committees:index", ("committees:",), None),
     ("KPI register", "kpis:register", ("kpis:register", "kpis:detail", "kpis:edit"), None),
     ("Reporting cycle", "reporting:periods", ("reporting:",), {Role.GP}),
     ("Import values", "values:upload", ("values:",), {Role.OFFICER, Role.GP}),

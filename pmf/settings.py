@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "pmf",
     "kpis",
     "scorecards",
+    "committees",
 ]
 
 MIDDLEWARE = [

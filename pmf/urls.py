@@ -11,6 +11,7 @@ urlpatterns = [
     path("healthz/", views.healthz, name="healthz"),
     path("kpis/", include("kpis.urls")),
     path("scorecards/", include("scorecards.urls")),
+    path("committees/", include("committees.urls")),
     path("my-kpis/", include("kpis.entry_urls")),
     path("reporting/", include("kpis.reporting_urls")),
     path("reporting/values/", include("kpis.values_urls")),

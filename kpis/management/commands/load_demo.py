@@ -2,7 +2,7 @@ import datetime
 
 from django.core.management.base import BaseCommand, CommandError
 
-from kpis.demo import COUNCIL_NAME, load_demo
+from kpis.demo import COUNCIL_NAME, demo_loaded, load_demo
 
 
 def _date(text: str) -> datetime.date:
@@ -33,4 +33,8 @@ class Command(BaseCommand):
         summary = load_demo(today=options["today"])
         for line in summary.lines():
             self.stdout.write(line)
+        # Higher apps (committees, …) add their part of the story; the register knows none of them.
+        for _receiver, extra in demo_loaded.send(sender=self.__class__, today=options["today"]):
+            for line in extra.lines():
+                self.stdout.write(line)
         self.stdout.write(self.style.SUCCESS(f"Loaded the {COUNCIL_NAME} demo."))

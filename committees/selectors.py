@@ -1,0 +1,214 @@
+"""Reads for the committees pages: each a fixed number of queries whatever the number of rows."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+
+from committees.models import (
+    ActionItem,
+    ActionUpdate,
+    Audit,
+    AuditCheck,
+    CommitteeDetails,
+    Meeting,
+    Proposal,
+    ProposalEvent,
+)
+from kpis.models import Committee, CommitteeMembership, Kpi
+
+
+def _active_on(day: datetime.date) -> Q:
+    """Memberships in force on `day`: started by then and not yet ended (the end is exclusive,
+    as `kpis.selectors.current_committees` has it)."""
+    return Q(started_on__lte=day) & (Q(ended_on__isnull=True) | Q(ended_on__gt=day))
+
+
+def kpi_set_on(committee: Committee, day: datetime.date) -> list[Kpi]:
+    """The committee's KPI set as it stood on `day`, from its membership history (one query)."""
+    memberships = CommitteeMembership.objects.filter(_active_on(day), committee=committee)
+    return list(
+        Kpi.objects.filter(pk__in=memberships.values("kpi_id"))
+        .select_related("directorate", "service")
+        .order_by("reference")
+    )
+
+
+def set_changes(committee: Committee) -> list[CommitteeMembership]:
+    """Every membership of the committee, newest change first (one query)."""
+    return list(
+        CommitteeMembership.objects.filter(committee=committee)
+        .select_related("kpi")
+        .order_by("-started_on", "kpi__reference")
+    )
+
+
+def committee_list(*, today: datetime.date) -> list[Committee]:
+    """Committees with their details, current set size and next meeting (three queries)."""
+    in_set = Count(
+        "memberships",
+        filter=Q(memberships__started_on__lte=today)
+        & (Q(memberships__ended_on__isnull=True) | Q(memberships__ended_on__gt=today)),
+    )
+    next_meeting = (
+        Meeting.objects.filter(committee=OuterRef("pk"), date__gte=today)
+        .exclude(status=Meeting.Status.CANCELLED)
+        .order_by("date")
+        .values("date")[:1]
+    )
+    details = CommitteeDetails.objects.select_related("reports_after")
+    return list(
+        Committee.objects.annotate(set_size=in_set, next_meeting=Subquery(next_meeting))
+        .prefetch_related(Prefetch("details", queryset=details))
+        .order_by("-is_active", "name")
+    )
+
+
+def details_of(committee: Committee) -> CommitteeDetails | None:
+    return (
+        CommitteeDetails.objects.filter(committee=committee)
+        .select_related("reports_after")
+        .prefetch_related("clerks")
+        .first()
+    )
+
+
+def meetings_of(committee: Committee) -> list[Meeting]:
+    return list(Meeting.objects.filter(committee=committee).select_related("period"))
+
+
+def meeting_detail(meeting_id: int) -> Meeting:
+    return Meeting.objects.select_related("committee", "period").get(pk=meeting_id)
+
+
+@dataclass(frozen=True)
+class ProposalRow:
+    """A line of the committee paper's table of proposed additions and removals."""
+
+    proposal: Proposal
+    kpi_number: str
+    kpi_name: str
+    service: str
+    proposal_word: str
+    rationale: str
+
+
+def _proposal_queryset() -> QuerySet[Proposal]:
+    return Proposal.objects.select_related(
+        "kpi", "kpi__service", "service", "directorate", "raised_by"
+    ).prefetch_related("committees")
+
+
+def meeting_proposals(meeting: Meeting) -> list[ProposalRow]:
+    """The proposals for a meeting to decide, and any it has decided, as the 2022 report's
+    table: KPI number · KPI name · Mapping to service · Proposal (Add/Remove) · Rationale."""
+    waiting = Q(
+        committees=meeting.committee,
+        stage__in=[Proposal.Stage.DIRECTOR_APPROVED, Proposal.Stage.DEFERRED],
+    )
+    decided_here = Q(decisions__meeting=meeting)
+    proposals = _proposal_queryset().filter(waiting | decided_here).distinct().order_by("pk")
+    rows = []
+    for proposal in proposals:
+        service = proposal.mapped_service
+        rows.append(
+            ProposalRow(
+                proposal=proposal,
+                kpi_number=proposal.kpi_number,
+                kpi_name=proposal.kpi_name,
+                service=service.name if service else "",
+                proposal_word=proposal.get_kind_display(),
+                rationale=proposal.rationale,
+            )
+        )
+    return rows
+
+
+def meeting_decisions(meeting: Meeting) -> dict[int, str]:
+    """Proposal id → the outcome this meeting recorded for it."""
+    return {
+        decision.proposal_id: decision.get_outcome_display() for decision in meeting.decisions.all()
+    }
+
+
+def proposal_list(
+    *, stage: str = "", committee_id: int | None = None, directorate_id: int | None = None
+) -> QuerySet[Proposal]:
+    proposals = _proposal_queryset()
+    if stage:
+        proposals = proposals.filter(stage=stage)
+    if committee_id:
+        proposals = proposals.filter(committees=committee_id)
+    if directorate_id:
+        proposals = proposals.filter(directorate_id=directorate_id)
+    return proposals.order_by("-pk")
+
+
+def proposal_detail(proposal_id: int) -> Proposal:
+    return (
+        _proposal_queryset()
+        .prefetch_related(
+            "priorities",
+            "quality_checks",
+            "consultations",
+            Prefetch(
+                "events", queryset=ProposalEvent.objects.select_related("by", "meeting__committee")
+            ),
+            Prefetch("decisions", queryset=_decisions()),
+        )
+        .select_related("decision_meeting__committee")
+        .get(pk=proposal_id)
+    )
+
+
+def _decisions():
+    from committees.models import CommitteeDecision
+
+    return CommitteeDecision.objects.select_related("meeting__committee", "by")
+
+
+def open_meetings_for(proposal: Proposal) -> QuerySet[Meeting]:
+    """Meetings of the proposal's committees that could decide it."""
+    return (
+        Meeting.objects.filter(committee__in=proposal.committees.all())
+        .exclude(status=Meeting.Status.CANCELLED)
+        .exclude(decisions__proposal=proposal)
+        .select_related("committee")
+        .order_by("date")
+    )
+
+
+def action_tracker(committee: Committee) -> list[ActionItem]:
+    """The committee's actions with their updates, newest first (two queries)."""
+    updates = ActionUpdate.objects.select_related("by")
+    return list(
+        ActionItem.objects.filter(committee=committee).prefetch_related(
+            Prefetch("updates", queryset=updates)
+        )
+    )
+
+
+def audit_list() -> list[Audit]:
+    return list(
+        Audit.objects.select_related("committee", "period", "drawn_by").annotate(
+            sampled=Count("checks"),
+            done=Count("checks", filter=Q(checks__checked_at__isnull=False)),
+        )
+    )
+
+
+def audit_detail(audit_id: int) -> Audit:
+    checks = AuditCheck.objects.select_related("kpi", "checked_by")
+    return (
+        Audit.objects.select_related("committee", "period", "drawn_by")
+        .prefetch_related(Prefetch("checks", queryset=checks))
+        .get(pk=audit_id)
+    )
+
+
+def audits_of_kpi(kpi: Kpi) -> list[AuditCheck]:
+    return list(
+        AuditCheck.objects.filter(kpi=kpi)
+        .select_related("audit__committee", "audit__period", "checked_by")
+        .order_by("-audit__period__starts_on", "audit__committee__name")
+    )
