@@ -136,6 +136,8 @@ def _number(x: object) -> float | None:
     """A finite float, or None for a missing value (None, NaN, ±infinity)."""
     if x is None:
         return None
+    if type(x) is float:  # the common case, from scorecards' float queries: skip the checks
+        return x if math.isfinite(x) else None
     if isinstance(x, Decimal) and not x.is_finite():
         return None
     f = float(x)  # type: ignore[arg-type]
@@ -144,12 +146,8 @@ def _number(x: object) -> float | None:
 
 def _known(values: Iterable[object]) -> list[tuple[int, float]]:
     """(period position, value) for every reported value, oldest first."""
-    out = []
-    for position, raw in enumerate(values):
-        f = _number(raw)
-        if f is not None:
-            out.append((position, f))
-    return out
+    numbers = [_number(raw) for raw in values]
+    return [(position, f) for position, f in enumerate(numbers) if f is not None]
 
 
 def _line(points: Sequence[tuple[int, float]]) -> tuple[float, float, float]:
