@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: run test check lint format install migrate demo serve bench clean
+.PHONY: run test check lint format install migrate demo serve bench clean worker
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -32,6 +32,11 @@ check: install
 
 test: check
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# A background worker for committee packs (the database queue). `make run` needs none: locally
+# the immediate backend builds packs in the request.
+worker: migrate
+	TASKS_BACKEND=django_tasks_db.DatabaseBackend $(PY) manage.py db_worker --no-reload
 
 format: install
 	$(VENV)/bin/ruff format .

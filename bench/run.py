@@ -19,6 +19,7 @@ MODULES = [
     "bench.bench_entry",
     "bench.bench_values_import",
     "bench.bench_scorecards",
+    "bench.bench_packs",
 ]
 
 

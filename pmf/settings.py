@@ -54,6 +54,9 @@ INSTALLED_APPS = [
     "kpis",
     "scorecards",
     "committees",
+    "django_tasks",
+    "django_tasks_db",
+    "reports",
 ]
 
 MIDDLEWARE = [
@@ -208,6 +211,16 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": _env(env.str, "LOG_LEVEL", default="WARNING")},
+}
+
+# Background tasks (committee packs): the immediate backend runs a task inline (local use, tests);
+# TASKS_BACKEND=django_tasks_db.DatabaseBackend queues it for `manage.py db_worker` processes.
+TASKS = {
+    "default": {
+        "BACKEND": _env(
+            env.str, "TASKS_BACKEND", default="django_tasks.backends.immediate.ImmediateBackend"
+        ),
+    },
 }
 
 FORM_RENDERER = "pmf.forms_govuk.GovukFormRenderer"

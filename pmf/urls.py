@@ -12,6 +12,8 @@ urlpatterns = [
     path("kpis/", include("kpis.urls")),
     path("scorecards/", include("scorecards.urls")),
     path("committees/", include("committees.urls")),
+    path("packs/", include("reports.urls")),
+    path("published/", include("reports.public_urls")),
     path("my-kpis/", include("kpis.entry_urls")),
     path("reporting/", include("kpis.reporting_urls")),
     path("reporting/values/", include("kpis.values_urls")),

@@ -274,6 +274,56 @@ MATRIX: dict[str, list[Case]] = {
     "committees:kpi_audits": [
         Case(get=EVERY_ROLE, post=GET_ONLY, kwargs={"reference": "kpi.reference"})
     ],
+    # --- reports: committee packs (/packs/, /published/) --------------------------------------
+    # Every signed-in role previews; G&P and the committee's own clerk edit, generate and withdraw;
+    # the public reads published versions. The fixture has no published version, so the version
+    # URLs answer 404 once the role check has passed (and 404 for the public pages).
+    "reports:meeting": [Case(get=EVERY_ROLE, post=GET_ONLY, kwargs={"meeting_id": "meeting.pk"})],
+    "reports:edit": [Case(get=GP_OR_CLERK, post=GP_OR_CLERK, kwargs={"meeting_id": "meeting.pk"})],
+    "reports:preview": [Case(get=EVERY_ROLE, post=GET_ONLY, kwargs={"meeting_id": "meeting.pk"})],
+    "reports:preview_pdf": [
+        Case(get=EVERY_ROLE, post=GET_ONLY, kwargs={"meeting_id": "meeting.pk"})
+    ],
+    # POST-only: queues a job and comes back to the pack page.
+    "reports:generate": [
+        Case(
+            get=GET_ONLY,
+            post=expect(LOGIN, 403, 403, 302, 302, 403, 403),
+            kwargs={"meeting_id": "meeting.pk"},
+        )
+    ],
+    "reports:generate_period": [
+        Case(
+            get=GP_OR_CLERK,
+            post=expect(LOGIN, 403, 403, 302, 302, 403, 403),
+            kwargs={"period_id": "period.pk"},
+        )
+    ],
+    "reports:version_pdf": [
+        Case(
+            get=expect(LOGIN, 404, 404, 404, 404, 404, 403),
+            post=GET_ONLY,
+            kwargs={"meeting_id": "meeting.pk", "number": "=1"},
+        )
+    ],
+    "reports:withdraw": [
+        Case(
+            get=expect(LOGIN, 403, 403, 404, 404, 403, 403),
+            post=expect(LOGIN, 403, 403, 404, 404, 403, 403),
+            kwargs={"meeting_id": "meeting.pk", "number": "=1"},
+        )
+    ],
+    "published:index": [Case(get=PUBLIC, post=GET_ONLY)],
+    **{
+        name: [
+            Case(
+                get=expect(*[404] * 7),
+                post=GET_ONLY,
+                kwargs={"meeting_id": "meeting.pk", "number": "=1"},
+            )
+        ]
+        for name in ("published:version", "published:pdf", "published:html")
+    },
 }
 
 # Namespaces whose views are still being written in parallel (November 2026). Their names are not

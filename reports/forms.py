@@ -1,0 +1,52 @@
+from django import forms
+
+from pmf.forms_govuk import GovukForm, GovukModelForm
+from reports.models import PackDraft
+
+
+class PackDraftForm(GovukModelForm):
+    class Meta:
+        model = PackDraft
+        fields = [
+            "to",
+            "from_text",
+            "electoral_divisions",
+            "key_decision",
+            "forward_plan_ref",
+            "outcome",
+            "recommendations",
+            "officer_contact",
+            "member_contacts",
+            "background",
+            "alignment",
+            "implications",
+            "source_documents",
+            "exception_mode",
+        ]
+        widgets = {
+            "outcome": forms.Textarea(attrs={"rows": 3}),
+            "officer_contact": forms.Textarea(attrs={"rows": 3}),
+            "member_contacts": forms.Textarea(attrs={"rows": 3}),
+            "from_text": forms.Textarea(attrs={"rows": 2}),
+        }
+        help_texts = {
+            "from_text": "One post a line.",
+            "officer_contact": "Name, post, email and telephone, one a line.",
+            "member_contacts": "Names and posts, one a line.",
+            "source_documents": "One document a line.",
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("to", "from_text", "outcome", "recommendations"):
+            self.fields[name].required = True
+
+
+class WithdrawForm(GovukForm):
+    reason = forms.CharField(
+        label="Why is this version withdrawn?",
+        help_text="The public page shows this reason.",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=2000,
+        error_messages={"required": "Enter why the pack is withdrawn."},
+    )

@@ -1,0 +1,33 @@
+"""Render a meeting's pack from live data to a file: `render_pack --meeting ID --format pdf|html
+--output PATH` (for automation; it publishes nothing)."""
+
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from committees.models import Meeting
+from reports import rendering, selectors
+
+
+class Command(BaseCommand):
+    help = "Render a meeting's committee pack (live data) as PDF or HTML to a file."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--meeting", type=int, required=True, help="The meeting's id.")
+        parser.add_argument("--format", choices=["pdf", "html"], default="pdf")
+        parser.add_argument("--output", required=True, help="The file to write.")
+
+    def handle(self, *args, meeting: int, format: str, output: str, **options):
+        try:
+            found = selectors.meeting_for_pack(meeting)
+        except Meeting.DoesNotExist:
+            raise CommandError(f"There is no meeting with id {meeting}.") from None
+        try:
+            data = selectors.pack_data(found)
+        except ValueError as error:
+            raise CommandError(str(error)) from None
+        html = rendering.render_html(data)
+        content = html.encode() if format == "html" else rendering.html_to_pdf(html).pdf
+        path = Path(output)
+        path.write_bytes(content)
+        self.stdout.write(f"Wrote {len(content):,} bytes to {path} ({format}).")

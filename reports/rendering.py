@@ -1,0 +1,128 @@
+"""One set of templates for the pack's HTML preview and its PDF (WeasyPrint 70).
+
+WeasyPrint fetches nothing from the network: `AppOnlyFetcher` serves the app's own static files
+(through the staticfiles finders, or STATIC_ROOT after collectstatic) for URLs under the internal
+origin the pack is rendered against, and refuses every other URL. WeasyPrint only logs a refused
+fetch, so the fetcher also keeps a list of what it refused, for tests and logs.
+"""
+
+from __future__ import annotations
+
+import logging
+import mimetypes
+import posixpath
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.template.loader import render_to_string
+from weasyprint import HTML
+from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+from scorecards.charts import kpi_chart_svg
+
+logger = logging.getLogger(__name__)
+
+#: The origin packs are rendered against: `.invalid` never resolves, so nothing can leak out.
+APP_ORIGIN = "https://pmf.invalid"
+TEMPLATE = "reports/pack.html"
+PDF_VARIANT = "pdf/ua-1"
+
+
+class RefusedFetch(ValueError):
+    """A URL outside the app's own static files."""
+
+
+class AppOnlyFetcher(URLFetcher):
+    """Serves only the app's static files; every other URL (http, file, data, …) is refused."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, allowed_protocols=("https",), **kwargs)
+        self.served: list[str] = []
+        self.refused: list[str] = []
+
+    def fetch(self, url, headers=None):
+        path = self._static_path(url)
+        if path is None:
+            self.refused.append(url)
+            logger.warning("Pack rendering refused to fetch %s", url[:200])
+            raise RefusedFetch(f"Packs may only use the app's own static files, not {url[:200]}")
+        self.served.append(url)
+        content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        return URLFetcherResponse(
+            url, body=path.read_bytes(), headers={"Content-Type": content_type}
+        )
+
+    @staticmethod
+    def _static_path(url: str) -> Path | None:
+        parts = urlsplit(url)
+        if f"{parts.scheme}://{parts.netloc}" != APP_ORIGIN or parts.query:
+            return None
+        static_url = settings.STATIC_URL
+        if not parts.path.startswith(static_url):
+            return None
+        relative = posixpath.normpath(unquote(parts.path[len(static_url) :]))
+        if relative.startswith(("/", "..")) or "\\" in relative or "\x00" in relative:
+            return None
+        found = finders.find(relative)
+        if found:
+            return Path(found)
+        root = settings.STATIC_ROOT
+        if root:
+            candidate = (Path(root) / relative).resolve()
+            if candidate.is_file() and Path(root).resolve() in candidate.parents:
+                return candidate
+        return None
+
+
+def _with_charts(data: dict) -> list[dict]:
+    """The appendix sections, each with its chart drawn from the frozen points."""
+    sections = []
+    for section in data["appendix"]:
+        points = section["points"]
+        forecast = section.get("forecast_point")
+        chart = kpi_chart_svg(
+            [(p["label"], p["value"]) for p in points],
+            target=[p["target"] for p in points],
+            forecast=(forecast[0], forecast[1]) if forecast else None,
+            unit_label=section["unit_label"],
+            title=f"KPI {section['reference']}: {section['name']}",
+        )
+        sections.append({**section, "chart": chart})
+    return sections
+
+
+def render_html(data: dict) -> str:
+    """The pack as a complete HTML document (the preview, and what the PDF is made from)."""
+    return render_to_string(
+        TEMPLATE,
+        {
+            "pack": data,
+            "appendix": _with_charts(data),
+            "council_name": settings.COUNCIL_NAME,
+        },
+    )
+
+
+@dataclass
+class PdfResult:
+    pdf: bytes
+    fetcher: AppOnlyFetcher
+    write_seconds: float = 0.0
+    timings: dict = field(default_factory=dict)
+
+
+def html_to_pdf(html: str) -> PdfResult:
+    """Lay out the HTML as a tagged PDF/UA-1 document; fetches only the app's static files."""
+    fetcher = AppOnlyFetcher()
+    started = time.perf_counter()
+    document = HTML(string=html, base_url=f"{APP_ORIGIN}/", url_fetcher=fetcher)
+    pdf = document.write_pdf(pdf_variant=PDF_VARIANT)
+    return PdfResult(pdf=pdf, fetcher=fetcher, write_seconds=time.perf_counter() - started)
+
+
+def render_pdf(data: dict) -> bytes:
+    return html_to_pdf(render_html(data)).pdf

@@ -1,0 +1,168 @@
+"""Writes for committee packs: the narrative, publishing frozen versions, withdrawing, jobs.
+
+Who: G&P and the clerks named for the meeting's committee generate, edit, publish and withdraw.
+
+Publishing takes the meeting row with SELECT … FOR UPDATE while it allocates the next version
+number, and (meeting, number) is unique, so two workers building packs for the same meeting at
+once make versions 1 and 2, never two version 1s; a job is claimed with a conditional UPDATE, so
+a job that two workers pick up builds one version only.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from committees.models import Meeting
+from committees.services import clerks_committee
+from pmf.models import User
+from pmf.roles import is_gp
+from reports import rendering, selectors
+from reports.models import PackDraft, PackJob, PackVersion
+
+logger = logging.getLogger(__name__)
+
+
+def can_manage_packs(user: User, meeting: Meeting) -> bool:
+    """G&P, or a clerk named for the meeting's committee."""
+    return is_gp(user) or clerks_committee(user, meeting.committee)
+
+
+def _require_manager(user: User, meeting: Meeting) -> None:
+    if not can_manage_packs(user, meeting):
+        raise PermissionDenied("Only G&P or this committee's clerk can manage its packs.")
+
+
+def pack_draft_save(*, draft: PackDraft, by: User) -> PackDraft:
+    _require_manager(by, draft.meeting)
+    draft.full_clean()
+    draft.updated_by = by
+    draft.save()
+    return draft
+
+
+@transaction.atomic
+def pack_publish(*, meeting: Meeting, by: User) -> PackVersion:
+    """Build the pack from live data now and freeze it as the meeting's next version."""
+    _require_manager(by, meeting)
+    # Lock the meeting: versions for one meeting are numbered one at a time.
+    meeting = (
+        Meeting.objects.select_for_update(of=("self",))
+        .select_related("committee", "period")
+        .get(pk=meeting.pk)
+    )
+    data = selectors.pack_data(meeting)
+    html = rendering.render_html(data)
+    pdf = rendering.html_to_pdf(html).pdf
+    number = (PackVersion.objects.filter(meeting=meeting).aggregate(n=Max("number"))["n"] or 0) + 1
+    version = PackVersion(
+        meeting=meeting,
+        number=number,
+        exception_mode=data["exception_mode"],
+        data=data,
+        html=html,
+        pdf_size=len(pdf),
+        sha256=hashlib.sha256(pdf).hexdigest(),
+        published_by=by,
+        published_at=timezone.now(),
+    )
+    version.pdf.save(_filename(meeting, number), ContentFile(pdf), save=False)
+    version.save()
+    return version
+
+
+def _filename(meeting: Meeting, number: int) -> str:
+    short = "".join(c if c.isalnum() else "-" for c in meeting.committee.short_name).lower()
+    return f"{short}-{meeting.date:%Y-%m-%d}-pack-v{number}.pdf"
+
+
+def pack_withdraw(*, version: PackVersion, by: User, reason: str) -> PackVersion:
+    _require_manager(by, version.meeting)
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": "Enter why the pack is withdrawn."})
+    with transaction.atomic():
+        version = PackVersion.objects.select_for_update().get(pk=version.pk)
+        if version.is_withdrawn:
+            raise ValidationError({"reason": "This version has already been withdrawn."})
+        version.withdrawn_at = timezone.now()
+        version.withdrawn_by = by
+        version.withdrawn_reason = reason
+        version.save(update_fields=["withdrawn_at", "withdrawn_by", "withdrawn_reason"])
+    return version
+
+
+# Background generation -----------------------------------------------------------------------
+
+
+def pack_request(*, meeting: Meeting, by: User) -> PackJob:
+    """Queue the generation (and publication) of a new version; runs inline with the immediate
+    backend, in a `db_worker` with the database backend."""
+    _require_manager(by, meeting)
+    if meeting.period_id is None:
+        raise ValidationError("Set the reporting period this meeting considers first.")
+    from reports.tasks import generate_pack
+
+    job = PackJob.objects.create(meeting=meeting, requested_by=by)
+    # Enqueue once the job row is committed, so a worker can always see it.
+    transaction.on_commit(lambda: _enqueue(generate_pack, job))
+    return job
+
+
+def _enqueue(task, job: PackJob) -> None:
+    try:
+        result = task.enqueue(job.pk)
+    except Exception as error:  # the queue itself failed: show it on the page, allow a retry
+        logger.exception("Could not queue pack job %s", job.pk)
+        PackJob.objects.filter(pk=job.pk).update(
+            status=PackJob.Status.FAILED, error=f"Could not queue: {error}"
+        )
+        return
+    PackJob.objects.filter(pk=job.pk).update(task_id=str(result.id))
+
+
+def pack_request_period(*, period_id: int, by: User) -> list[PackJob]:
+    """One job per meeting considering the period (only meetings `by` may manage)."""
+    return [
+        pack_request(meeting=meeting, by=by)
+        for meeting in selectors.meetings_in_period(period_id)
+        if can_manage_packs(by, meeting)
+    ]
+
+
+def pack_retry(*, job: PackJob, by: User) -> PackJob:
+    if job.status != PackJob.Status.FAILED:
+        raise ValidationError("Only a failed generation can be retried.")
+    return pack_request(meeting=job.meeting, by=by)
+
+
+def run_job(job_id: int) -> int | None:
+    """Build and publish the job's version. Returns the version id, or None if another worker
+    already took the job. Errors are recorded on the job (and raised for the task's result)."""
+    claimed = PackJob.objects.filter(pk=job_id, status=PackJob.Status.QUEUED).update(
+        status=PackJob.Status.RUNNING, started_at=timezone.now()
+    )
+    if not claimed:
+        return None
+    job = PackJob.objects.select_related("meeting__committee", "requested_by").get(pk=job_id)
+    try:
+        with transaction.atomic():
+            version = pack_publish(meeting=job.meeting, by=job.requested_by)
+            job.version = version
+            job.status = PackJob.Status.DONE
+            job.finished_at = timezone.now()
+            job.save(update_fields=["version", "status", "finished_at"])
+    except Exception as error:
+        PackJob.objects.filter(pk=job_id).update(
+            status=PackJob.Status.FAILED,
+            finished_at=timezone.now(),
+            error=f"{type(error).__name__}: {error}"[:2000],
+        )
+        raise
+    return version.pk

@@ -1,0 +1,142 @@
+import pytest
+from django.urls import reverse
+
+from reports import rendering
+from reports.models import PackDraft, PackJob, PackVersion
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def meeting(setup):
+    return setup[1]
+
+
+def test_every_signed_in_role_can_preview_the_pack_as_html_and_pdf(client, meeting, viewer):
+    client.force_login(viewer)
+    page = client.get(reverse("reports:meeting", args=[meeting.pk])).content.decode()
+    assert "Preview the pack" in page and "Generate and publish" not in page
+    html = client.get(reverse("reports:preview", args=[meeting.pk]))
+    assert html.status_code == 200 and "Summary of RAG ratings" in html.content.decode()
+    pdf = client.get(reverse("reports:preview_pdf", args=[meeting.pk]))
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    assert not PackVersion.objects.exists()  # previews publish nothing
+
+
+def test_the_clerk_generates_a_pack_in_the_background_and_sees_the_result(
+    client, meeting, pack_clerk, django_capture_on_commit_callbacks
+):
+    client.force_login(pack_clerk)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("reports:generate", args=[meeting.pk]))
+    assert response.status_code == 302
+    job = PackJob.objects.get()
+    assert job.status == PackJob.Status.DONE and job.version.number == 1
+    page = client.get(reverse("reports:meeting", args=[meeting.pk])).content.decode()
+    assert "Published" in page and "Version 1" in page and job.version.sha256 in page
+
+
+def test_a_failed_generation_shows_its_error_and_can_be_retried(
+    client, meeting, pack_clerk, monkeypatch, django_capture_on_commit_callbacks
+):
+    client.force_login(pack_clerk)
+
+    def broken(html):
+        raise RuntimeError("the layout engine fell over")
+
+    monkeypatch.setattr(rendering, "html_to_pdf", broken)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("reports:generate", args=[meeting.pk]))
+    job = PackJob.objects.get()
+    assert job.status == PackJob.Status.FAILED
+    assert "the layout engine fell over" in job.error
+    assert not PackVersion.objects.exists()
+    page = client.get(reverse("reports:meeting", args=[meeting.pk])).content.decode()
+    assert "the layout engine fell over" in page and "Try again" in page
+
+    monkeypatch.undo()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("reports:generate", args=[meeting.pk]))
+    assert PackJob.objects.filter(status=PackJob.Status.DONE).count() == 1
+    assert PackVersion.objects.get().number == 1
+
+
+def test_generate_all_packs_for_a_period_queues_one_job_per_meeting(
+    client, setup, gp, django_capture_on_commit_callbacks
+):
+    import datetime
+
+    from committees.models import Meeting
+
+    committee, meeting, _, history = setup
+    other = Meeting.objects.create(
+        committee=committee, date=datetime.date(2026, 7, 20), period=history[-1]
+    )
+    client.force_login(gp)
+    page = client.get(reverse("reports:generate_period", args=[history[-1].pk]))
+    assert "Generate and publish 2 packs" in page.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("reports:generate_period", args=[history[-1].pk]))
+    assert set(PackJob.objects.values_list("meeting_id", flat=True)) == {meeting.pk, other.pk}
+    assert PackVersion.objects.count() == 2
+
+
+def test_an_outsider_cannot_generate_edit_or_withdraw(client, meeting, clerk, viewer):
+    for user in (clerk, viewer):  # the standing clerk clerks another committee
+        client.force_login(user)
+        assert client.post(reverse("reports:generate", args=[meeting.pk])).status_code == 403
+        edit = reverse("reports:edit", args=[meeting.pk])
+        assert client.post(edit, {"to": "Hacked", "from_text": "x"}).status_code == 403
+    assert not PackJob.objects.exists() and not PackDraft.objects.exists()
+
+
+def test_editing_the_narrative_with_bad_input_shows_errors_and_saves_nothing(
+    client, meeting, pack_clerk
+):
+    client.force_login(pack_clerk)
+    url = reverse("reports:edit", args=[meeting.pk])
+    page = client.get(url).content.decode()
+    assert "Strategy Committee" in page  # the default "To"
+    response = client.post(url, {"to": "", "from_text": ""})
+    body = response.content.decode()
+    assert response.status_code == 200 and "There is a problem" in body
+    assert not PackDraft.objects.exists()
+
+
+def test_editing_the_narrative_changes_the_preview(client, meeting, pack_clerk):
+    client.force_login(pack_clerk)
+    client.post(
+        reverse("reports:edit", args=[meeting.pk]),
+        {
+            "to": "Strategy Committee",
+            "from_text": "Director of Resources",
+            "electoral_divisions": "All",
+            "key_decision": "No",
+            "forward_plan_ref": "Not applicable",
+            "outcome": "Consider performance.",
+            "recommendations": "Note the report.",
+            "background": "<script>x</script>Background written by the clerk.",
+            "exception_mode": "on",
+        },
+    )
+    draft = PackDraft.objects.get()
+    assert draft.exception_mode and draft.updated_by == pack_clerk
+    html = client.get(reverse("reports:preview", args=[meeting.pk])).content.decode()
+    assert "Background written by the clerk." in html and "<script>x" not in html
+    assert "Indicators by exception" in html
+
+
+def test_withdrawing_needs_a_reason(client, meeting, pack_clerk):
+    from reports import services
+
+    services.pack_publish(meeting=meeting, by=pack_clerk)
+    client.force_login(pack_clerk)
+    url = reverse("reports:withdraw", args=[meeting.pk, 1])
+    response = client.post(url, {"reason": ""})
+    assert (
+        response.status_code == 200
+        and "Enter why the pack is withdrawn." in response.content.decode()
+    )
+    assert not PackVersion.objects.get().is_withdrawn
+    assert client.post(url, {"reason": "Superseded"}).status_code == 302
+    assert PackVersion.objects.get().withdrawn_reason == "Superseded"

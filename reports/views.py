@@ -1,0 +1,203 @@
+"""Committee pack pages: thin views over reports.selectors and reports.services."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from committees.models import Meeting
+from kpis.models import ReportingPeriod
+from pmf.forms_govuk import posted
+from pmf.roles import has_any_role, is_clerk, is_gp, require
+from reports import rendering, selectors, services
+from reports.forms import PackDraftForm, WithdrawForm
+from reports.models import PackVersion
+
+PDF = "application/pdf"
+
+
+def _meeting(meeting_id: int) -> Meeting:
+    try:
+        return selectors.meeting_for_pack(meeting_id)
+    except Meeting.DoesNotExist as error:
+        raise Http404 from error
+
+
+def _managed(request: HttpRequest, meeting: Meeting) -> None:
+    if not services.can_manage_packs(request.user, meeting):
+        raise PermissionDenied
+
+
+def _pdf_response(pdf: bytes, filename: str, *, inline: bool = True) -> HttpResponse:
+    response = HttpResponse(pdf, content_type=PDF)
+    kind = "inline" if inline else "attachment"
+    response["Content-Disposition"] = f'{kind}; filename="{filename}"'
+    return response
+
+
+def _live_data(meeting: Meeting) -> dict:
+    try:
+        return selectors.pack_data(meeting)
+    except ValueError as error:
+        raise Http404(str(error)) from error
+
+
+@require_GET
+@require(has_any_role)
+def meeting(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    found = _meeting(meeting_id)
+    return render(
+        request,
+        "reports/meeting.html",
+        {
+            "meeting": found,
+            "versions": selectors.versions_of(found),
+            "jobs": selectors.jobs_of(found),
+            "can_manage": services.can_manage_packs(request.user, found),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@require(is_gp | is_clerk)
+def edit(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    found = _meeting(meeting_id)
+    _managed(request, found)
+    form = PackDraftForm(*posted(request), instance=selectors.draft_for(found))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.pack_draft_save(draft=form.save(commit=False), by=request.user)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Pack narrative saved.")
+            return redirect("reports:meeting", meeting_id=found.pk)
+    return render(
+        request,
+        "reports/edit.html",
+        {"form": form, "meeting": found, "title": f"Edit the pack for {found}"},
+    )
+
+
+@require_GET
+@require(has_any_role)
+def preview(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    """The pack from live data, as the same HTML document the PDF is made from."""
+    return HttpResponse(rendering.render_html(_live_data(_meeting(meeting_id))))
+
+
+@require_GET
+@require(has_any_role)
+def preview_pdf(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    found = _meeting(meeting_id)
+    pdf = rendering.render_pdf(_live_data(found))
+    return _pdf_response(pdf, f"pack-preview-{found.pk}.pdf")
+
+
+@require_POST
+@require(is_gp | is_clerk)
+def generate(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    found = _meeting(meeting_id)
+    _managed(request, found)
+    try:
+        job = services.pack_request(meeting=found, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"Pack generation queued (job {job.pk}).")
+    return redirect("reports:meeting", meeting_id=found.pk)
+
+
+@require_http_methods(["GET", "POST"])
+@require(is_gp | is_clerk)
+def generate_period(request: HttpRequest, period_id: int) -> HttpResponse:
+    period = get_object_or_404(ReportingPeriod, pk=period_id)
+    meetings = [
+        m
+        for m in selectors.meetings_in_period(period.pk)
+        if services.can_manage_packs(request.user, m)
+    ]
+    if request.method == "POST":
+        jobs = services.pack_request_period(period_id=period.pk, by=request.user)
+        messages.success(request, f"Queued {len(jobs)} pack{'s' if len(jobs) != 1 else ''}.")
+        return redirect("reports:generate_period", period_id=period.pk)
+    return render(request, "reports/period.html", {"period": period, "meetings": meetings})
+
+
+def _version(meeting_id: int, number: int) -> PackVersion:
+    try:
+        return selectors.published_version(meeting_id, number)
+    except PackVersion.DoesNotExist as error:
+        raise Http404 from error
+
+
+@require_GET
+@require(has_any_role)
+def version_pdf(request: HttpRequest, meeting_id: int, number: int) -> HttpResponse:
+    """Any version, withdrawn or not, for signed-in users."""
+    version = _version(meeting_id, number)
+    with version.pdf.open("rb") as stored:
+        return _pdf_response(stored.read(), version.pdf.name.rsplit("/", 1)[-1])
+
+
+@require_http_methods(["GET", "POST"])
+@require(is_gp | is_clerk)
+def withdraw(request: HttpRequest, meeting_id: int, number: int) -> HttpResponse:
+    version = _version(meeting_id, number)
+    _managed(request, version.meeting)
+    form = WithdrawForm(*posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.pack_withdraw(
+                version=version, by=request.user, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            form.add_error("reason", error.messages)
+        else:
+            messages.success(request, f"Version {version.number} withdrawn.")
+            return redirect("reports:meeting", meeting_id=meeting_id)
+    return render(
+        request,
+        "reports/withdraw.html",
+        {
+            "form": form,
+            "version": version,
+            "title": f"Withdraw version {version.number} of the pack for {version.meeting}",
+            "back": reverse("reports:meeting", args=[meeting_id]),
+        },
+    )
+
+
+# --- public: no sign-in -----------------------------------------------------------------------
+
+
+@require_GET
+def public_index(request: HttpRequest) -> HttpResponse:
+    return render(request, "reports/public_index.html", {"meetings": selectors.public_index()})
+
+
+@require_GET
+def public_version(request: HttpRequest, meeting_id: int, number: int) -> HttpResponse:
+    version = _version(meeting_id, number)
+    return render(request, "reports/public_version.html", {"version": version})
+
+
+@require_GET
+def public_pdf(request: HttpRequest, meeting_id: int, number: int) -> HttpResponse:
+    version = _version(meeting_id, number)
+    if version.is_withdrawn:
+        return render(request, "reports/public_version.html", {"version": version}, status=410)
+    with version.pdf.open("rb") as stored:
+        response = _pdf_response(stored.read(), version.pdf.name.rsplit("/", 1)[-1])
+    response["X-Content-SHA256"] = version.sha256
+    return response
+
+
+@require_GET
+def public_html(request: HttpRequest, meeting_id: int, number: int) -> HttpResponse:
+    version = _version(meeting_id, number)
+    if version.is_withdrawn:
+        return render(request, "reports/public_version.html", {"version": version}, status=410)
+    return HttpResponse(version.html)
