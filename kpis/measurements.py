@@ -34,6 +34,8 @@ NON_NEGATIVE_UNITS = {
     Kpi.Unit.RATE_PER_100000,
 }
 OFF_TARGET = {rating.Rating.AMBER, rating.Rating.RED}
+# Measurement.value holds 18 digits, 4 of them decimal places.
+MAX_VALUE = Decimal(10) ** 14
 
 
 class StaleEdit(Exception):
@@ -114,12 +116,21 @@ def entry_errors(kpi: Kpi, entry: Entry) -> dict[str, str]:
         if not entry.not_available_reason.strip():
             errors["not_available_reason"] = "Say why the value is not available"
         return errors
-    if entry.denominator is not None and entry.denominator <= 0:
+    for name in ("numerator", "denominator"):
+        part = getattr(entry, name)
+        if part is not None and (not part.is_finite() or abs(part) >= MAX_VALUE):
+            errors[name] = f"Enter a {name} smaller than 100 trillion"
+    if "denominator" not in errors and entry.denominator is not None and entry.denominator <= 0:
         errors["denominator"] = "The denominator must be more than 0"
-    if entry.numerator is not None and entry.numerator < 0:
+    if "numerator" not in errors and entry.numerator is not None and entry.numerator < 0:
         errors["numerator"] = "The numerator cannot be negative"
+    if errors.keys() & {"numerator", "denominator"}:
+        return errors
     value = entry.value
     if value is None:
+        return errors
+    if not value.is_finite() or abs(value) >= MAX_VALUE:
+        errors["value"] = "Enter a number smaller than 100 trillion"
         return errors
     if kpi.unit == Kpi.Unit.PERCENT and not kpi.allows_values_outside_0_100:
         if not Decimal(0) <= value <= Decimal(100):

@@ -162,6 +162,8 @@ def _parse_number(text: str) -> Decimal | None:
         number = None
     if number is None or not number.is_finite():
         raise ValueError(f"“{text}” is not a number. Enter a number, like 95 or 12.5.")
+    if abs(number) >= Decimal(10) ** MAX_WHOLE_DIGITS:
+        raise ValueError(f"“{text}” is too large.")
     exponent = number.as_tuple().exponent
     if isinstance(exponent, int) and exponent < -DECIMAL_PLACES:
         if number != number.quantize(Decimal(1).scaleb(-DECIMAL_PLACES)):

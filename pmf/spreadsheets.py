@@ -163,6 +163,11 @@ def _csv_rows(data: bytes) -> Iterator[list[str]]:
 
 
 def _decode(data: bytes) -> str:
+    # A NUL is never text: SQLite would store it and PostgreSQL refuses it, so refuse the file.
+    if b"\x00" in data:
+        raise SpreadsheetError(
+            "The file holds a NUL character, so it is not a text CSV file. Save it again as CSV."
+        )
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -224,7 +229,7 @@ def _cell_text(value: Any) -> str:
         return value.isoformat(sep=" ")
     if isinstance(value, datetime.date | datetime.time):
         return value.isoformat()
-    return str(value).strip()
+    return str(value).replace("\x00", "").strip()
 
 
 def _is_formula_like(text: str) -> bool:
