@@ -16,10 +16,17 @@ from kpis import rating
 from kpis.measurements import target_for
 from kpis.models import Kpi, Measurement, ReportingPeriod, Target
 from kpis.periods import FREQUENCY_TO_KIND
+from kpis.reporting_selectors import (  # the dashboard's statuses, colours and names
+    AWAITING_OWNER,
+    NOT_REPORTED_STATUSES,
+    NOT_STARTED,
+    RATING_TAGS,
+    STATUS_TAGS,
+    person_name,
+)
 from pmf.models import User
 from pmf.roles import is_gp
 
-NOT_STARTED = "not_started"
 STATUS_LABELS = {
     NOT_STARTED: "Not started",
     Measurement.Status.DRAFT: "Draft",
@@ -27,23 +34,7 @@ STATUS_LABELS = {
     Measurement.Status.APPROVED: "Approved",
     Measurement.Status.RETURNED: "Returned",
 }
-# The same colours as the completion dashboard; the word is always inside the tag.
-STATUS_TAGS = {
-    NOT_STARTED: "govuk-tag--grey",
-    Measurement.Status.DRAFT: "govuk-tag--light-blue",
-    Measurement.Status.SUBMITTED: "govuk-tag--blue",
-    Measurement.Status.APPROVED: "govuk-tag--green",
-    Measurement.Status.RETURNED: "govuk-tag--orange",
-}
-RATING_TAGS = {
-    rating.Rating.BLUE: "govuk-tag--blue",
-    rating.Rating.GREEN: "govuk-tag--green",
-    rating.Rating.AMBER: "govuk-tag--yellow",
-    rating.Rating.RED: "govuk-tag--red",
-}
 LOCKED_FOR_OFFICERS = {Measurement.Status.SUBMITTED, Measurement.Status.APPROVED}
-AWAITING_OWNER = {NOT_STARTED, Measurement.Status.DRAFT, Measurement.Status.RETURNED}
-NOT_REPORTED_STATUSES = (Kpi.Status.SUSPENDED, Kpi.Status.RETIRED)
 
 
 def format_value(kpi: Kpi, value: Decimal | None) -> str:
@@ -79,12 +70,6 @@ def rating_of(measurement: Measurement | None) -> rating.Rating | None:
         return rating.Rating(measurement.rating)
     except ValueError:
         return None
-
-
-def person_name(user: User | None) -> str:
-    if user is None:
-        return ""
-    return user.get_full_name() or user.get_username()
 
 
 def previous_period_key(period: ReportingPeriod) -> tuple[str, int, int]:
