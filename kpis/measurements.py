@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from kpis import policy, rating
@@ -36,6 +36,7 @@ NON_NEGATIVE_UNITS = {
 OFF_TARGET = {rating.Rating.AMBER, rating.Rating.RED}
 # Measurement.value holds 18 digits, 4 of them decimal places.
 MAX_VALUE = Decimal(10) ** 14
+MEASUREMENT_RELATIONS = ["kpi", "period", "entered_by", "submitted_by", "approved_by"]
 
 
 class StaleEdit(Exception):
@@ -206,6 +207,48 @@ def _check_period_for(user: User | None, period: ReportingPeriod, *, historic: b
         raise ValidationError(f"{period.label} is not open for entry.")
 
 
+def _period_held_steady(pk: int) -> ReportingPeriod:
+    """The period, share-locked until the transaction ends.
+
+    Many officers' saves in one period hold the lock together; opening, closing or locking the
+    period takes the row FOR UPDATE, so it waits for saves in flight and later saves see its
+    new state. (SQLite runs one writing transaction at a time and needs no lock.)
+    """
+    if connection.vendor != "postgresql":
+        return ReportingPeriod.objects.get(pk=pk)
+    found = list(
+        ReportingPeriod.objects.raw(
+            "SELECT * FROM kpis_reportingperiod WHERE id = %s FOR SHARE", [pk]
+        )
+    )
+    if not found:
+        raise ReportingPeriod.DoesNotExist(f"No reporting period {pk}")
+    return found[0]
+
+
+def _measurement_for_update(kpi: Kpi, period: ReportingPeriod) -> Measurement:
+    """The KPI's value for the period, row-locked; a new unsaved one if there is none yet.
+
+    Two first saves of one value at once would both find no row: the KPI row's lock makes the
+    second wait for the first to commit, and it then finds and locks the new row.
+    """
+
+    def locked() -> Measurement | None:
+        # Lock only the measurement row (not the rows its default ordering joins in).
+        return (
+            Measurement.objects.select_for_update(of=("self",))
+            .filter(kpi=kpi, period=period)
+            .order_by("pk")
+            .first()
+        )
+
+    found = locked()
+    if found is None:
+        list(Kpi.objects.select_for_update(no_key=True).filter(pk=kpi.pk).values_list("pk"))
+        found = locked()
+    return found or Measurement(kpi=kpi, period=period, version=0)
+
+
 @transaction.atomic
 def measurement_save(
     *,
@@ -225,12 +268,9 @@ def measurement_save(
     """
     if by is not None and not can_enter(by, kpi):
         raise PermissionDenied("You cannot enter values for this KPI.")
-    period = ReportingPeriod.objects.select_for_update().get(pk=period.pk)
+    period = _period_held_steady(period.pk)
     _check_period_for(by, period, historic=historic)
-    # Lock only the measurement row (not the rows its default ordering joins in).
-    measurement = Measurement.objects.select_for_update(of=("self",)).filter(
-        kpi=kpi, period=period
-    ).order_by("pk").first() or Measurement(kpi=kpi, period=period, version=0)
+    measurement = _measurement_for_update(kpi, period)
     entry.value = computed_value(kpi, entry)
     wanted_status = Measurement.Status.SUBMITTED if submit else Measurement.Status.DRAFT
     if historic:
@@ -271,7 +311,9 @@ def measurement_save(
     measurement.version += 1
     reason = "Historic load" if historic else ("Submitted" if submit else "Saved as draft")
     record_change(measurement, by=by, reason=reason)
-    measurement.full_clean()
+    # The KPI, period and people are the rows just read and locked, and the value's own rules
+    # (entry_errors) cover the table's check; the database still enforces every constraint.
+    measurement.full_clean(exclude=MEASUREMENT_RELATIONS, validate_constraints=False)
     measurement.save()
     return measurement
 

@@ -1,14 +1,15 @@
-"""Concurrency on PostgreSQL: two people saving one value at once, and a double-clicked submit."""
+"""Concurrency on PostgreSQL: two people saving one value at once, a double-clicked submit,
+saves in one period side by side, and a period lock waiting for saves in flight."""
 
 import threading
 from decimal import Decimal
 
 import pytest
 from django.contrib.auth.models import Group
-from django.db import connection, connections
+from django.db import OperationalError, connection, connections, transaction
 
-from kpis.measurements import Entry, StaleEdit, measurement_save
-from kpis.models import Measurement
+from kpis.measurements import Entry, StaleEdit, measurement_save, period_lock
+from kpis.models import Measurement, RagPolicy
 from kpis.tests.entry_factories import make_measurement, make_period
 from kpis.tests.factories import KpiFactory
 from pmf.roles import Role
@@ -26,6 +27,7 @@ def _postgres_only(db):
     # A transactional test flushes the tables afterwards, the roles' groups included.
     for role in Role:
         Group.objects.get_or_create(name=role.value)
+    RagPolicy.current()  # the council's policy row, as in any running system
 
 
 def _race(*calls):
@@ -98,3 +100,75 @@ def test_a_double_clicked_submit_makes_one_submission(owner, directorate):
     assert saved.status == Measurement.Status.SUBMITTED and saved.version == 1
     reasons = list(saved.history.values_list("history_change_reason", flat=True))
     assert reasons == ["Submitted"]
+
+
+def _held_save(kpi, period, by, saved: threading.Event, release: threading.Event):
+    """Save a value and keep its transaction open until `release` is set."""
+
+    def call():
+        with transaction.atomic():
+            measurement = measurement_save(
+                kpi=kpi, period=period, by=by, entry=Entry(value=Decimal("61")), expected_version=0
+            )
+            saved.set()
+            release.wait(timeout=10)
+        return measurement
+
+    return call
+
+
+def _with_lock_timeout(call):
+    def run():
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL lock_timeout = '500ms'")
+            return call()
+
+    return run
+
+
+def test_officers_saving_in_one_period_do_not_wait_for_each_other(owner, colleague, directorate):
+    first = KpiFactory(lead_officer=owner, directorate=directorate)
+    second = KpiFactory(lead_officer=colleague, directorate=directorate)
+    period = make_period()
+    saved, release = threading.Event(), threading.Event()
+
+    def second_save_while_first_is_open():
+        assert saved.wait(timeout=10)
+        try:
+            return _with_lock_timeout(
+                lambda: measurement_save(
+                    kpi=second,
+                    period=period,
+                    by=colleague,
+                    entry=Entry(value=Decimal("62")),
+                    expected_version=0,
+                )
+            )()
+        finally:
+            release.set()
+
+    outcomes = _race(
+        _held_save(first, period, owner, saved, release), second_save_while_first_is_open
+    )
+    assert all(isinstance(o, Measurement) for o in outcomes), outcomes
+    assert Measurement.objects.count() == 2
+
+
+def test_locking_a_period_waits_for_a_save_in_flight(owner, gp, directorate):
+    kpi = KpiFactory(lead_officer=owner, directorate=directorate)
+    period = make_period()
+    saved, release = threading.Event(), threading.Event()
+
+    def lock_while_save_is_open():
+        assert saved.wait(timeout=10)
+        try:
+            return _with_lock_timeout(lambda: period_lock(period=period, by=gp))()
+        finally:
+            release.set()
+
+    outcomes = _race(_held_save(kpi, period, owner, saved, release), lock_while_save_is_open)
+    assert isinstance(outcomes[0], Measurement), outcomes
+    assert isinstance(outcomes[1], OperationalError), outcomes  # it had to wait for the save
+    period.refresh_from_db()
+    assert period.state != period.State.LOCKED
