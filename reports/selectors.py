@@ -132,13 +132,7 @@ def _row_dict(row: scorecard_selectors.Row) -> dict:
 
 def _history(kpi_scope: QuerySet[Kpi], period, council) -> dict[int, scorecard_selectors.Row]:
     """Each KPI's history for the appendix: the scorecard's own engine, keeping the points."""
-    rows = scorecard_selectors._rows(  # noqa: SLF001 – a read of the same engine, four queries
-        kpi_scope,
-        period=period,
-        council=council,
-        history=scorecard_selectors.CHART_PERIODS,
-        keep_points=True,
-    )
+    rows = scorecard_selectors.histories(kpi_scope, period=period, council=council)
     return {row.kpi_id: row for row in rows}
 
 
@@ -219,7 +213,7 @@ def pack_data(meeting: Meeting, draft: PackDraft | None = None) -> dict:
     for number in sorted(priorities):
         entry = priorities[number]
         linked = [by_id[k] for k in entry["kpi_ids"] if k in by_id]
-        linked.sort(key=lambda r: scorecard_selectors._natural_key(r["reference"]))  # noqa: SLF001
+        linked.sort(key=lambda r: scorecard_selectors.natural_key(r["reference"]))
         alignment.append(
             {
                 "number": number,
