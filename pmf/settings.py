@@ -223,6 +223,11 @@ TASKS = {
     },
 }
 
+# A pack generation still "running" after this many seconds has lost its worker (killed or
+# restarted mid-way): it is shown as stopped, marked failed when a worker next starts a job or
+# someone asks for a new one, and can be tried again. Nothing is published by a stopped one.
+PACK_JOB_TIMEOUT = _env(env.int, "PACK_JOB_TIMEOUT", default=900)
+
 FORM_RENDERER = "pmf.forms_govuk.GovukFormRenderer"
 
 # Serve static files straight from static/ unless collectstatic has been run (production).

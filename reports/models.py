@@ -5,9 +5,12 @@ the PDF with its SHA-256. Regenerating makes the next number; every version stay
 and a withdrawn version keeps its row with who withdrew it, when and why.
 """
 
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 
 from committees.models import Meeting
 
@@ -118,3 +121,16 @@ class PackJob(models.Model):
 
     def __str__(self) -> str:
         return f"Pack job {self.pk} for {self.meeting}: {self.get_status_display()}"
+
+    @staticmethod
+    def stalled_before() -> datetime.datetime:
+        """A job still running that started before this has lost its worker."""
+        return timezone.now() - datetime.timedelta(seconds=settings.PACK_JOB_TIMEOUT)
+
+    @property
+    def is_stalled(self) -> bool:
+        return (
+            self.status == self.Status.RUNNING
+            and self.started_at is not None
+            and self.started_at < self.stalled_before()
+        )

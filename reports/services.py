@@ -109,6 +109,7 @@ def pack_request(*, meeting: Meeting, by: User) -> PackJob:
         raise ValidationError("Set the reporting period this meeting considers first.")
     from reports.tasks import generate_pack
 
+    pack_jobs_fail_stalled()
     job = PackJob.objects.create(meeting=meeting, requested_by=by)
     # Enqueue once the job row is committed, so a worker can always see it.
     transaction.on_commit(lambda: _enqueue(generate_pack, job))
@@ -136,15 +137,27 @@ def pack_request_period(*, period_id: int, by: User) -> list[PackJob]:
     ]
 
 
-def pack_retry(*, job: PackJob, by: User) -> PackJob:
-    if job.status != PackJob.Status.FAILED:
-        raise ValidationError("Only a failed generation can be retried.")
-    return pack_request(meeting=job.meeting, by=by)
+STALLED_ERROR = (
+    "The generation stopped before it finished (its worker was stopped or restarted). "
+    "Nothing was published. Try again."
+)
+
+
+def pack_jobs_fail_stalled() -> int:
+    """Mark as failed the jobs whose worker died mid-generation; how many there were.
+
+    A pack is published in one transaction, so a worker killed part-way has published nothing;
+    only its job row is left saying "running".
+    """
+    return PackJob.objects.filter(
+        status=PackJob.Status.RUNNING, started_at__lt=PackJob.stalled_before()
+    ).update(status=PackJob.Status.FAILED, finished_at=timezone.now(), error=STALLED_ERROR)
 
 
 def run_job(job_id: int) -> int | None:
     """Build and publish the job's version. Returns the version id, or None if another worker
     already took the job. Errors are recorded on the job (and raised for the task's result)."""
+    pack_jobs_fail_stalled()
     claimed = PackJob.objects.filter(pk=job_id, status=PackJob.Status.QUEUED).update(
         status=PackJob.Status.RUNNING, started_at=timezone.now()
     )

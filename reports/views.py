@@ -56,6 +56,7 @@ def meeting(request: HttpRequest, meeting_id: int) -> HttpResponse:
             "versions": selectors.versions_of(found),
             "jobs": selectors.jobs_of(found),
             "can_manage": services.can_manage_packs(request.user, found),
+            "stalled_error": services.STALLED_ERROR,
         },
     )
 

@@ -1,7 +1,10 @@
+import datetime
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
-from reports import rendering
+from reports import rendering, services
 from reports.models import PackDraft, PackJob, PackVersion
 
 pytestmark = pytest.mark.django_db
@@ -59,6 +62,36 @@ def test_a_failed_generation_shows_its_error_and_can_be_retried(
         client.post(reverse("reports:generate", args=[meeting.pk]))
     assert PackJob.objects.filter(status=PackJob.Status.DONE).count() == 1
     assert PackVersion.objects.get().number == 1
+
+
+def test_a_generation_whose_worker_died_shows_as_stopped_and_can_be_tried_again(
+    client, meeting, pack_clerk, settings, django_capture_on_commit_callbacks
+):
+    started = timezone.now() - datetime.timedelta(seconds=settings.PACK_JOB_TIMEOUT + 60)
+    lost = PackJob.objects.create(
+        meeting=meeting, requested_by=pack_clerk, status=PackJob.Status.RUNNING, started_at=started
+    )
+    client.force_login(pack_clerk)
+    page = client.get(reverse("reports:meeting", args=[meeting.pk])).content.decode()
+    assert "Stopped" in page and "Nothing was published" in page and "Try again" in page
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("reports:generate", args=[meeting.pk]))
+    lost.refresh_from_db()
+    assert lost.status == PackJob.Status.FAILED and lost.error == services.STALLED_ERROR
+    assert PackVersion.objects.get().number == 1
+
+
+def test_a_generation_still_within_its_time_is_left_running(meeting, pack_clerk):
+    running = PackJob.objects.create(
+        meeting=meeting,
+        requested_by=pack_clerk,
+        status=PackJob.Status.RUNNING,
+        started_at=timezone.now(),
+    )
+    assert services.pack_jobs_fail_stalled() == 0
+    running.refresh_from_db()
+    assert running.status == PackJob.Status.RUNNING and not running.is_stalled
 
 
 def test_generate_all_packs_for_a_period_queues_one_job_per_meeting(
