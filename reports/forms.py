@@ -40,6 +40,8 @@ class PackDraftForm(GovukModelForm):
         super().__init__(*args, **kwargs)
         for name in ("to", "from_text", "outcome", "recommendations"):
             self.fields[name].required = True
+        self.fields["to"].error_messages["required"] = "Enter who the report is to"
+        self.fields["from_text"].error_messages["required"] = "Enter who the report is from"
 
 
 class WithdrawForm(GovukForm):

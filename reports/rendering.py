@@ -1,5 +1,9 @@
 """One set of templates for the pack's HTML preview and its PDF (WeasyPrint 70).
 
+The pack's stylesheet is written into the document itself, so a published version's HTML keeps
+the look it was published with whatever later releases do to static/css/pack.css, and a page
+serving it allows exactly that style block by its hash (`allow_inline_styles`).
+
 WeasyPrint fetches nothing from the network: `AppOnlyFetcher` serves the app's own static files
 (through the staticfiles finders, or STATIC_ROOT after collectstatic) for URLs under the internal
 origin the pack is rendered against, and refuses every other URL. WeasyPrint only logs a refused
@@ -8,9 +12,12 @@ fetch, so the fetcher also keeps a list of what it refused, for tests and logs.
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import logging
 import mimetypes
 import posixpath
+import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,6 +25,7 @@ from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
+from django.http import HttpResponse
 from django.template.loader import render_to_string
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
@@ -29,7 +37,9 @@ logger = logging.getLogger(__name__)
 #: The origin packs are rendered against: `.invalid` never resolves, so nothing can leak out.
 APP_ORIGIN = "https://pmf.invalid"
 TEMPLATE = "reports/pack.html"
+STYLESHEET = "css/pack.css"
 PDF_VARIANT = "pdf/ua-1"
+_STYLE_BLOCK = re.compile(r"<style>(.*?)</style>", re.DOTALL)
 
 
 class RefusedFetch(ValueError):
@@ -45,7 +55,7 @@ class AppOnlyFetcher(URLFetcher):
         self.refused: list[str] = []
 
     def fetch(self, url, headers=None):
-        path = self._static_path(url)
+        path = _static_path(url)
         if path is None:
             self.refused.append(url)
             logger.warning("Pack rendering refused to fetch %s", url[:200])
@@ -56,26 +66,27 @@ class AppOnlyFetcher(URLFetcher):
             url, body=path.read_bytes(), headers={"Content-Type": content_type}
         )
 
-    @staticmethod
-    def _static_path(url: str) -> Path | None:
-        parts = urlsplit(url)
-        if f"{parts.scheme}://{parts.netloc}" != APP_ORIGIN or parts.query:
-            return None
-        static_url = settings.STATIC_URL
-        if not parts.path.startswith(static_url):
-            return None
-        relative = posixpath.normpath(unquote(parts.path[len(static_url) :]))
-        if relative.startswith(("/", "..")) or "\\" in relative or "\x00" in relative:
-            return None
-        found = finders.find(relative)
-        if found:
-            return Path(found)
-        root = settings.STATIC_ROOT
-        if root:
-            candidate = (Path(root) / relative).resolve()
-            if candidate.is_file() and Path(root).resolve() in candidate.parents:
-                return candidate
+
+def _static_path(url: str) -> Path | None:
+    """The file behind an app static URL under APP_ORIGIN; None for any other URL."""
+    parts = urlsplit(url)
+    if f"{parts.scheme}://{parts.netloc}" != APP_ORIGIN or parts.query:
         return None
+    static_url = settings.STATIC_URL
+    if not parts.path.startswith(static_url):
+        return None
+    relative = posixpath.normpath(unquote(parts.path[len(static_url) :]))
+    if relative.startswith(("/", "..")) or "\\" in relative or "\x00" in relative:
+        return None
+    found = finders.find(relative)
+    if found:
+        return Path(found)
+    root = settings.STATIC_ROOT
+    if root:
+        candidate = (Path(root) / relative).resolve()
+        if candidate.is_file() and Path(root).resolve() in candidate.parents:
+            return candidate
+    return None
 
 
 def _with_charts(data: dict) -> list[dict]:
@@ -95,6 +106,14 @@ def _with_charts(data: dict) -> list[dict]:
     return sections
 
 
+def stylesheet() -> str:
+    """The pack's CSS (static/css/pack.css), to be written into the document."""
+    path = _static_path(f"{APP_ORIGIN}{settings.STATIC_URL}{STYLESHEET}")
+    if path is None:
+        raise FileNotFoundError(f"The pack stylesheet {STYLESHEET} is missing from static files")
+    return path.read_text(encoding="utf-8")
+
+
 def render_html(data: dict) -> str:
     """The pack as a complete HTML document (the preview, and what the PDF is made from)."""
     return render_to_string(
@@ -103,8 +122,20 @@ def render_html(data: dict) -> str:
             "pack": data,
             "appendix": _with_charts(data),
             "council_name": settings.COUNCIL_NAME,
+            "stylesheet": stylesheet(),
         },
     )
+
+
+def allow_inline_styles(response: HttpResponse, html: str) -> HttpResponse:
+    """Let the browser apply the document's own <style> blocks, and nothing else inline."""
+    hashes = [
+        "'sha256-" + base64.b64encode(hashlib.sha256(block.encode("utf-8")).digest()).decode() + "'"
+        for block in _STYLE_BLOCK.findall(html)
+    ]
+    if hashes:
+        response._csp_update = {"style-src": hashes}  # noqa: SLF001 – django-csp's per-response hook
+    return response
 
 
 @dataclass

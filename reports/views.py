@@ -86,7 +86,8 @@ def edit(request: HttpRequest, meeting_id: int) -> HttpResponse:
 @require(has_any_role)
 def preview(request: HttpRequest, meeting_id: int) -> HttpResponse:
     """The pack from live data, as the same HTML document the PDF is made from."""
-    return HttpResponse(rendering.render_html(_live_data(_meeting(meeting_id))))
+    html = rendering.render_html(_live_data(_meeting(meeting_id)))
+    return rendering.allow_inline_styles(HttpResponse(html), html)
 
 
 @require_GET
@@ -201,4 +202,4 @@ def public_html(request: HttpRequest, meeting_id: int, number: int) -> HttpRespo
     version = _version(meeting_id, number)
     if version.is_withdrawn:
         return render(request, "reports/public_version.html", {"version": version}, status=410)
-    return HttpResponse(version.html)
+    return rendering.allow_inline_styles(HttpResponse(version.html), version.html)

@@ -1,3 +1,4 @@
+import base64
 import hashlib
 from decimal import Decimal
 
@@ -6,7 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from kpis.models import Measurement
-from reports import selectors, services
+from reports import rendering, selectors, services
 from reports.models import PackVersion
 from reports.tests.helpers import pdf_text
 
@@ -103,3 +104,19 @@ def test_signed_in_users_can_still_download_a_withdrawn_version(
 
 def test_an_unknown_version_is_not_found(client, meeting):
     assert client.get(reverse("published:version", args=[meeting.pk, 9])).status_code == 404
+
+
+def test_a_published_html_version_keeps_its_look_and_only_its_own_styles_are_allowed(
+    client, meeting, pack_clerk, monkeypatch
+):
+    version = services.pack_publish(meeting=meeting, by=pack_clerk)
+    published_css = rendering.stylesheet()
+    monkeypatch.setattr(rendering, "stylesheet", lambda: "body { color: red; }")  # a later release
+
+    response = client.get(reverse("published:html", args=[meeting.pk, version.number]))
+    page = response.content.decode()
+    assert published_css in page and "color: red" not in page
+    policy = response["Content-Security-Policy"]
+    digest = base64.b64encode(hashlib.sha256(published_css.encode()).digest()).decode()
+    assert f"'sha256-{digest}'" in policy
+    assert "'unsafe-inline'" not in policy

@@ -117,7 +117,7 @@ def test_commentary_is_escaped_in_html_and_pdf_and_nothing_is_fetched(setup, mon
 
     monkeypatch.setattr(AppOnlyFetcher, "fetch", counting)
     result = rendering.html_to_pdf(html)
-    assert calls == [f"{APP_ORIGIN}/static/css/pack.css"]
+    assert calls == []  # the stylesheet is in the document: nothing at all is fetched
     assert result.fetcher.refused == []
     text = pdf_text(result.pdf)
     assert '<img src="http://127.0.0.1:9/x">' in text
@@ -155,3 +155,10 @@ def test_the_fetcher_serves_the_apps_own_stylesheet():
     response = AppOnlyFetcher().fetch(f"{APP_ORIGIN}/static/css/pack.css")
     assert b"@page" in response.read()
     assert response.headers.get_content_type() == "text/css"
+
+
+def test_the_pack_carries_its_own_stylesheet(setup):
+    html = rendering.render_html(selectors.pack_data(selectors.meeting_for_pack(setup[1].pk)))
+    assert "<link" not in html
+    assert rendering.stylesheet() in html and "@page" in rendering.stylesheet()
+    assert 'content: "Page " counter(page)' in html  # not HTML-escaped inside <style>

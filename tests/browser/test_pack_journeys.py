@@ -1,0 +1,241 @@
+"""A committee's quarterly report pack in a real browser: the clerk edits, previews, publishes and
+withdraws it; an anonymous visitor reads it. axe-core runs on every HTML page visited."""
+
+import re
+
+import pytest
+from django.urls import reverse
+from playwright.sync_api import expect
+
+from kpis.tests.factories import UserFactory
+from pmf.roles import Role
+from reports import services
+from reports.models import PackVersion
+from reports.tests.factories import committee_pack
+from reports.tests.helpers import pdf_text
+from tests.browser.conftest import TIMEOUT_MS, assert_accessible, signed_in
+
+pytestmark = pytest.mark.browser
+
+COMMITTEE = "Audit and Governance Committee"
+MEETING_DATE = "22 June 2026"
+CLERK = "ag-clerk"
+RECOMMENDATION = "Ask the Director of Resources to report back on indicator 203 in September."
+WITHDRAWAL_REASON = "The figures for indicator 201 were entered against the wrong quarter."
+PDF = "application/pdf"
+
+
+@pytest.fixture
+def council(transactional_db, settings, tmp_path):
+    """A committee with eight KPIs (two Red), a meeting considering the last quarter, its clerk."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    clerk = UserFactory(username=CLERK, first_name="Chris", last_name="Lake", roles=[Role.CLERK])
+    _, meeting, _, _ = committee_pack(8, clerks=[clerk], name=COMMITTEE)
+    return {"meeting": meeting, "clerk": clerk}
+
+
+@pytest.fixture
+def published(council):
+    """Version 1 of the meeting's pack, published by its clerk."""
+    return services.pack_publish(meeting=council["meeting"], by=council["clerk"])
+
+
+@pytest.fixture
+def visitor(browser):
+    """A page in a second browser context that never signs in."""
+    context = browser.new_context(locale="en-GB", viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(TIMEOUT_MS)
+    context.route("**/favicon.ico", lambda route: route.fulfill(status=204))
+    page = context.new_page()
+    page.script_errors = []
+    page.on("pageerror", lambda error: page.script_errors.append(f"uncaught: {error}"))
+    yield page
+    context.close()
+
+
+def _url(live_server, name: str, *args) -> str:
+    return f"{live_server.url}{reverse(name, args=args)}"
+
+
+def _follow(page, link_name: str) -> None:
+    with page.expect_navigation():
+        page.get_by_role("link", name=link_name, exact=True).click()
+
+
+def _submit(page, button_name: str) -> None:
+    with page.expect_navigation():
+        page.get_by_role("button", name=button_name).click()
+
+
+def _field(page, label: str):
+    """A field by its label, which says "(optional)" when the field may be left blank."""
+    return page.get_by_label(re.compile(rf"^{re.escape(label)}( \(optional\))?$"))
+
+
+def _assert_error_summary_links_to(page, message: str) -> None:
+    summary = page.locator(".govuk-error-summary")
+    expect(summary).to_be_focused()
+    link = summary.get_by_role("link", name=message)
+    expect(link).to_have_count(1)
+    expect(page.locator(link.get_attribute("href"))).to_have_count(1)
+
+
+def _rag_summary_counts(page) -> dict[str, str]:
+    table = page.get_by_role("table", name=re.compile(r"^A summary of RAG ratings for "))
+    rows = table.locator("tbody tr").all()
+    return {row.locator("th").inner_text(): row.locator("td").first.inner_text() for row in rows}
+
+
+def _open_pack_page_from_committees(page) -> None:
+    _follow(page, "Committees")
+    assert_accessible(page)
+    _follow(page, COMMITTEE)
+    assert_accessible(page)
+    _follow(page, MEETING_DATE)
+    assert_accessible(page)
+    _follow(page, "Quarterly performance report pack for this meeting")
+    expect(page).to_have_title(re.compile(rf"^Report pack: {re.escape(COMMITTEE)}"))
+    assert_accessible(page)
+
+
+def _edit_the_narrative(page) -> None:
+    _follow(page, "Edit the cover and narrative")
+    expect(_field(page, "To")).to_have_value(COMMITTEE)
+    assert_accessible(page)
+
+    _field(page, "To").fill("")
+    _submit(page, "Save")
+    expect(page).to_have_title(re.compile(r"^Error: Edit the pack for "))
+    _assert_error_summary_links_to(page, "Enter who the report is to")
+    assert_accessible(page)
+
+    _field(page, "To").fill(COMMITTEE)
+    _field(page, "Recommendations").fill(f"Note the report.\n{RECOMMENDATION}")
+    _submit(page, "Save")
+    expect(page.get_by_role("alert")).to_contain_text("Pack narrative saved.")
+    assert_accessible(page)
+
+
+def _check_the_preview(page) -> None:
+    _follow(page, "Preview the pack (HTML, live data)")
+    expect(page).to_have_title(re.compile(rf"^{re.escape(COMMITTEE)}, {MEETING_DATE}: "))
+    expect(page.locator(".running-header")).to_contain_text(COMMITTEE)
+    assert _rag_summary_counts(page) == {
+        "Blue": "0",
+        "Green": "4",
+        "Amber": "2",
+        "Red": "2",
+        "Contextual": "0",
+        "Baseline": "0",
+        "In development": "0",
+        "Suspended": "0",
+        "Total": "8",
+    }
+    recommendations = page.get_by_role("row", name=re.compile(r"^Recommendations"))
+    expect(recommendations.locator("ol li")).to_have_text(["Note the report.", RECOMMENDATION])
+    assert_accessible(page)
+    page.go_back()
+
+
+def _generate(page) -> None:
+    expect(page.get_by_text("No version has been published yet.")).to_be_visible()
+    _submit(page, "Generate and publish the pack")
+    expect(page.get_by_role("alert")).to_contain_text("Pack generation queued")
+    versions = page.get_by_role("table", name="Every published version stays available")
+    expect(versions.locator("tbody tr")).to_have_count(1)
+    expect(versions.locator("tbody tr")).to_contain_text("Published")
+    jobs = page.get_by_role("table", name="Recent requests to generate this pack")
+    expect(jobs.locator("tbody tr").first).to_contain_text("Version 1")
+    expect(page.get_by_role("button", name="Generate and publish version 2")).to_be_visible()
+    assert_accessible(page)
+
+
+def _download_version_pdf(page, number: int) -> bytes:
+    link = page.get_by_role("link", name=f"PDF of version {number}")
+    response = page.request.get(link.evaluate("a => a.href"))
+    assert response.status == 200
+    assert response.headers["content-type"] == PDF
+    return response.body()
+
+
+def test_the_clerk_edits_previews_publishes_and_downloads_the_pack(page, live_server, council):
+    page.goto(_url(live_server, "login"))
+    assert_accessible(page)
+    signed_in(page, live_server, CLERK)
+    assert_accessible(page)
+    _open_pack_page_from_committees(page)
+    _edit_the_narrative(page)
+    _check_the_preview(page)
+    _generate(page)
+
+    text = pdf_text(_download_version_pdf(page, 1))
+    assert COMMITTEE in text
+    assert "Page 1 of" in text
+    assert RECOMMENDATION in text
+    version = PackVersion.objects.get(meeting=council["meeting"])
+    assert version.number == 1 and version.published_by == council["clerk"]
+
+
+def test_anyone_reads_a_published_pack_without_signing_in(page, live_server, published):
+    page.goto(_url(live_server, "home"))
+    expect(page).to_have_title(re.compile(r"^Sign in"))
+    assert_accessible(page)
+    _follow(page, "Published committee reports")
+    expect(page).to_have_title(re.compile(r"^Published committee performance reports"))
+    expect(page.get_by_role("heading", name=COMMITTEE)).to_be_visible()
+    assert_accessible(page)
+
+    _follow(page, "Version 1")
+    expect(page).to_have_title(re.compile(rf"^{re.escape(COMMITTEE)}, {MEETING_DATE}: "))
+    expect(page.locator("main")).to_contain_text(published.sha256)
+    assert_accessible(page)
+
+    pdf = page.request.get(
+        page.get_by_role("link", name=re.compile(r"^Download the report \(PDF")).evaluate(
+            "a => a.href"
+        )
+    )
+    assert pdf.status == 200
+    assert pdf.headers["content-type"] == PDF
+    assert COMMITTEE in pdf_text(pdf.body())
+
+    _follow(page, "Read the report in your browser (HTML)")
+    expect(page.locator("h1")).to_have_text(re.compile(r"^Quarterly performance report: "))
+    expect(page.locator(".running-header")).to_contain_text(COMMITTEE)
+    assert_accessible(page)
+
+
+def test_the_clerk_withdraws_a_version_and_the_public_page_says_why(
+    page, visitor, live_server, council, published
+):
+    signed_in(page, live_server, CLERK)
+    page.goto(_url(live_server, "reports:meeting", council["meeting"].pk))
+    assert_accessible(page)
+    _follow(page, "Withdraw version 1")
+    expect(page).to_have_title(re.compile(r"^Withdraw version 1 of the pack"))
+    assert_accessible(page)
+
+    _submit(page, "Withdraw version 1")
+    expect(page).to_have_title(re.compile(r"^Error: Withdraw version 1"))
+    _assert_error_summary_links_to(page, "Enter why the pack is withdrawn.")
+    assert_accessible(page)
+
+    page.get_by_label("Why is this version withdrawn?").fill(WITHDRAWAL_REASON)
+    _submit(page, "Withdraw version 1")
+    expect(page.get_by_role("alert")).to_contain_text("Version 1 withdrawn.")
+    versions = page.get_by_role("table", name="Every published version stays available")
+    expect(versions).to_contain_text("Withdrawn")
+    expect(versions).to_contain_text(WITHDRAWAL_REASON)
+    expect(page.get_by_role("link", name="Withdraw version 1")).to_have_count(0)
+    assert_accessible(page)
+
+    visitor.goto(_url(live_server, "published:index"))
+    expect(visitor.locator("main")).to_contain_text(f"withdrawn: {WITHDRAWAL_REASON}")
+    assert_accessible(visitor)
+    _follow(visitor, "Version 1")
+    expect(visitor.locator(".govuk-warning-text")).to_contain_text("This version was withdrawn on")
+    expect(visitor.locator(".govuk-warning-text")).to_contain_text(WITHDRAWAL_REASON)
+    expect(visitor.get_by_role("link", name=re.compile(r"^Download the report"))).to_have_count(0)
+    assert_accessible(visitor)
+    gone = visitor.request.get(_url(live_server, "published:pdf", council["meeting"].pk, 1))
+    assert gone.status == 410
