@@ -102,8 +102,23 @@ def _with_charts(data: dict) -> list[dict]:
             unit_label=section["unit_label"],
             title=f"KPI {section['reference']}: {section['name']}",
         )
-        sections.append({**section, "chart": chart})
+        sections.append({**section, "chart": chart, "history": _history_line(section)})
     return sections
+
+
+def _history_line(section: dict) -> str:
+    """The values over time as one line of text, each period's figures held together by no-break
+    spaces: one run of text to lay out rather than a box for every period."""
+    parts = []
+    for point in section["points"]:
+        text = f"{point['label']}: {point['value_display']}"
+        if point["provisional"]:
+            text += " (provisional)"
+        text += f" ({point['rating_label']}"
+        if point["target_display"] != section["target"]:
+            text += f"; target {point['target_display']}"
+        parts.append((text + ")").replace(" ", "\N{NO-BREAK SPACE}"))
+    return " · ".join(parts)
 
 
 def stylesheet() -> str:

@@ -39,7 +39,14 @@ def test_axis_labels_legend_and_forecast_are_real_text():
     assert "Percentage (%)" in texts
     assert {"Value", "Target", "Forecast"} <= set(texts)
     assert "Forecast 77.2" in texts
-    assert "2024/25 Q4" in texts and "2025/26 Q1" in texts
+    assert "2025/26 Q1" in texts and "2024/25 Q3" in texts  # every other period: 5 slots
+
+
+def test_twelve_quarters_are_labelled_once_a_year_on_the_same_quarter():
+    quarters = [(f"{2022 + k // 4}/{23 + k // 4} Q{k % 4 + 1}", 60 + k) for k in range(12)]
+    root = parse(chart(points=quarters, forecast=("2025/26 Q1", 73)))
+    labels = [t.text for t in root.iter(f"{SVG}text") if t.get("y") == "242"]
+    assert labels == ["2022/23 Q1", "2023/24 Q1", "2024/25 Q1", "2025/26 Q1"]
 
 
 def test_the_forecast_and_target_are_drawn_differently_from_the_values():
