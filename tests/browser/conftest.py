@@ -26,6 +26,7 @@ os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 from axe_playwright_python.sync_playwright import Axe  # noqa: E402
 from django.contrib.auth.models import Group  # noqa: E402
 from django.urls import reverse  # noqa: E402
+from playwright.sync_api import expect  # noqa: E402
 
 from pmf.roles import Role  # noqa: E402
 
@@ -133,6 +134,35 @@ def signed_in(page, live_server, username: str, password: str = PASSWORD):
         problem = summary.inner_text() if summary.count() else page.title()
         pytest.fail(f"{username} could not sign in: {problem}")
     return page
+
+
+def url(live_server, name: str, *args) -> str:
+    return f"{live_server.url}{reverse(name, args=args)}"
+
+
+def submit(page, button_name: str) -> None:
+    """Press the button with exactly this name and wait for the next page."""
+    with page.expect_navigation():
+        page.get_by_role("button", name=button_name, exact=True).click()
+
+
+def follow(page, link_name: str) -> None:
+    """Follow the link with exactly this name and wait for the next page."""
+    with page.expect_navigation():
+        page.get_by_role("link", name=link_name, exact=True).click()
+
+
+def assert_error_summary_focused_and_linked(page) -> list[str]:
+    """The GOV.UK error summary is shown and focused, and each link goes to one field."""
+    summary = page.locator(".govuk-error-summary")
+    expect(summary).to_be_visible()
+    expect(summary).to_be_focused()
+    hrefs = [link.get_attribute("href") for link in summary.locator("a").all()]
+    assert hrefs, "the error summary links to no field"
+    for href in hrefs:
+        assert href.startswith("#"), href
+        expect(page.locator(href)).to_have_count(1)
+    return hrefs
 
 
 _axe = Axe()

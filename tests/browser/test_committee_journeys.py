@@ -5,7 +5,6 @@ import datetime
 import re
 
 import pytest
-from django.urls import reverse
 from playwright.sync_api import expect
 
 from committees.models import Proposal
@@ -20,7 +19,13 @@ from kpis.tests.factories import (
     UserFactory,
 )
 from pmf.roles import Role
-from tests.browser.conftest import assert_accessible, signed_in
+from tests.browser.conftest import (
+    assert_accessible,
+    assert_error_summary_focused_and_linked,
+    follow,
+    signed_in,
+    submit,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -49,32 +54,6 @@ def council(transactional_db):
     return {"committee": committee, "meeting": meeting, "directorate": resources}
 
 
-def _url(live_server, name: str, *args) -> str:
-    return f"{live_server.url}{reverse(name, args=args)}"
-
-
-def _submit(page, button_name: str) -> None:
-    with page.expect_navigation():
-        page.get_by_role("button", name=button_name, exact=True).click()
-
-
-def _follow(page, link_name: str) -> None:
-    with page.expect_navigation():
-        page.get_by_role("link", name=link_name, exact=True).click()
-
-
-def _assert_error_summary_focused_and_linked(page) -> list[str]:
-    summary = page.locator(".govuk-error-summary")
-    expect(summary).to_be_visible()
-    expect(summary).to_be_focused()
-    hrefs = [link.get_attribute("href") for link in summary.locator("a").all()]
-    assert hrefs, "the error summary links to no field"
-    for href in hrefs:
-        assert href.startswith("#"), href
-        expect(page.locator(href)).to_have_count(1)
-    return hrefs
-
-
 def _field(page, label: str):
     """A field by its label, which says "(optional)" when the field may be left blank."""
     return page.get_by_label(re.compile(rf"^{re.escape(label)}( \(optional\))?$"))
@@ -101,31 +80,31 @@ def _as(page, live_server, username: str, proposal_url: str) -> None:
 
 def _step(page, title: str, button: str = "Save") -> None:
     """Open a step from the proposal page; submit it empty first, to see its errors."""
-    _follow(page, title)
+    follow(page, title)
     expect(page).to_have_title(re.compile(rf"^{re.escape(title)}: proposal P\d{{4}}"))
     assert_accessible(page)
     if button == "Save":
-        _submit(page, button)
+        submit(page, button)
         expect(page).to_have_title(re.compile(rf"^Error: {re.escape(title)}"))
-        _assert_error_summary_focused_and_linked(page)
+        assert_error_summary_focused_and_linked(page)
         assert_accessible(page)
 
 
 def test_gp_takes_a_proposal_for_a_new_kpi_from_draft_to_adoption(page, live_server, council):
     signed_in(page, live_server, "gp")
-    _follow(page, "Committees")
+    follow(page, "Committees")
     assert_accessible(page)
-    _follow(page, "Proposals to add, remove or amend KPIs")
+    follow(page, "Proposals to add, remove or amend KPIs")
     expect(page).to_have_title(re.compile(r"^Proposals to change KPIs"))
     assert_accessible(page)
 
     # The draft: an empty form first, then the new KPI.
-    _follow(page, "Propose a new KPI")
+    follow(page, "Propose a new KPI")
     expect(page).to_have_title(re.compile(r"^Propose a KPI"))
     assert_accessible(page)
-    _submit(page, "Save")
+    submit(page, "Save")
     expect(page).to_have_title(re.compile(r"^Error: Propose a KPI"))
-    _assert_error_summary_focused_and_linked(page)
+    assert_error_summary_focused_and_linked(page)
     assert_accessible(page)
 
     _field(page, "Directorate").select_option(label="Resources")
@@ -146,7 +125,7 @@ def test_gp_takes_a_proposal_for_a_new_kpi_from_draft_to_adoption(page, live_ser
     _field(page, "Rationale for the proposal").fill(
         "The corporate plan commits us to listening to residents."
     )
-    _submit(page, "Save")
+    submit(page, "Save")
     expect(page).to_have_title(re.compile(r"^Proposal P\d{4}"))
     expect(page.get_by_role("alert")).to_contain_text("saved as a draft")
     expect(_stage(page)).to_have_text("Draft")
@@ -159,7 +138,7 @@ def test_gp_takes_a_proposal_for_a_new_kpi_from_draft_to_adoption(page, live_ser
     for group in page.locator("fieldset.govuk-fieldset").all():
         group.get_by_label("Yes", exact=True).check()
     page.locator("input[type=text]").first.fill("A national comparator exists (LGA survey).")
-    _submit(page, "Save")
+    submit(page, "Save")
     expect(page.get_by_role("alert")).to_contain_text("quality check recorded")
     expect(_stage(page)).to_have_text("Quality checked")
     assert_accessible(page)
@@ -172,7 +151,7 @@ def test_gp_takes_a_proposal_for_a_new_kpi_from_draft_to_adoption(page, live_ser
     _field(page, "Who was consulted and their responses").fill(
         "Head of Communications: supports it\nCommittee chair: asks for a ward breakdown"
     )
-    _submit(page, "Save")
+    submit(page, "Save")
     expect(_stage(page)).to_have_text("Consulted")
     expect(page.locator("main")).to_contain_text("asks for a ward breakdown")
     assert_accessible(page)
@@ -183,7 +162,7 @@ def test_gp_takes_a_proposal_for_a_new_kpi_from_draft_to_adoption(page, live_ser
     _field(page, "Summary of the assessment").fill(
         "The survey is offered in easy read and by telephone."
     )
-    _submit(page, "Save")
+    submit(page, "Save")
     expect(_stage(page)).to_have_text("Equality impact assessed")
     assert_accessible(page)
     # G&P could take the director's step too; this journey leaves it to the director.
@@ -193,7 +172,7 @@ def test_gp_takes_a_proposal_for_a_new_kpi_from_draft_to_adoption(page, live_ser
     assert_accessible(page)
     _step(page, "Director's decision")
     _field(page, "Approve").check()
-    _submit(page, "Save")
+    submit(page, "Save")
     expect(_stage(page)).to_have_text("Approved by the director")
     expect(page.get_by_role("link", name="Record the committee's decision")).to_have_count(0)
     assert_accessible(page)
@@ -204,7 +183,7 @@ def test_gp_takes_a_proposal_for_a_new_kpi_from_draft_to_adoption(page, live_ser
     _field(page, "Meeting").select_option(label=f"{COMMITTEE}, 10 December 2026")
     _field(page, "Agreed").check()
     _field(page, "Minute or note").fill("Minute 42: agreed unanimously.")
-    _submit(page, "Save")
+    submit(page, "Save")
     expect(_stage(page)).to_have_text("Agreed by the committee")
     expect(_summary_value(page, "Decision")).to_contain_text(
         f"{COMMITTEE}, 10 December 2026: proposal {proposal.reference} (add) agreed"
@@ -217,7 +196,7 @@ def test_gp_takes_a_proposal_for_a_new_kpi_from_draft_to_adoption(page, live_ser
     # G&P adopt it: the KPI joins the register.
     _as(page, live_server, "gp", proposal_url)
     _step(page, "Adopt: change the register and KPI sets", button="Adopt")
-    _submit(page, "Adopt")
+    submit(page, "Adopt")
     expect(_stage(page)).to_have_text("Adopted")
     proposal.refresh_from_db()
     assert proposal.stage == Proposal.Stage.ADOPTED
@@ -231,15 +210,15 @@ def test_gp_takes_a_proposal_for_a_new_kpi_from_draft_to_adoption(page, live_ser
     expect(_summary_value(page, "KPI number")).to_have_text("170")
     assert_accessible(page)
 
-    _follow(page, "KPI register")
+    follow(page, "KPI register")
     page.get_by_label("Search").fill("satisfied with how the council")
-    _submit(page, "Apply filters")
+    submit(page, "Apply filters")
     rows = page.locator("table.app-table tbody tr")
     expect(rows).to_have_count(1)
     expect(rows).to_contain_text("170")
     expect(rows).to_contain_text(NEW_KPI)
     assert_accessible(page)
-    _follow(page, NEW_KPI)
+    follow(page, NEW_KPI)
     expect(page).to_have_title(re.compile(rf"^KPI 170: {re.escape(NEW_KPI)}"))
     # It joins the committee's set from the start of the next quarter, not today.
     expect(_summary_value(page, "Date added")).to_have_text(f"{proposal.effective_from:%-d %B %Y}")

@@ -11,7 +11,6 @@ import re
 from decimal import Decimal
 
 import pytest
-from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
 
@@ -20,7 +19,14 @@ from kpis.models import Kpi, Measurement, ReportingPeriod
 from kpis.tests.entry_factories import make_measurement, make_period, make_target
 from kpis.tests.factories import DirectorateFactory, KpiFactory, ServiceFactory, UserFactory
 from pmf.roles import Role
-from tests.browser.conftest import assert_accessible, signed_in
+from tests.browser.conftest import (
+    assert_accessible,
+    assert_error_summary_focused_and_linked,
+    follow,
+    signed_in,
+    submit,
+    url,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -108,20 +114,6 @@ def submitted(cycle):
     return cycle
 
 
-def _url(live_server, name: str, *args) -> str:
-    return f"{live_server.url}{reverse(name, args=args)}"
-
-
-def _submit(page, button_name: str) -> None:
-    with page.expect_navigation():
-        page.get_by_role("button", name=button_name, exact=True).click()
-
-
-def _follow(page, link_name: str) -> None:
-    with page.expect_navigation():
-        page.get_by_role("link", name=link_name, exact=True).click()
-
-
 def _block(page, cycle, reference: str):
     """One KPI's block on My KPIs: its heading, status, and its fields or read-only values."""
     return page.locator(f"#kpi-{cycle['period'].pk}-{cycle['kpis'][reference].pk}")
@@ -137,18 +129,6 @@ def _status(page, reference: str):
         has=page.locator("th", has_text=re.compile(rf"^\s*{reference} "))
     )
     return row.locator("td").last
-
-
-def _assert_error_summary_focused_and_linked(page) -> list[str]:
-    summary = page.locator(".govuk-error-summary")
-    expect(summary).to_be_visible()
-    expect(summary).to_be_focused()
-    hrefs = [link.get_attribute("href") for link in summary.locator("a").all()]
-    assert hrefs, "the error summary links to no field"
-    for href in hrefs:
-        assert href.startswith("#"), href
-        expect(page.locator(href)).to_have_count(1)
-    return hrefs
 
 
 def _sign_out(page) -> None:
@@ -176,7 +156,7 @@ def test_an_officer_enters_and_submits_the_quarters_values_with_commentary_and_a
     page, live_server, cycle
 ):
     signed_in(page, live_server, "officer")
-    _follow(page, "My KPIs")
+    follow(page, "My KPIs")
     expect(page).to_have_title(re.compile(r"^My KPIs this period"))
     expect(page.get_by_role("heading", level=2, name=QUARTER)).to_be_visible()
     expect(page.locator("table.app-table tbody tr")).to_have_count(3)
@@ -189,9 +169,9 @@ def test_an_officer_enters_and_submits_the_quarters_values_with_commentary_and_a
     # An off-target value submitted without an action plan: refused, nothing saved.
     recycling = _block(page, cycle, "169")
     recycling.get_by_label("Value (%)").fill("41.2")
-    _submit(page, "Submit for sign-off")
+    submit(page, "Submit for sign-off")
     expect(page).to_have_title(re.compile(r"^Error: My KPIs this period"))
-    hrefs = _assert_error_summary_focused_and_linked(page)
+    hrefs = assert_error_summary_focused_and_linked(page)
     assert hrefs == [f"#{_field_id(cycle, '169', 'action_plan')}"]
     expect(page.locator(".govuk-error-summary")).to_contain_text(
         "KPI 169: This value is off target (Red): enter an action plan"
@@ -231,7 +211,7 @@ def test_an_officer_enters_and_submits_the_quarters_values_with_commentary_and_a
         block.get_by_label(label, exact=True).fill(value)
         block.get_by_label("Commentary", exact=True).fill(commentary)
         block.get_by_label("Action plan", exact=True).fill(plan)
-    _submit(page, "Submit for sign-off")
+    submit(page, "Submit for sign-off")
 
     expect(page).to_have_title(re.compile(r"^My KPIs this period"))
     expect(page.get_by_role("alert")).to_contain_text("KPI values saved: 3 submitted for sign-off.")
@@ -267,7 +247,7 @@ def test_the_approver_returns_one_value_with_a_reason_and_approves_the_rest(
     cycle = submitted
     missed = Measurement.objects.get(kpi=cycle["kpis"]["182"], period=cycle["period"])
     signed_in(page, live_server, "approver")
-    _follow(page, "Approvals")
+    follow(page, "Approvals")
     expect(page).to_have_title(re.compile(r"^Values to sign off"))
     expect(page.get_by_role("heading", level=2)).to_contain_text(
         [f"Place and Sustainability: {QUARTER}"]
@@ -283,7 +263,7 @@ def test_the_approver_returns_one_value_with_a_reason_and_approves_the_rest(
     with page.expect_navigation():
         card.get_by_role("button", name="Return KPI 182 to the officer").click()
     expect(page).to_have_title(re.compile(r"^Error: Values to sign off"))
-    hrefs = _assert_error_summary_focused_and_linked(page)
+    hrefs = assert_error_summary_focused_and_linked(page)
     assert hrefs == [f"#return-{missed.pk}-reason"]
     expect(page.locator(".govuk-error-summary")).to_contain_text("Say why you are returning it")
     card = page.locator(f"#measurement-{missed.pk}")
@@ -295,7 +275,7 @@ def test_the_approver_returns_one_value_with_a_reason_and_approves_the_rest(
 
     reason = "The count leaves out the commercial rounds: add them and resubmit."
     card.get_by_label("Why are you returning KPI 182?").fill(reason)
-    _submit(page, "Return KPI 182 to the officer")
+    submit(page, "Return KPI 182 to the officer")
     expect(page).to_have_title(re.compile(r"^Values to sign off"))
     expect(page.get_by_role("alert")).to_contain_text(
         f"KPI 182 ({QUARTER}) returned to Olu Adeyemi."
@@ -303,7 +283,7 @@ def test_the_approver_returns_one_value_with_a_reason_and_approves_the_rest(
     expect(page.locator(".govuk-summary-card")).to_have_count(2)
     assert_accessible(page)
 
-    _submit(page, "Approve all 2 values shown")
+    submit(page, "Approve all 2 values shown")
     expect(page.get_by_role("alert")).to_contain_text("2 values approved.")
     expect(
         page.get_by_text("There are no submitted values waiting for your sign-off.")
@@ -317,7 +297,7 @@ def test_the_approver_returns_one_value_with_a_reason_and_approves_the_rest(
     # The officer sees why it came back, and can change it again.
     _sign_out(page)
     signed_in(page, live_server, "officer")
-    _follow(page, "My KPIs")
+    follow(page, "My KPIs")
     expect(_status(page, "182")).to_have_text("Returned")
     expect(_status(page, "169")).to_have_text("Approved")
     block = _block(page, cycle, "182")
@@ -351,7 +331,7 @@ def test_gp_follows_completion_then_locks_the_period_and_officers_can_no_longer_
     cycle = signed_off
     period = cycle["period"]
     signed_in(page, live_server, "gp")
-    _follow(page, "Reporting cycle")
+    follow(page, "Reporting cycle")
     expect(page).to_have_title(re.compile(r"^Reporting periods"))
     row = page.locator("table.app-table tbody tr").filter(
         has=page.locator("th", has_text=re.compile(rf"^\s*{re.escape(QUARTER)}\s*$"))
@@ -360,16 +340,16 @@ def test_gp_follows_completion_then_locks_the_period_and_officers_can_no_longer_
     assert_accessible(page)
 
     # The year form with nothing in it shows its error.
-    _submit(page, "Create periods")
+    submit(page, "Create periods")
     expect(page).to_have_title(re.compile(r"^Error: Reporting periods"))
-    _assert_error_summary_focused_and_linked(page)
+    assert_error_summary_focused_and_linked(page)
     expect(page.locator(".govuk-error-summary")).to_contain_text(
         "Enter the year the financial year starts in"
     )
     assert_accessible(page)
 
     # Completion of the quarter.
-    _follow(page, f"Completion of {QUARTER}")
+    follow(page, f"Completion of {QUARTER}")
     expect(page).to_have_title(re.compile(rf"^Completion of {re.escape(QUARTER)}"))
     summary = page.locator("table.app-table").first.locator("tbody tr")
     expect(summary).to_have_count(1)
@@ -382,13 +362,13 @@ def test_gp_follows_completion_then_locks_the_period_and_officers_can_no_longer_
     assert_accessible(page)
 
     # Lock it, through the confirmation page.
-    _follow(page, "Back to reporting periods")
-    _follow(page, f"Lock {QUARTER}")
+    follow(page, "Back to reporting periods")
+    follow(page, f"Lock {QUARTER}")
     expect(page).to_have_title(re.compile(rf"^Lock {re.escape(QUARTER)}"))
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Lock {QUARTER}?")
     expect(page.locator(".govuk-warning-text")).to_contain_text("Nobody will be able to change")
     assert_accessible(page)
-    _submit(page, f"Lock {QUARTER}")
+    submit(page, f"Lock {QUARTER}")
     expect(page).to_have_title(re.compile(r"^Reporting periods"))
     expect(page.get_by_role("alert")).to_contain_text(f"{QUARTER} is locked.")
     expect(row.locator(".govuk-tag")).to_have_text("Locked")
@@ -399,12 +379,12 @@ def test_gp_follows_completion_then_locks_the_period_and_officers_can_no_longer_
     # The officer's page no longer offers the quarter, and its value cannot be changed.
     _sign_out(page)
     signed_in(page, live_server, "officer")
-    _follow(page, "My KPIs")
+    follow(page, "My KPIs")
     expect(page.get_by_text("You have nothing to report just now")).to_be_visible()
     expect(page.get_by_role("button", name="Submit for sign-off")).to_have_count(0)
     assert_accessible(page)
 
-    edit_url = _url(live_server, "entry:edit", period.pk, "182")
+    edit_url = url(live_server, "entry:edit", period.pk, "182")
     page.goto(edit_url)
     expect(page.locator(".govuk-inset-text")).to_have_text(
         f"{QUARTER} is locked: its values can no longer be changed."
@@ -455,7 +435,7 @@ def test_the_entry_form_works_from_the_keyboard_alone(page, live_server, cycle):
     commentary_id = _field_id(cycle, "169", "commentary")
     plan_id = _field_id(cycle, "169", "action_plan")
     signed_in(page, live_server, "officer")
-    page.goto(_url(live_server, "entry:my_kpis"))
+    page.goto(url(live_server, "entry:my_kpis"))
 
     _tab_to(page, lambda f: f["id"] == value_id, "KPI 169's value")
     page.keyboard.type("41.2")

@@ -4,7 +4,6 @@ withdraws it; an anonymous visitor reads it. axe-core runs on every HTML page vi
 import re
 
 import pytest
-from django.urls import reverse
 from playwright.sync_api import expect
 
 from kpis.tests.factories import UserFactory
@@ -13,7 +12,14 @@ from reports import services
 from reports.models import PackVersion
 from reports.tests.factories import committee_pack
 from reports.tests.helpers import pdf_text
-from tests.browser.conftest import TIMEOUT_MS, assert_accessible, signed_in
+from tests.browser.conftest import (
+    TIMEOUT_MS,
+    assert_accessible,
+    follow,
+    signed_in,
+    submit,
+    url,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -53,20 +59,6 @@ def visitor(browser):
     context.close()
 
 
-def _url(live_server, name: str, *args) -> str:
-    return f"{live_server.url}{reverse(name, args=args)}"
-
-
-def _follow(page, link_name: str) -> None:
-    with page.expect_navigation():
-        page.get_by_role("link", name=link_name, exact=True).click()
-
-
-def _submit(page, button_name: str) -> None:
-    with page.expect_navigation():
-        page.get_by_role("button", name=button_name).click()
-
-
 def _field(page, label: str):
     """A field by its label, which says "(optional)" when the field may be left blank."""
     return page.get_by_label(re.compile(rf"^{re.escape(label)}( \(optional\))?$"))
@@ -87,37 +79,37 @@ def _rag_summary_counts(page) -> dict[str, str]:
 
 
 def _open_pack_page_from_committees(page) -> None:
-    _follow(page, "Committees")
+    follow(page, "Committees")
     assert_accessible(page)
-    _follow(page, COMMITTEE)
+    follow(page, COMMITTEE)
     assert_accessible(page)
-    _follow(page, MEETING_DATE)
+    follow(page, MEETING_DATE)
     assert_accessible(page)
-    _follow(page, "Quarterly performance report pack for this meeting")
+    follow(page, "Quarterly performance report pack for this meeting")
     expect(page).to_have_title(re.compile(rf"^Report pack: {re.escape(COMMITTEE)}"))
     assert_accessible(page)
 
 
 def _edit_the_narrative(page) -> None:
-    _follow(page, "Edit the cover and narrative")
+    follow(page, "Edit the cover and narrative")
     expect(_field(page, "To")).to_have_value(COMMITTEE)
     assert_accessible(page)
 
     _field(page, "To").fill("")
-    _submit(page, "Save")
+    submit(page, "Save")
     expect(page).to_have_title(re.compile(r"^Error: Edit the pack for "))
     _assert_error_summary_links_to(page, "Enter who the report is to")
     assert_accessible(page)
 
     _field(page, "To").fill(COMMITTEE)
     _field(page, "Recommendations").fill(f"Note the report.\n{RECOMMENDATION}")
-    _submit(page, "Save")
+    submit(page, "Save")
     expect(page.get_by_role("alert")).to_contain_text("Pack narrative saved.")
     assert_accessible(page)
 
 
 def _check_the_preview(page) -> None:
-    _follow(page, "Preview the pack (HTML, live data)")
+    follow(page, "Preview the pack (HTML, live data)")
     expect(page).to_have_title(re.compile(rf"^{re.escape(COMMITTEE)}, {MEETING_DATE}: "))
     expect(page.locator(".running-header")).to_contain_text(COMMITTEE)
     assert _rag_summary_counts(page) == {
@@ -139,7 +131,7 @@ def _check_the_preview(page) -> None:
 
 def _generate(page) -> None:
     expect(page.get_by_text("No version has been published yet.")).to_be_visible()
-    _submit(page, "Generate and publish the pack")
+    submit(page, "Generate and publish the pack")
     expect(page.get_by_role("alert")).to_contain_text("Pack generation queued")
     versions = page.get_by_role("table", name="Every published version stays available")
     expect(versions.locator("tbody tr")).to_have_count(1)
@@ -159,7 +151,7 @@ def _download_version_pdf(page, number: int) -> bytes:
 
 
 def test_the_clerk_edits_previews_publishes_and_downloads_the_pack(page, live_server, council):
-    page.goto(_url(live_server, "login"))
+    page.goto(url(live_server, "login"))
     assert_accessible(page)
     signed_in(page, live_server, CLERK)
     assert_accessible(page)
@@ -177,15 +169,15 @@ def test_the_clerk_edits_previews_publishes_and_downloads_the_pack(page, live_se
 
 
 def test_anyone_reads_a_published_pack_without_signing_in(page, live_server, published):
-    page.goto(_url(live_server, "home"))
+    page.goto(url(live_server, "home"))
     expect(page).to_have_title(re.compile(r"^Sign in"))
     assert_accessible(page)
-    _follow(page, "Published committee reports")
+    follow(page, "Published committee reports")
     expect(page).to_have_title(re.compile(r"^Published committee performance reports"))
     expect(page.get_by_role("heading", name=COMMITTEE)).to_be_visible()
     assert_accessible(page)
 
-    _follow(page, "Version 1")
+    follow(page, "Version 1")
     expect(page).to_have_title(re.compile(rf"^{re.escape(COMMITTEE)}, {MEETING_DATE}: "))
     expect(page.locator("main")).to_contain_text(published.sha256)
     assert_accessible(page)
@@ -199,7 +191,7 @@ def test_anyone_reads_a_published_pack_without_signing_in(page, live_server, pub
     assert pdf.headers["content-type"] == PDF
     assert COMMITTEE in pdf_text(pdf.body())
 
-    _follow(page, "Read the report in your browser (HTML)")
+    follow(page, "Read the report in your browser (HTML)")
     expect(page.locator("h1")).to_have_text(re.compile(r"^Quarterly performance report: "))
     expect(page.locator(".running-header")).to_contain_text(COMMITTEE)
     assert_accessible(page)
@@ -209,19 +201,19 @@ def test_the_clerk_withdraws_a_version_and_the_public_page_says_why(
     page, visitor, live_server, council, published
 ):
     signed_in(page, live_server, CLERK)
-    page.goto(_url(live_server, "reports:meeting", council["meeting"].pk))
+    page.goto(url(live_server, "reports:meeting", council["meeting"].pk))
     assert_accessible(page)
-    _follow(page, "Withdraw version 1")
+    follow(page, "Withdraw version 1")
     expect(page).to_have_title(re.compile(r"^Withdraw version 1 of the pack"))
     assert_accessible(page)
 
-    _submit(page, "Withdraw version 1")
+    submit(page, "Withdraw version 1")
     expect(page).to_have_title(re.compile(r"^Error: Withdraw version 1"))
     _assert_error_summary_links_to(page, "Enter why the pack is withdrawn.")
     assert_accessible(page)
 
     page.get_by_label("Why is this version withdrawn?").fill(WITHDRAWAL_REASON)
-    _submit(page, "Withdraw version 1")
+    submit(page, "Withdraw version 1")
     expect(page.get_by_role("alert")).to_contain_text("Version 1 withdrawn.")
     versions = page.get_by_role("table", name="Every published version stays available")
     expect(versions).to_contain_text("Withdrawn")
@@ -229,13 +221,13 @@ def test_the_clerk_withdraws_a_version_and_the_public_page_says_why(
     expect(page.get_by_role("link", name="Withdraw version 1")).to_have_count(0)
     assert_accessible(page)
 
-    visitor.goto(_url(live_server, "published:index"))
+    visitor.goto(url(live_server, "published:index"))
     expect(visitor.locator("main")).to_contain_text(f"withdrawn: {WITHDRAWAL_REASON}")
     assert_accessible(visitor)
-    _follow(visitor, "Version 1")
+    follow(visitor, "Version 1")
     expect(visitor.locator(".govuk-warning-text")).to_contain_text("This version was withdrawn on")
     expect(visitor.locator(".govuk-warning-text")).to_contain_text(WITHDRAWAL_REASON)
     expect(visitor.get_by_role("link", name=re.compile(r"^Download the report"))).to_have_count(0)
     assert_accessible(visitor)
-    gone = visitor.request.get(_url(live_server, "published:pdf", council["meeting"].pk, 1))
+    gone = visitor.request.get(url(live_server, "published:pdf", council["meeting"].pk, 1))
     assert gone.status == 410
