@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: run test check lint format install migrate demo serve bench clean worker
+.PHONY: run test check lint format install migrate demo serve bench load clean worker
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -44,6 +44,10 @@ format: install
 
 bench: install
 	$(PY) bench/run.py
+
+# 100 officers submitting at the deadline against gunicorn and PostgreSQL (127.0.0.1:5432).
+load: install
+	$(PY) bench/load_entry.py
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache
