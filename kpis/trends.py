@@ -146,8 +146,14 @@ def _number(x: object) -> float | None:
 
 def _known(values: Iterable[object]) -> list[tuple[int, float]]:
     """(period position, value) for every reported value, oldest first."""
-    numbers = [_number(raw) for raw in values]
-    return [(position, f) for position, f in enumerate(numbers) if f is not None]
+    known = []
+    for position, raw in enumerate(values):
+        if raw is None:
+            continue
+        number = raw if type(raw) is float else _number(raw)  # floats: the scorecards' case
+        if number is not None and math.isfinite(number):
+            known.append((position, number))
+    return known
 
 
 def _line(points: Sequence[tuple[int, float]]) -> tuple[float, float, float]:
