@@ -104,12 +104,16 @@ def pack_withdraw(*, version: PackVersion, by: User, reason: str) -> PackVersion
 def pack_request(*, meeting: Meeting, by: User) -> PackJob:
     """Queue the generation (and publication) of a new version; runs inline with the immediate
     backend, in a `db_worker` with the database backend."""
+    pack_jobs_fail_stalled()
+    return _queue_pack(meeting=meeting, by=by)
+
+
+def _queue_pack(*, meeting: Meeting, by: User) -> PackJob:
     _require_manager(by, meeting)
     if meeting.period_id is None:
         raise ValidationError("Set the reporting period this meeting considers first.")
     from reports.tasks import generate_pack
 
-    pack_jobs_fail_stalled()
     job = PackJob.objects.create(meeting=meeting, requested_by=by)
     # Enqueue once the job row is committed, so a worker can always see it.
     transaction.on_commit(lambda: _enqueue(generate_pack, job))
@@ -130,8 +134,9 @@ def _enqueue(task, job: PackJob) -> None:
 
 def pack_request_period(*, period_id: int, by: User) -> list[PackJob]:
     """One job per meeting considering the period (only meetings `by` may manage)."""
+    pack_jobs_fail_stalled()
     return [
-        pack_request(meeting=meeting, by=by)
+        _queue_pack(meeting=meeting, by=by)
         for meeting in selectors.meetings_in_period(period_id)
         if can_manage_packs(by, meeting)
     ]

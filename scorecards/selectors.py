@@ -378,21 +378,21 @@ class Row:
 
     @property
     def forecast_text(self) -> str:
-        """ "Forecast: 72.1% (Amber)" – always says it is a forecast."""
-        if self.forecast is None:
-            return ""
-        text = f"Forecast for {self.forecast_label}: {value_text(self.unit, self.forecast)}"
-        if self.forecast_rating is not None and self.forecast_rating.is_performance:
-            text += f" ({self.forecast_rating.label})"
-        return text
+        """ "Forecast for 2025/26 Q3: 72.1% (Amber)" – always says it is a forecast."""
+        return self._projection(
+            f"Forecast for {self.forecast_label}", self.forecast, self.forecast_rating
+        )
 
     @property
     def year_end_text(self) -> str:
-        if self.year_end is None:
+        return self._projection("Projected year-end", self.year_end, self.year_end_rating)
+
+    def _projection(self, what: str, value: float | None, rated: Rating | None) -> str:
+        if value is None:
             return ""
-        text = f"Projected year-end: {value_text(self.unit, self.year_end)}"
-        if self.year_end_rating is not None and self.year_end_rating.is_performance:
-            text += f" ({self.year_end_rating.label})"
+        text = f"{what}: {value_text(self.unit, value)}"
+        if rated is not None and rated.is_performance:
+            text += f" ({rated.label})"
         return text
 
     @property
@@ -984,15 +984,7 @@ def kpi_performance(kpi: Kpi, *, upto: ReportingPeriod | None = None) -> KpiPerf
         upto = ReportingPeriod.objects.filter(kind=kind).order_by("-starts_on").first()
     if upto is None:
         return KpiPerformance(kpi=kpi, row=None)
-    council = RagPolicy.current()
-    rows = _rows(
-        Kpi.objects.filter(pk=kpi.pk),
-        period=upto,
-        council=council,
-        history=CHART_PERIODS,
-        keep_points=True,
-    )
-    row = rows[0]
+    row = histories(Kpi.objects.filter(pk=kpi.pk), period=upto, council=RagPolicy.current())[0]
     first_value = next((n for n, p in enumerate(row.points) if p.value is not None), None)
     row.points = row.points[first_value:] if first_value is not None else row.points[-1:]
     return KpiPerformance(kpi=kpi, row=row)
