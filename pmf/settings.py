@@ -205,6 +205,7 @@ REMINDER_DAYS_BEFORE = _env(env.int, "REMINDER_DAYS_BEFORE", default=3)
 DJANGO_TABLES2_TEMPLATE = "pmf/tables/govuk_table.html"
 DJANGO_TABLES2_PAGE_RANGE = 7
 REGISTER_PAGE_SIZE = _env(env.int, "REGISTER_PAGE_SIZE", default=50)
+SCORECARD_PAGE_SIZE = _env(env.int, "SCORECARD_PAGE_SIZE", default=200)
 
 LOGGING = {
     "version": 1,

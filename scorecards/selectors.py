@@ -41,6 +41,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.core.paginator import Page, Paginator
 from django.db import connections
 from django.db.models import (
     Case,
@@ -432,11 +433,13 @@ class Scorecard:
     directorate: Directorate | None
     committee: Committee | None
     filters: Filters
-    rows: list[Row]  # after every filter, grouped order
+    rows: list[Row]  # after every filter, grouped order (one page's rows when paginated)
     summary: list[SummaryLine]  # Blue … Suspended, then Total
     not_reported: SummaryLine
     kpi_count: int  # in scope after the level and priority filters
     policy_description: str
+    row_count: int = 0  # after every filter, on all pages
+    page: Page | None = None  # the page shown, when the scorecard is paginated
     forecast_method: str = trends.FORECAST_METHOD
     year_end_method: str = trends.YEAR_END_METHOD
 
@@ -504,11 +507,17 @@ def scorecard(
     rag: tuple[str, ...] | list[str] = (),
     level: tuple[str, ...] | list[str] = (),
     priority: int | None = None,
+    page_size: int | None = None,
+    page: int | str | None = None,
 ) -> Scorecard:
     """One balanced scorecard for a period: rows, RAG summary, forecasts and flags.
 
     Five queries whatever the number of KPIs: the RAG policy, the KPIs, the periods, the targets
     and the values (one values() query for the whole history window).
+
+    With `page_size`, rows are made for one page only (`page`, 1 by default; out-of-range or
+    malformed numbers give the nearest page): every KPI's current rating is read first for the
+    summary, the RAG filter and the order, then the full rows for that page's KPIs (eight queries).
     """
     filters = Filters(rag=tuple(rag), level=tuple(level), priority=priority)
     kpis_qs = scope_queryset(kind=kind, period=period, directorate=directorate, committee=committee)
@@ -517,21 +526,30 @@ def scorecard(
     if filters.priority:
         kpis_qs = kpis_qs.filter(priorities=filters.priority)
     council = RagPolicy.current()
-    rows = _rows(kpis_qs, period=period, council=council)
-    rows.sort(key=lambda r: (_PERSPECTIVE_ORDER.get(r.perspective, 99), natural_key(r.reference)))
-    summary, not_reported = rag_summary(row.rating for row in rows)
+    kpis = _kpi_records(kpis_qs)
+    scope = kpis_qs.values("pk")
+    shown_page = None
+    if page_size is None:
+        rows = _rows(kpis, scope, period=period, council=council)
+        rated = [(row, row.rating) for row in rows]
+    else:
+        ratings = _current_ratings(kpis, scope, period=period, council=council)
+        rated = list(zip(kpis, ratings, strict=True))
+    rated.sort(key=lambda pair: _order(pair[0]))
+    summary, not_reported = rag_summary(r for _, r in rated)
     if filters.rag:
         wanted = set(filters.rag)
-        rows = [row for row in rows if row.rating.value in wanted]
-    if kind == "organisation":
-        title = "Organisational scorecard"
-    elif kind == "directorate":
-        title = f"{directorate.name} scorecard"
+        rated = [pair for pair in rated if pair[1].value in wanted]
+    row_count = len(rated)
+    if page_size is None:
+        rows = [row for row, _ in rated]
     else:
-        title = f"{committee.name} scorecard"
+        shown_page = Paginator([k for k, _ in rated], page_size).get_page(page)
+        on_page = list(shown_page.object_list)
+        rows = _rows(on_page, [k.pk for k in on_page], period=period, council=council)
     return Scorecard(
         kind=kind,
-        title=title,
+        title=_title(kind, directorate, committee),
         period=period,
         directorate=directorate,
         committee=committee,
@@ -541,7 +559,22 @@ def scorecard(
         not_reported=not_reported,
         kpi_count=sum(line.count for line in summary[:-1]) + not_reported.count,
         policy_description=policy_words(council),
+        row_count=row_count,
+        page=shown_page,
     )
+
+
+def _title(kind: str, directorate: Directorate | None, committee: Committee | None) -> str:
+    if kind == "organisation":
+        return "Organisational scorecard"
+    if kind == "directorate":
+        return f"{directorate.name} scorecard"
+    return f"{committee.name} scorecard"
+
+
+def _order(kpi: _Kpi | Row) -> tuple:
+    """Grouped by perspective in the framework's order, then by reference (9 before 10)."""
+    return (_PERSPECTIVE_ORDER.get(kpi.perspective, 99), natural_key(kpi.reference))
 
 
 def policy_words(council) -> str:
@@ -669,24 +702,39 @@ def _cyclic_gc_paused():
             gc.enable()
 
 
-@_cyclic_gc_paused()
-def _rows(
-    kpis_qs: QuerySet[Kpi],
-    *,
-    period: ReportingPeriod,
-    council: RagPolicy,
-    history: dict[str, int] | None = None,
-    keep_points: bool = False,
-) -> list[Row]:
-    """Compute every KPI's row from four queries (KPIs, periods, targets, values)."""
-    history = history or HISTORY
-    kpis = [_Kpi(*fields) for fields in kpis_qs.order_by().values_list(*_KPI_FIELDS)]
-    if not kpis:
-        return []
+@dataclass(slots=True)
+class _Window:
+    """What a scorecard reads for its KPIs: periods as positions, their targets and values."""
+
+    end_at: dict[str, int]  # by period kind: the last period ending by the scorecard's end
+    start_in: dict[str, int]  # the first period starting within the scorecard's period
+    first_at: dict[str, int]  # the first period of the history read
+    period_ids: dict[tuple[str, int], int]
+    targets: dict[tuple[int, int], list[_Target]]
+    values: dict[int, dict[int, list]]  # KPI → position → a value's fields (see _VALUE …)
+
+
+def _kpi_records(kpis_qs: QuerySet[Kpi]) -> list[_Kpi]:
+    return [_Kpi(*fields) for fields in kpis_qs.order_by().values_list(*_KPI_FIELDS)]
+
+
+def _window(
+    kpis: list[_Kpi], scope, *, period: ReportingPeriod, history: dict[str, int] | None
+) -> _Window:
+    """Three queries (periods, targets, values) for `kpis`; `scope` selects them in SQL.
+
+    `history` is how many periods of each kind to read back from the scorecard's end; None reads
+    only the periods within the scorecard's own period (enough for the current rating).
+    """
     kinds = {FREQUENCY_TO_KIND[k.frequency] for k in kpis}
     end_at = {kind: _last_ending_by(kind, period.ends_on) for kind in kinds}
     start_in = {kind: _first_starting_from(kind, period.starts_on) for kind in kinds}
-    first_at = {kind: end_at[kind] - history[kind] + 1 for kind in kinds}
+    first_at = {
+        kind: end_at[kind] - history[kind] + 1
+        if history is not None
+        else min(start_in[kind], end_at[kind])
+        for kind in kinds
+    }
     earliest = min(
         period_spec(kind, *_unposition(kind, first_at[kind])).starts_on for kind in kinds
     )
@@ -701,12 +749,17 @@ def _rows(
             period_ids[(kind, position)] = pk
     position_of = {pk: key for key, pk in period_ids.items()}
 
-    # Query: targets for every year in the window and the next (for forecasts).
-    years = range(earliest.year - 1, period.ends_on.year + 2)
-    scope = kpis_qs.values("pk")
+    # Query: targets for every financial year in the window and the next period's (forecasts).
+    years = {
+        year
+        for kind in kinds
+        for year in range(
+            first_at[kind] // PERIODS_IN_YEAR[kind], (end_at[kind] + 1) // PERIODS_IN_YEAR[kind] + 1
+        )
+    }
     targets: dict[tuple[int, int], list[_Target]] = {}
     for kpi_id, period_id, year, value, intervention in (
-        Target.objects.filter(kpi__in=scope, financial_year__in=list(years))
+        Target.objects.filter(kpi__in=scope, financial_year__in=sorted(years))
         .order_by()  # no default ordering: it would join the KPIs and periods to sort
         .values_list("kpi_id", "period_id", "financial_year", "value", "intervention_level")
     ):
@@ -716,7 +769,7 @@ def _rows(
     # Values come as floats (no Decimal conversion for thousands of history values; a stored
     # value has at most 4 decimal places, so repr() gives it back exactly); commentary only for
     # the periods a row can show, not the whole history.
-    values: dict[int, dict[int, tuple]] = {}
+    values: dict[int, dict[int, list]] = {}
     if position_of:
         shown = [
             pk
@@ -749,7 +802,23 @@ def _rows(
             )
         ):
             values.setdefault(kpi_id, {})[position_of[period_id][1]] = m
+    return _Window(end_at, start_in, first_at, period_ids, targets, values)
 
+
+@_cyclic_gc_paused()
+def _rows(
+    kpis: list[_Kpi],
+    scope,
+    *,
+    period: ReportingPeriod,
+    council: RagPolicy,
+    history: dict[str, int] | None = None,
+    keep_points: bool = False,
+) -> list[Row]:
+    """Every KPI's full row (trend, forecasts, flags) from three queries; see _window."""
+    if not kpis:
+        return []
+    window = _window(kpis, scope, period=period, history=history or HISTORY)
     rate = _raters(council)
     rows = []
     for kpi in kpis:
@@ -758,12 +827,12 @@ def _rows(
             _row(
                 kpi,
                 kind=kind,
-                first=first_at[kind],
-                end=end_at[kind],
-                start_in=start_in[kind],
-                measured=values.get(kpi.pk, {}),
-                targets=targets,
-                period_ids=period_ids,
+                first=window.first_at[kind],
+                end=window.end_at[kind],
+                start_in=window.start_in[kind],
+                measured=window.values.get(kpi.pk, {}),
+                targets=window.targets,
+                period_ids=window.period_ids,
                 rate=rate,
                 keep_points=keep_points,
             )
@@ -771,9 +840,41 @@ def _rows(
     return rows
 
 
+def _current_ratings(
+    kpis: list[_Kpi], scope, *, period: ReportingPeriod, council: RagPolicy
+) -> list[Rating]:
+    """Each KPI's current rating only, exactly as its full row has it, reading only the values
+    within the scorecard's period (three queries). For the RAG summary and filter of a page that
+    shows one slice of a large scorecard: the full rows are then made for that slice alone."""
+    if not kpis:
+        return []
+    window = _window(kpis, scope, period=period, history=None)
+    rate = _raters(council)
+    ratings = []
+    for kpi in kpis:
+        kind = FREQUENCY_TO_KIND[kpi.frequency]
+        measured = window.values.get(kpi.pk, {})
+        current = _current_position(window.end_at[kind], window.start_in[kind], measured)
+        year = current // PERIODS_IN_YEAR[kind]
+        target = target_for(
+            kpi,
+            _Period(window.period_ids.get((kind, current)), year),
+            window.targets.get((kpi.pk, year), []),
+        )
+        ratings.append(_rating_of(kpi, measured.get(current), target, rate))
+    return ratings
+
+
 def histories(kpis_qs: QuerySet[Kpi], *, period: ReportingPeriod, council: RagPolicy) -> list[Row]:
     """Each KPI's row with its chart's points (CHART_PERIODS of history), for packs (4 queries)."""
-    return _rows(kpis_qs, period=period, council=council, history=CHART_PERIODS, keep_points=True)
+    return _rows(
+        _kpi_records(kpis_qs),
+        kpis_qs.values("pk"),
+        period=period,
+        council=council,
+        history=CHART_PERIODS,
+        keep_points=True,
+    )
 
 
 # A value's fields, as _rows fetches them.
@@ -784,6 +885,25 @@ _RATINGS = {r.value: r for r in Rating}
 def _decimal(value: float | None) -> Decimal | None:
     """A stored value fetched as a float, back to the Decimal it was stored as (as typed)."""
     return None if value is None else Decimal(repr(value))
+
+
+def _current_position(end: int, start_in: int, measured: dict[int, list]) -> int:
+    """The KPI's current period: the latest of its own periods within the scorecard's period that
+    has a value (a monthly KPI on a quarterly scorecard), else the last one ending by its end."""
+    for position in range(end, start_in - 1, -1):
+        m = measured.get(position)
+        if m is not None and m[_VALUE] is not None:
+            return position
+    return end
+
+
+def _rating_of(kpi: _Kpi, m: list | None, target: _Target | None, rate) -> Rating:
+    """The rating stored with a reported value, else the engine's (see the module docstring)."""
+    if m is None:
+        return rate(kpi, None, target)
+    if m[_STATUS] in REPORTED_STATUSES and m[_RATING]:
+        return _RATINGS[m[_RATING]]
+    return rate(kpi, m[_VALUE], target, m[_NOT_AVAILABLE])
 
 
 def _row(
@@ -799,15 +919,7 @@ def _row(
     rate,
     keep_points: bool,
 ) -> Row:
-    # The KPI's current period: the latest of its own periods within the scorecard's period that
-    # has a value (a monthly KPI on a quarterly scorecard), else the last one ending by its end.
-    current = end
-    if start_in < end:
-        for position in range(end, start_in - 1, -1):
-            m = measured.get(position)
-            if m is not None and m[_VALUE] is not None:
-                current = position
-                break
+    current = _current_position(end, start_in, measured)
     target_cache: dict[int, _Target | None] = {}
 
     def target_at(position: int) -> _Target | None:
@@ -828,18 +940,11 @@ def _row(
     updated = None
     for position in range(first, current + 1):
         m = measured.get(position)
-        if m is None:
-            series.append(None)
-            ratings.append(rate(kpi, None, target_at(position)))
-        else:
-            value = m[_VALUE]
-            series.append(value)
-            if value is not None:
-                updated = position
-            if m[_STATUS] in REPORTED_STATUSES and m[_RATING]:
-                ratings.append(_RATINGS[m[_RATING]])
-            else:
-                ratings.append(rate(kpi, value, target_at(position), m[_NOT_AVAILABLE]))
+        value = m[_VALUE] if m else None
+        series.append(value)
+        if value is not None:
+            updated = position
+        ratings.append(_rating_of(kpi, m, target_at(position), rate))
         if keep_points:
             target = target_at(position)
             points.append(

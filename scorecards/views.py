@@ -1,5 +1,6 @@
 """Scorecard pages, their exports, a KPI's chart page and the council's RAG policy page."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -40,15 +41,22 @@ def index(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _scorecard(request: HttpRequest, kind: str, period_id: int, **scope):
+def _scorecard(request: HttpRequest, kind: str, period_id: int, *, paginated: bool, **scope):
     period = get_object_or_404(ReportingPeriod, pk=period_id)
     form = ScorecardFilterForm(request.GET or None, kind=kind)
-    card = selectors.scorecard(kind=kind, period=period, **scope, **form.filters())
+    pages = (
+        {"page_size": settings.SCORECARD_PAGE_SIZE, "page": request.GET.get("page")}
+        if paginated
+        else {}
+    )
+    card = selectors.scorecard(kind=kind, period=period, **scope, **form.filters(), **pages)
     return card, form
 
 
 def _page(request: HttpRequest, card, form, export_args: list) -> HttpResponse:
-    query = request.GET.urlencode()
+    filters = request.GET.copy()
+    filters.pop("page", None)
+    page = card.page
     return render(
         request,
         "scorecards/scorecard.html",
@@ -61,7 +69,9 @@ def _page(request: HttpRequest, card, form, export_args: list) -> HttpResponse:
             "form": form,
             "export_csv": reverse(f"scorecards:{card.kind}_export", args=[*export_args, "csv"]),
             "export_xlsx": reverse(f"scorecards:{card.kind}_export", args=[*export_args, "xlsx"]),
-            "query": query,
+            "query": filters.urlencode(),
+            "page": page,
+            "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2),
         },
     )
 
@@ -76,14 +86,14 @@ def _download(card, file_format: str) -> HttpResponse:
 @require_GET
 @require(has_any_role)
 def organisation(request: HttpRequest, period_id: int) -> HttpResponse:
-    card, form = _scorecard(request, "organisation", period_id)
+    card, form = _scorecard(request, "organisation", period_id, paginated=True)
     return _page(request, card, form, [period_id])
 
 
 @require_GET
 @require(has_any_role)
 def organisation_export(request: HttpRequest, period_id: int, file_format: str) -> HttpResponse:
-    card, _ = _scorecard(request, "organisation", period_id)
+    card, _ = _scorecard(request, "organisation", period_id, paginated=False)
     return _download(card, file_format)
 
 
@@ -91,7 +101,7 @@ def organisation_export(request: HttpRequest, period_id: int, file_format: str) 
 @require(has_any_role)
 def directorate(request: HttpRequest, directorate_id: int, period_id: int) -> HttpResponse:
     found = get_object_or_404(Directorate, pk=directorate_id)
-    card, form = _scorecard(request, "directorate", period_id, directorate=found)
+    card, form = _scorecard(request, "directorate", period_id, paginated=True, directorate=found)
     return _page(request, card, form, [directorate_id, period_id])
 
 
@@ -101,7 +111,7 @@ def directorate_export(
     request: HttpRequest, directorate_id: int, period_id: int, file_format: str
 ) -> HttpResponse:
     found = get_object_or_404(Directorate, pk=directorate_id)
-    card, _ = _scorecard(request, "directorate", period_id, directorate=found)
+    card, _ = _scorecard(request, "directorate", period_id, paginated=False, directorate=found)
     return _download(card, file_format)
 
 
@@ -109,7 +119,7 @@ def directorate_export(
 @require(has_any_role)
 def committee(request: HttpRequest, committee_id: int, period_id: int) -> HttpResponse:
     found = get_object_or_404(Committee, pk=committee_id)
-    card, form = _scorecard(request, "committee", period_id, committee=found)
+    card, form = _scorecard(request, "committee", period_id, paginated=True, committee=found)
     return _page(request, card, form, [committee_id, period_id])
 
 
@@ -119,7 +129,7 @@ def committee_export(
     request: HttpRequest, committee_id: int, period_id: int, file_format: str
 ) -> HttpResponse:
     found = get_object_or_404(Committee, pk=committee_id)
-    card, _ = _scorecard(request, "committee", period_id, committee=found)
+    card, _ = _scorecard(request, "committee", period_id, paginated=False, committee=found)
     return _download(card, file_format)
 
 

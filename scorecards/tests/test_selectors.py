@@ -387,7 +387,67 @@ def test_a_scorecard_takes_the_same_number_of_queries_for_10_and_200_kpis(kind):
             )
         assert len(card.rows) == size
         counts.append(len(queries))
-    assert counts[0] == counts[1] <= 5
+        with CaptureQueriesContext(connection) as queries:
+            card = selectors.scorecard(
+                kind=kind,
+                period=periods[5],
+                directorate=directorate,
+                committee=committee,
+                page_size=7,
+                page=2,
+            )
+        assert len(card.rows) == 3 if size == 10 else 7
+        counts.append(len(queries))
+    assert counts[0] == counts[2] <= 5
+    assert counts[1] == counts[3] <= 8
+
+
+def test_a_page_of_a_scorecard_is_the_same_slice_of_the_same_ratings_as_the_whole():
+    """Every kind of KPI the demo council has (monthly, annual, contextual, suspended, drafts,
+    stored and engine ratings), on every scorecard: pages hold the whole scorecard's rows in its
+    order, and the summary read from current ratings alone is the full computation's."""
+    from kpis.demo import load_demo
+    from kpis.models import Committee, Directorate, ReportingPeriod
+
+    load_demo(today=datetime.date(2026, 11, 23))
+    scopes = [{"kind": "organisation"}]
+    scopes += [{"kind": "directorate", "directorate": d} for d in Directorate.objects.all()]
+    scopes += [{"kind": "committee", "committee": c} for c in Committee.objects.all()]
+    quarters_with_values = ReportingPeriod.objects.filter(
+        kind="quarter", measurements__isnull=False
+    ).distinct()
+    latest = quarters_with_values.order_by("-ends_on")[:2]
+    year = ReportingPeriod.objects.filter(kind="year", measurements__isnull=False).first()
+    checked = set()
+    for when in [*latest, year]:
+        for scope in scopes:
+            for rag in ((), ("red", "amber")):
+                whole = selectors.scorecard(period=when, rag=rag, **scope)
+                paged, number = [], 1
+                while True:
+                    card = selectors.scorecard(
+                        period=when, rag=rag, page_size=4, page=number, **scope
+                    )
+                    assert (card.summary, card.not_reported) == (whole.summary, whole.not_reported)
+                    assert card.row_count == len(whole.rows)
+                    paged += card.rows
+                    if not card.page.has_next():
+                        break
+                    number += 1
+                assert [(r.reference, r.rating, r.trend, r.forecast) for r in paged] == [
+                    (r.reference, r.rating, r.trend, r.forecast) for r in whole.rows
+                ]
+                checked |= {r.rating for r in whole.rows}
+    assert {Rating.GREEN, Rating.AMBER, Rating.RED, Rating.NOT_REPORTED} <= checked
+
+
+def test_a_page_number_out_of_range_or_malformed_gives_the_nearest_page(q2):
+    for n in range(5):
+        value(KpiFactory(level=Kpi.Level.STRATEGIC, reference=str(n + 1)), q2, n, status="draft")
+    last = selectors.scorecard(kind="organisation", period=q2, page_size=2, page=99)
+    assert (last.page.number, refs(last)) == (3, ["5"])
+    first = selectors.scorecard(kind="organisation", period=q2, page_size=2, page="x")
+    assert (first.page.number, refs(first), first.row_count) == (1, ["1", "2"], 5)
 
 
 def test_rows_from_the_fast_fetch_match_the_orm(q2):

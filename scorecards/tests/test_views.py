@@ -215,7 +215,10 @@ def test_the_kpi_page_works_with_no_periods(client, viewer):
     assert "nothing to chart" in response.content.decode()
 
 
-def test_the_scorecard_page_takes_the_same_queries_for_few_and_many_kpis(client, q2, viewer):
+def test_the_scorecard_page_takes_the_same_queries_for_few_and_many_kpis(
+    client, q2, viewer, settings
+):
+    settings.SCORECARD_PAGE_SIZE = 10
     client.force_login(viewer)
     url = reverse("scorecards:organisation", args=[q2.pk])
     client.get(url)  # the first request also creates the RAG policy and touches the session
@@ -228,3 +231,31 @@ def test_the_scorecard_page_takes_the_same_queries_for_few_and_many_kpis(client,
             assert client.get(url).status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+def test_a_large_scorecard_is_paged_keeping_the_filters_and_the_whole_summary(
+    client, q2, viewer, settings
+):
+    settings.SCORECARD_PAGE_SIZE = 2
+    for n in range(5):
+        kpi = KpiFactory(level=Kpi.Level.STRATEGIC, reference=str(n + 1), name=f"Measure {n + 1}")
+        target(kpi, 50)
+        value(kpi, q2, 10 if n < 3 else 90, status="draft")
+    client.force_login(viewer)
+    url = reverse("scorecards:organisation", args=[q2.pk])
+    first = client.get(url).content.decode()
+    assert "KPIs 1 to 2 of 5 shown" in first
+    assert "Measure 1" in first and "Measure 3" not in first
+    assert 'aria-label="Pages of KPIs"' in first and 'href="?page=3"' in first
+    last = client.get(url, {"rag": "red", "page": "2"}).content.decode()
+    assert "KPIs 3 to 3 of 3 shown of 5 (filtered)" in last
+    assert "Measure 3" in last and "Measure 1" not in last and "Measure 4" not in last
+    assert 'href="?rag=red&amp;page=1"' in last
+    counts = {
+        line.label: line.count for line in client.get(url, {"rag": "red"}).context["card"].summary
+    }
+    assert (counts["Red"], counts["Green"], counts["Total"]) == (3, 2, 5)
+    export = client.get(
+        reverse("scorecards:organisation_export", args=[q2.pk, "csv"]), {"page": "2"}
+    )
+    assert all(f"Measure {n}" in export.content.decode() for n in range(1, 6))
