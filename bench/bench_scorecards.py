@@ -159,7 +159,7 @@ def organisational_scorecard() -> list[Result]:
 
 
 def kpi_chart() -> list[Result]:
-    from scorecards.charts import kpi_chart_svg
+    from scorecards.charts import kpi_chart
 
     rng = random.Random(5)
     points = [
@@ -168,7 +168,7 @@ def kpi_chart() -> list[Result]:
     targets = [75.0] * 8 + [80.0] * 4
 
     def draw():
-        return kpi_chart_svg(
+        return kpi_chart(
             points,
             target=targets,
             forecast=("2019/20 Q1", 77.5),

@@ -6,8 +6,9 @@ serving it allows exactly that style block by its hash (`allow_inline_styles`).
 
 WeasyPrint fetches nothing from the network: `AppOnlyFetcher` serves the app's own static files
 (through the staticfiles finders, or STATIC_ROOT after collectstatic) for URLs under the internal
-origin the pack is rendered against, and refuses every other URL. WeasyPrint only logs a refused
-fetch, so the fetcher also keeps a list of what it refused, for tests and logs.
+origin the pack is rendered against, and the charts' own SVG data URIs (scorecards.charts), and
+refuses every other URL (anything such an SVG referred to included). WeasyPrint only logs a
+refused fetch, so the fetcher also keeps a list of what it refused, for tests and logs.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from django.template.loader import render_to_string
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from scorecards.charts import kpi_chart_svg
+from scorecards.charts import kpi_chart
 
 logger = logging.getLogger(__name__)
 
@@ -39,6 +40,7 @@ APP_ORIGIN = "https://pmf.invalid"
 TEMPLATE = "reports/pack.html"
 STYLESHEET = "css/pack.css"
 PDF_VARIANT = "pdf/ua-1"
+SVG_DATA_URI = "data:image/svg+xml;base64,"
 _STYLE_BLOCK = re.compile(r"<style>(.*?)</style>", re.DOTALL)
 
 
@@ -47,7 +49,7 @@ class RefusedFetch(ValueError):
 
 
 class AppOnlyFetcher(URLFetcher):
-    """Serves only the app's static files; every other URL (http, file, data, …) is refused."""
+    """Serves only the app's static files and SVG data URIs; every other URL is refused."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, allowed_protocols=("https",), **kwargs)
@@ -55,6 +57,8 @@ class AppOnlyFetcher(URLFetcher):
         self.refused: list[str] = []
 
     def fetch(self, url, headers=None):
+        if url.startswith(SVG_DATA_URI):
+            return self._svg(url)
         path = _static_path(url)
         if path is None:
             self.refused.append(url)
@@ -65,6 +69,15 @@ class AppOnlyFetcher(URLFetcher):
         return URLFetcherResponse(
             url, body=path.read_bytes(), headers={"Content-Type": content_type}
         )
+
+    def _svg(self, url: str) -> URLFetcherResponse:
+        try:
+            body = base64.b64decode(url[len(SVG_DATA_URI) :], validate=True)
+        except ValueError:
+            self.refused.append(url[:200])
+            raise RefusedFetch("A chart's data URI is not valid base64") from None
+        self.served.append(url[:60])
+        return URLFetcherResponse(url, body=body, headers={"Content-Type": "image/svg+xml"})
 
 
 def _static_path(url: str) -> Path | None:
@@ -95,7 +108,7 @@ def _with_charts(data: dict) -> list[dict]:
     for section in data["appendix"]:
         points = section["points"]
         forecast = section.get("forecast_point")
-        chart = kpi_chart_svg(
+        chart = kpi_chart(
             [(p["label"], p["value"]) for p in points],
             target=[p["target"] for p in points],
             forecast=(forecast[0], forecast[1]) if forecast else None,

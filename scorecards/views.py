@@ -141,7 +141,7 @@ def kpi_chart(request: HttpRequest, reference: str) -> HttpResponse:
     row = performance.row
     chart = None
     if row is not None:
-        chart = charts.kpi_chart_svg(
+        chart = charts.kpi_chart(
             [(p.label, p.value) for p in row.points],
             target=[p.target for p in row.points],
             forecast=(row.forecast_label, row.forecast) if row.forecast is not None else None,

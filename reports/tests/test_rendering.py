@@ -1,3 +1,4 @@
+import base64
 import io
 import re
 import shutil
@@ -8,7 +9,7 @@ from pypdf import PdfReader
 
 from kpis.models import Measurement
 from reports import rendering, selectors
-from reports.rendering import APP_ORIGIN, AppOnlyFetcher, RefusedFetch
+from reports.rendering import APP_ORIGIN, SVG_DATA_URI, AppOnlyFetcher, RefusedFetch
 from reports.tests.helpers import pdf_pages, pdf_text
 
 pytestmark = pytest.mark.django_db
@@ -94,7 +95,8 @@ def test_html_and_pdf_come_from_the_same_template(data):
     assert html.startswith("<!DOCTYPE html>")
     assert '<html lang="en-GB">' in html
     assert "Appendix 2. Performance data for each indicator" in html
-    assert html.count('role="img"') == 8  # one chart per KPI
+    assert html.count('<img src="data:image/svg+xml;base64,') == 8  # one chart per KPI
+    assert html.count('<p class="chart-key">') == 8
 
 
 def test_commentary_is_escaped_in_html_and_pdf_and_nothing_is_fetched(setup, monkeypatch):
@@ -104,7 +106,8 @@ def test_commentary_is_escaped_in_html_and_pdf_and_nothing_is_fetched(setup, mon
     )
     data = selectors.pack_data(selectors.meeting_for_pack(meeting.pk))
     html = rendering.render_html(data)
-    assert "<script>" not in html and "<img" not in html
+    assert "<script>" not in html
+    assert re.findall(r"<img src=\"([a-z]+:[^,]*)", html) == ["data:image/svg+xml;base64"] * 8
     assert "&lt;img src=&quot;http://127.0.0.1:9/x&quot;&gt;" in html
     assert "&lt;script&gt;steal()&lt;/script&gt;" in html
 
@@ -117,7 +120,8 @@ def test_commentary_is_escaped_in_html_and_pdf_and_nothing_is_fetched(setup, mon
 
     monkeypatch.setattr(AppOnlyFetcher, "fetch", counting)
     result = rendering.html_to_pdf(html)
-    assert calls == []  # the stylesheet is in the document: nothing at all is fetched
+    # The stylesheet is in the document: nothing is fetched but the charts' own data URIs.
+    assert len(calls) == 8 and all(url.startswith(SVG_DATA_URI) for url in calls)
     assert result.fetcher.refused == []
     text = pdf_text(result.pdf)
     assert '<img src="http://127.0.0.1:9/x">' in text
@@ -149,6 +153,21 @@ def test_the_fetcher_refuses_everything_but_the_apps_static_files(url):
     with pytest.raises(RefusedFetch):
         fetcher.fetch(url)
     assert fetcher.refused == [url]
+
+
+def test_a_chart_is_served_from_its_data_uri_but_nothing_it_refers_to():
+    svg = (
+        '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" '
+        'width="10" height="10"><image xlink:href="http://127.0.0.1:9/x" width="5" height="5"/>'
+        "</svg>"
+    )
+    uri = SVG_DATA_URI + base64.b64encode(svg.encode()).decode()
+    html = f'<html lang="en-GB"><title>t</title><p><img src="{uri}" alt="A chart"></p>'
+    result = rendering.html_to_pdf(html)
+    assert result.fetcher.served == [uri[:60]]
+    assert result.fetcher.refused == ["http://127.0.0.1:9/x"]
+    with pytest.raises(RefusedFetch):
+        AppOnlyFetcher().fetch(SVG_DATA_URI + "not base64!")
 
 
 def test_the_fetcher_serves_the_apps_own_stylesheet():
