@@ -51,8 +51,13 @@ class PackDraft(models.Model):
         return f"Pack narrative for {self.meeting}"
 
 
+def pack_folder(meeting_id: int) -> str:
+    """Where a meeting's published PDFs are stored."""
+    return f"packs/{meeting_id}"
+
+
 def _pdf_path(version: "PackVersion", filename: str) -> str:
-    return f"packs/{version.meeting_id}/{filename}"
+    return f"{pack_folder(version.meeting_id)}/{filename}"
 
 
 class PackVersion(models.Model):

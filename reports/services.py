@@ -24,7 +24,7 @@ from committees.services import clerks_committee
 from pmf.models import User
 from pmf.roles import is_gp
 from reports import rendering, selectors
-from reports.models import PackDraft, PackJob, PackVersion
+from reports.models import PackDraft, PackJob, PackVersion, pack_folder
 
 logger = logging.getLogger(__name__)
 
@@ -152,11 +152,38 @@ def pack_jobs_fail_stalled() -> int:
     """Mark as failed the jobs whose worker died mid-generation; how many there were.
 
     A pack is published in one transaction, so a worker killed part-way has published nothing;
-    only its job row is left saying "running".
+    only its job row is left saying "running", and perhaps the PDF file it had written.
     """
-    return PackJob.objects.filter(
+    stalled = PackJob.objects.filter(
         status=PackJob.Status.RUNNING, started_at__lt=PackJob.stalled_before()
-    ).update(status=PackJob.Status.FAILED, finished_at=timezone.now(), error=STALLED_ERROR)
+    )
+    meeting_ids = set(stalled.values_list("meeting_id", flat=True))
+    count = stalled.update(
+        status=PackJob.Status.FAILED, finished_at=timezone.now(), error=STALLED_ERROR
+    )
+    for meeting_id in meeting_ids:
+        _remove_unpublished_files(meeting_id)
+    return count
+
+
+@transaction.atomic
+def _remove_unpublished_files(meeting_id: int) -> None:
+    """Delete the meeting's PDF files that no version refers to, unless a publication for the
+    meeting is under way (it holds the meeting's row lock from before it writes its file)."""
+    if not Meeting.objects.select_for_update(skip_locked=True).filter(pk=meeting_id).exists():
+        return
+    folder = pack_folder(meeting_id)
+    storage = PackVersion.pdf.field.storage
+    try:
+        _, files = storage.listdir(folder)
+    except FileNotFoundError:
+        return
+    published = set(PackVersion.objects.filter(meeting_id=meeting_id).values_list("pdf", flat=True))
+    for name in files:
+        path = f"{folder}/{name}"
+        if path not in published:
+            storage.delete(path)
+            logger.warning("Removed %s, written by a pack generation that never finished", path)
 
 
 def run_job(job_id: int) -> int | None:

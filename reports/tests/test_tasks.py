@@ -2,6 +2,7 @@
 worker killed in the middle of publishing."""
 
 import datetime
+import hashlib
 import os
 import signal
 import subprocess
@@ -16,7 +17,7 @@ from django.db import connection
 from django.utils import timezone
 
 from reports import selectors, services
-from reports.models import PackJob, PackVersion
+from reports.models import PackJob, PackVersion, pack_folder
 
 DB_BACKEND = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 ROOT = Path(__file__).resolve().parents[2]
@@ -173,6 +174,8 @@ def test_a_worker_killed_mid_generation_publishes_nothing_and_the_pack_can_be_ma
 
     assert not PackVersion.objects.exists()  # the row it wrote went with its transaction
     assert selectors.public_index() == []
+    orphans = list((Path(settings.MEDIA_ROOT) / pack_folder(meeting.pk)).iterdir())
+    assert len(orphans) == 1  # the PDF file it wrote before the row
     lost.refresh_from_db()
     assert lost.status == PackJob.Status.RUNNING and not lost.is_stalled
 
@@ -186,3 +189,8 @@ def test_a_worker_killed_mid_generation_publishes_nothing_and_the_pack_can_be_ma
     assert lost.status == PackJob.Status.FAILED and lost.error == services.STALLED_ERROR
     assert again.status == PackJob.Status.DONE
     assert list(PackVersion.objects.values_list("number", flat=True)) == [1]
+    # The dead worker's file went when its job was marked failed (else the new version's file
+    # would have had to take another name beside it).
+    version = PackVersion.objects.get()
+    assert list(orphans[0].parent.iterdir()) == [Path(settings.MEDIA_ROOT) / version.pdf.name]
+    assert hashlib.sha256(orphans[0].read_bytes()).hexdigest() == version.sha256

@@ -1,11 +1,12 @@
 import datetime
+from pathlib import Path
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
 from reports import rendering, services
-from reports.models import PackDraft, PackJob, PackVersion
+from reports.models import PackDraft, PackJob, PackVersion, pack_folder
 
 pytestmark = pytest.mark.django_db
 
@@ -75,11 +76,17 @@ def test_a_generation_whose_worker_died_shows_as_stopped_and_can_be_tried_again(
     page = client.get(reverse("reports:meeting", args=[meeting.pk])).content.decode()
     assert "Stopped" in page and "Nothing was published" in page and "Try again" in page
 
+    left_behind = Path(settings.MEDIA_ROOT) / pack_folder(meeting.pk) / "half-written.pdf"
+    left_behind.parent.mkdir(parents=True)
+    left_behind.write_bytes(b"%PDF-1.7 cut short")
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("reports:generate", args=[meeting.pk]))
     lost.refresh_from_db()
     assert lost.status == PackJob.Status.FAILED and lost.error == services.STALLED_ERROR
-    assert PackVersion.objects.get().number == 1
+    published = PackVersion.objects.get()
+    assert published.number == 1
+    assert not left_behind.exists()  # the dead worker's file, referred to by no version
+    assert [p.name for p in left_behind.parent.iterdir()] == [Path(published.pdf.name).name]
 
 
 def test_a_generation_still_within_its_time_is_left_running(meeting, pack_clerk):
