@@ -63,3 +63,30 @@ def test_the_policy_form_shows_errors_accessibly(page, live_server, council):  #
     page.get_by_role("button", name="Save the RAG policy").click()
     assert page.locator(".govuk-error-summary").is_visible()
     assert_accessible(page)
+
+
+def test_a_reader_pages_through_a_large_scorecard_keeping_its_filters(
+    page,
+    live_server,
+    council,
+    settings,  # noqa: F811
+):
+    settings.SCORECARD_PAGE_SIZE = 2
+    last, _ = council
+    UserFactory(username="reader", roles=[Role.VIEWER.value])
+    signed_in(page, live_server, "reader")
+    page.goto(f"{live_server.url}{reverse('scorecards:organisation', args=[last.pk])}")
+    assert page.get_by_text("KPIs 1 to 2 of 4 shown.").is_visible()
+    summary = page.locator("table").first.inner_text()
+    pages = page.get_by_role("navigation", name="Pages of KPIs")
+    pages.get_by_role("link", name="Next page").click()
+    assert page.get_by_text("KPIs 3 to 4 of 4 shown.").is_visible()
+    assert page.locator("table").first.inner_text() == summary  # the summary covers every KPI
+    assert page.get_by_role("link", name="Page 2").get_attribute("aria-current") == "page"
+    assert_accessible(page)
+
+    page.get_by_text("Filter the KPIs").click()
+    page.get_by_label("Red", exact=True).check()
+    page.get_by_role("button", name="Apply filters").click()
+    assert page.get_by_text("1 KPI shown of 4 (filtered).").is_visible()
+    assert page.get_by_role("navigation", name="Pages of KPIs").count() == 0
