@@ -440,6 +440,7 @@ class Scorecard:
     policy_description: str
     row_count: int = 0  # after every filter, on all pages
     page: Page | None = None  # the page shown, when the scorecard is paginated
+    continues_perspective: bool = False  # the page starts part-way through a perspective
     forecast_method: str = trends.FORECAST_METHOD
     year_end_method: str = trends.YEAR_END_METHOD
 
@@ -528,7 +529,7 @@ def scorecard(
     council = RagPolicy.current()
     kpis = _kpi_records(kpis_qs)
     scope = kpis_qs.values("pk")
-    shown_page = None
+    shown_page, continued = None, False
     if page_size is None:
         rows = _rows(kpis, scope, period=period, council=council)
         rated = [(row, row.rating) for row in rows]
@@ -547,6 +548,8 @@ def scorecard(
         shown_page = Paginator([k for k, _ in rated], page_size).get_page(page)
         on_page = list(shown_page.object_list)
         rows = _rows(on_page, [k.pk for k in on_page], period=period, council=council)
+        before = shown_page.start_index() - 2  # the last KPI of the page before, if any
+        continued = before >= 0 and rated[before][0].perspective == on_page[0].perspective
     return Scorecard(
         kind=kind,
         title=_title(kind, directorate, committee),
@@ -561,6 +564,7 @@ def scorecard(
         policy_description=policy_words(council),
         row_count=row_count,
         page=shown_page,
+        continues_perspective=continued,
     )
 
 
@@ -768,13 +772,13 @@ def _window(
     # Query: every value in the window, in one values_list() query (tuples: see _VALUE ...).
     # Values come as floats (no Decimal conversion for thousands of history values; a stored
     # value has at most 4 decimal places, so repr() gives it back exactly); commentary only for
-    # the periods a row can show, not the whole history.
+    # the periods a row can show, not the whole history (and none for ratings alone).
     values: dict[int, dict[int, list]] = {}
     if position_of:
-        shown = [
+        shown = [  # none when only ratings are wanted
             pk
             for (kind, position), pk in period_ids.items()
-            if min(start_in[kind], end_at[kind]) <= position <= end_at[kind]
+            if history is not None and min(start_in[kind], end_at[kind]) <= position <= end_at[kind]
         ]
 
         def shown_only(name: str) -> Case:

@@ -430,6 +430,9 @@ def test_a_page_of_a_scorecard_is_the_same_slice_of_the_same_ratings_as_the_whol
                     )
                     assert (card.summary, card.not_reported) == (whole.summary, whole.not_reported)
                     assert card.row_count == len(whole.rows)
+                    assert card.continues_perspective == bool(
+                        paged and paged[-1].perspective == card.rows[0].perspective
+                    )
                     paged += card.rows
                     if not card.page.has_next():
                         break

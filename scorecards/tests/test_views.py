@@ -249,6 +249,7 @@ def test_a_large_scorecard_is_paged_keeping_the_filters_and_the_whole_summary(
     assert 'aria-label="Pages of KPIs"' in first and 'href="?page=3"' in first
     last = client.get(url, {"rag": "red", "page": "2"}).content.decode()
     assert "KPIs 3 to 3 of 3 shown of 5 (filtered)" in last
+    assert "(continued)</h2>" in last and "(continued)" not in first
     assert "Measure 3" in last and "Measure 1" not in last and "Measure 4" not in last
     assert 'href="?rag=red&amp;page=1"' in last
     counts = {
