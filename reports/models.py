@@ -60,6 +60,10 @@ def _pdf_path(version: "PackVersion", filename: str) -> str:
     return f"{pack_folder(version.meeting_id)}/{filename}"
 
 
+def _preview_path(job: "PackJob", filename: str) -> str:
+    return f"{pack_folder(job.meeting_id)}/previews/{filename}"
+
+
 class PackVersion(models.Model):
     """One published, frozen version of a meeting's pack."""
 
@@ -99,7 +103,8 @@ class PackVersion(models.Model):
 
 
 class PackJob(models.Model):
-    """A request to generate (and publish) a meeting's pack in the background."""
+    """A request to generate (and publish) a meeting's pack in the background, or, with
+    `preview`, to make a PDF of it from live data that is not published."""
 
     class Status(models.TextChoices):
         QUEUED = "queued", "Queued"
@@ -120,6 +125,8 @@ class PackJob(models.Model):
     version = models.OneToOneField(
         PackVersion, on_delete=models.PROTECT, null=True, blank=True, related_name="job"
     )
+    preview = models.BooleanField(default=False)
+    preview_pdf = models.FileField(upload_to=_preview_path, blank=True)
 
     class Meta:
         ordering = ["-requested_at", "-pk"]
@@ -131,6 +138,10 @@ class PackJob(models.Model):
     def stalled_before() -> datetime.datetime:
         """A job still running that started before this has lost its worker."""
         return timezone.now() - datetime.timedelta(seconds=settings.PACK_JOB_TIMEOUT)
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status in (self.Status.QUEUED, self.Status.RUNNING) and not self.is_stalled
 
     @property
     def is_stalled(self) -> bool:

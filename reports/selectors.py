@@ -328,9 +328,20 @@ def versions_of(meeting: Meeting) -> list[PackVersion]:
 
 
 def jobs_of(meeting: Meeting, limit: int = 5) -> list[PackJob]:
-    return list(
-        PackJob.objects.filter(meeting=meeting).select_related("requested_by", "version")[:limit]
-    )
+    """The latest requests to generate and publish the pack (previews aside)."""
+    jobs = PackJob.objects.filter(meeting=meeting, preview=False)
+    return list(jobs.select_related("requested_by", "version")[:limit])
+
+
+def latest_preview(meeting: Meeting) -> PackJob | None:
+    """The latest request for a preview PDF, whatever became of it."""
+    return PackJob.objects.filter(meeting=meeting, preview=True).first()
+
+
+def preview_to_download(meeting: Meeting) -> PackJob | None:
+    """The latest preview PDF made for the meeting."""
+    done = PackJob.objects.filter(meeting=meeting, preview=True, status=PackJob.Status.DONE)
+    return done.exclude(preview_pdf="").first()
 
 
 def published_version(meeting_id: int, number: int) -> PackVersion:

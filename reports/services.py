@@ -132,6 +132,30 @@ def _enqueue(task, job: PackJob) -> None:
     PackJob.objects.filter(pk=job.pk).update(task_id=str(result.id))
 
 
+def pack_preview_request(*, meeting: Meeting, by: User) -> PackJob:
+    """Queue a PDF of the pack from live data, not published (any signed-in role may preview).
+    While one is queued or being made for the meeting, asking again returns that one."""
+    pack_jobs_fail_stalled()
+    if meeting.period_id is None:
+        raise ValidationError("Set the reporting period this meeting considers first.")
+    pending = next((job for job in _previews(meeting.pk) if job.is_pending), None)
+    if pending is not None:
+        return pending
+    from reports.tasks import generate_pack
+
+    job = PackJob.objects.create(meeting=meeting, requested_by=by, preview=True)
+    transaction.on_commit(lambda: _enqueue(generate_pack, job))
+    return job
+
+
+def _previews(meeting_id: int):
+    return PackJob.objects.filter(
+        meeting_id=meeting_id,
+        preview=True,
+        status__in=[PackJob.Status.QUEUED, PackJob.Status.RUNNING, PackJob.Status.DONE],
+    )
+
+
 def pack_request_period(*, period_id: int, by: User) -> list[PackJob]:
     """One job per meeting considering the period (only meetings `by` may manage)."""
     pack_jobs_fail_stalled()
@@ -187,8 +211,9 @@ def _remove_unpublished_files(meeting_id: int) -> None:
 
 
 def run_job(job_id: int) -> int | None:
-    """Build and publish the job's version. Returns the version id, or None if another worker
-    already took the job. Errors are recorded on the job (and raised for the task's result)."""
+    """Build and publish the job's version, or make its preview PDF. Returns the version id
+    (None for a preview, or if another worker already took the job). Errors are recorded on the
+    job (and raised for the task's result)."""
     pack_jobs_fail_stalled()
     claimed = PackJob.objects.filter(pk=job_id, status=PackJob.Status.QUEUED).update(
         status=PackJob.Status.RUNNING, started_at=timezone.now()
@@ -197,6 +222,9 @@ def run_job(job_id: int) -> int | None:
         return None
     job = PackJob.objects.select_related("meeting__committee", "requested_by").get(pk=job_id)
     try:
+        if job.preview:
+            _make_preview(job)
+            return None
         with transaction.atomic():
             version = pack_publish(meeting=job.meeting, by=job.requested_by)
             job.version = version
@@ -211,3 +239,15 @@ def run_job(job_id: int) -> int | None:
         )
         raise
     return version.pk
+
+
+def _make_preview(job: PackJob) -> None:
+    """The PDF from live data, kept as the meeting's only preview (older ones are deleted)."""
+    pdf = rendering.render_pdf(selectors.pack_data(job.meeting))
+    older = list(_previews(job.meeting_id).exclude(pk=job.pk).exclude(preview_pdf=""))
+    job.preview_pdf.save(f"preview-{job.pk}.pdf", ContentFile(pdf), save=False)
+    job.status = PackJob.Status.DONE
+    job.finished_at = timezone.now()
+    job.save(update_fields=["preview_pdf", "status", "finished_at"])
+    for old in older:
+        old.preview_pdf.delete(save=True)

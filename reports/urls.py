@@ -9,6 +9,11 @@ urlpatterns = [
     path("meetings/<int:meeting_id>/edit/", views.edit, name="edit"),
     path("meetings/<int:meeting_id>/preview/", views.preview, name="preview"),
     path("meetings/<int:meeting_id>/preview.pdf", views.preview_pdf, name="preview_pdf"),
+    path(
+        "meetings/<int:meeting_id>/preview.pdf/make",
+        views.preview_pdf_request,
+        name="preview_pdf_request",
+    ),
     path("meetings/<int:meeting_id>/generate/", views.generate, name="generate"),
     path(
         "meetings/<int:meeting_id>/versions/<int:number>.pdf",

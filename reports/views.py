@@ -55,6 +55,8 @@ def meeting(request: HttpRequest, meeting_id: int) -> HttpResponse:
             "meeting": found,
             "versions": selectors.versions_of(found),
             "jobs": selectors.jobs_of(found),
+            "preview": selectors.latest_preview(found),
+            "preview_done": selectors.preview_to_download(found),
             "can_manage": services.can_manage_packs(request.user, found),
             "stalled_error": services.STALLED_ERROR,
         },
@@ -93,9 +95,25 @@ def preview(request: HttpRequest, meeting_id: int) -> HttpResponse:
 @require_GET
 @require(has_any_role)
 def preview_pdf(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    """The latest preview PDF made in the background (live data then, not published)."""
+    job = selectors.preview_to_download(_meeting(meeting_id))
+    if job is None:
+        raise Http404("No preview PDF has been made for this meeting yet.")
+    with job.preview_pdf.open("rb") as file:
+        return _pdf_response(file.read(), f"pack-preview-{meeting_id}-{job.pk}.pdf")
+
+
+@require_POST
+@require(has_any_role)
+def preview_pdf_request(request: HttpRequest, meeting_id: int) -> HttpResponse:
     found = _meeting(meeting_id)
-    pdf = rendering.render_pdf(_live_data(found))
-    return _pdf_response(pdf, f"pack-preview-{found.pk}.pdf")
+    try:
+        services.pack_preview_request(meeting=found, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "The preview PDF is being made: it appears on this page.")
+    return redirect("reports:meeting", meeting_id=found.pk)
 
 
 @require_POST

@@ -281,8 +281,21 @@ MATRIX: dict[str, list[Case]] = {
     "reports:meeting": [Case(get=EVERY_ROLE, post=GET_ONLY, kwargs={"meeting_id": "meeting.pk"})],
     "reports:edit": [Case(get=GP_OR_CLERK, post=GP_OR_CLERK, kwargs={"meeting_id": "meeting.pk"})],
     "reports:preview": [Case(get=EVERY_ROLE, post=GET_ONLY, kwargs={"meeting_id": "meeting.pk"})],
+    # No preview PDF has been made for the fixture's meeting: 404 once the role check passed.
     "reports:preview_pdf": [
-        Case(get=EVERY_ROLE, post=GET_ONLY, kwargs={"meeting_id": "meeting.pk"})
+        Case(
+            get=expect(LOGIN, 404, 404, 404, 404, 404, 403),
+            post=GET_ONLY,
+            kwargs={"meeting_id": "meeting.pk"},
+        )
+    ],
+    # POST-only: any role may ask for a preview PDF; it is made in the background.
+    "reports:preview_pdf_request": [
+        Case(
+            get=GET_ONLY,
+            post=expect(LOGIN, 302, 302, 302, 302, 302, 403),
+            kwargs={"meeting_id": "meeting.pk"},
+        )
     ],
     # POST-only: queues a job and comes back to the pack page.
     "reports:generate": [

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from reports import rendering, services
 from reports.models import PackDraft, PackJob, PackVersion, pack_folder
+from reports.tests.helpers import pdf_text
 
 pytestmark = pytest.mark.django_db
 
@@ -16,15 +17,44 @@ def meeting(setup):
     return setup[1]
 
 
-def test_every_signed_in_role_can_preview_the_pack_as_html_and_pdf(client, meeting, viewer):
+def test_every_signed_in_role_can_preview_the_pack_as_html_and_pdf(
+    client, meeting, viewer, django_capture_on_commit_callbacks
+):
     client.force_login(viewer)
     page = client.get(reverse("reports:meeting", args=[meeting.pk])).content.decode()
     assert "Preview the pack" in page and "Generate and publish" not in page
+    assert "Preview PDF: none made yet" in page
     html = client.get(reverse("reports:preview", args=[meeting.pk]))
     assert html.status_code == 200 and "Summary of RAG ratings" in html.content.decode()
+    assert client.get(reverse("reports:preview_pdf", args=[meeting.pk])).status_code == 404
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("reports:preview_pdf_request", args=[meeting.pk]))
+    page = client.get(reverse("reports:meeting", args=[meeting.pk])).content.decode()
+    assert "Download the preview PDF" in page
     pdf = client.get(reverse("reports:preview_pdf", args=[meeting.pk]))
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    assert "Summary of RAG ratings" in pdf_text(pdf.content)
     assert not PackVersion.objects.exists()  # previews publish nothing
+    assert "The pack has not been generated yet." in page  # nor show among generations
+
+
+def test_a_preview_asked_for_twice_is_made_once_and_only_the_latest_file_is_kept(
+    client, meeting, viewer, settings, django_capture_on_commit_callbacks
+):
+    client.force_login(viewer)
+    url = reverse("reports:preview_pdf_request", args=[meeting.pk])
+    client.post(url)
+    client.post(url)  # a double submit while the first is queued
+    assert PackJob.objects.filter(preview=True).count() == 1
+    services.run_job(PackJob.objects.get().pk)
+    first = PackJob.objects.get().preview_pdf.name
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url)
+    latest = PackJob.objects.filter(preview=True).first()
+    assert latest.status == PackJob.Status.DONE and latest.preview_pdf.name != first
+    folder = Path(settings.MEDIA_ROOT) / pack_folder(meeting.pk) / "previews"
+    assert [p.name for p in folder.iterdir()] == [Path(latest.preview_pdf.name).name]
 
 
 def test_the_clerk_generates_a_pack_in_the_background_and_sees_the_result(

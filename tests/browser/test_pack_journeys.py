@@ -127,6 +127,14 @@ def _check_the_preview(page) -> None:
     expect(recommendations.locator("ol li")).to_have_text(["Note the report.", RECOMMENDATION])
     assert_accessible(page)
     page.go_back()
+    expect(page.get_by_text("Preview PDF: none made yet")).to_be_visible()
+    submit(page, "Make a preview PDF from live data")
+    expect(page.get_by_role("alert")).to_contain_text("The preview PDF is being made")
+    link = page.get_by_role("link", name="Download the preview PDF")
+    response = page.request.get(link.evaluate("a => a.href"))
+    assert response.status == 200 and response.headers["content-type"] == PDF
+    assert RECOMMENDATION in pdf_text(response.body())
+    assert_accessible(page)
 
 
 def _generate(page) -> None:
