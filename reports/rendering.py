@@ -31,7 +31,7 @@ from django.template.loader import render_to_string
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from scorecards.charts import kpi_chart
+from scorecards.charts import SVG_DATA_URI, kpi_chart
 
 logger = logging.getLogger(__name__)
 
@@ -40,7 +40,6 @@ APP_ORIGIN = "https://pmf.invalid"
 TEMPLATE = "reports/pack.html"
 STYLESHEET = "css/pack.css"
 PDF_VARIANT = "pdf/ua-1"
-SVG_DATA_URI = "data:image/svg+xml;base64,"
 _STYLE_BLOCK = re.compile(r"<style>(.*?)</style>", re.DOTALL)
 
 

@@ -42,6 +42,7 @@ MIN_LABEL_GAP = 130  # pixels between x-axis labels
 # Label every n-th period, n from these, so labels fall on the same quarter or month each year.
 # WeasyPrint lays out SVG text a letter at a time: fewer labels make a pack markedly faster.
 LABEL_EVERY = (1, 2, 3, 4, 6, 12)
+SVG_DATA_URI = "data:image/svg+xml;base64,"
 
 
 def _text(value: object) -> str:
@@ -95,7 +96,7 @@ class Chart:
     def data_uri(self) -> str:
         """The SVG as an <img> source: packs use it so the layout engine parses the chart as
         an image rather than as HTML, and the published HTML stays one self-contained file."""
-        return "data:image/svg+xml;base64," + base64.b64encode(self.svg.encode()).decode()
+        return SVG_DATA_URI + base64.b64encode(self.svg.encode()).decode()
 
     @property
     def alt(self) -> str:

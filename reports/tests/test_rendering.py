@@ -9,8 +9,9 @@ from pypdf import PdfReader
 
 from kpis.models import Measurement
 from reports import rendering, selectors
-from reports.rendering import APP_ORIGIN, SVG_DATA_URI, AppOnlyFetcher, RefusedFetch
+from reports.rendering import APP_ORIGIN, AppOnlyFetcher, RefusedFetch
 from reports.tests.helpers import pdf_pages, pdf_text
+from scorecards.charts import SVG_DATA_URI
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,6 @@ import datetime
 import re
 
 import pytest
-from django.urls import reverse
 from playwright.sync_api import expect
 
 from kpis import services
@@ -21,7 +20,14 @@ from kpis.tests.factories import (
     UserFactory,
 )
 from pmf.roles import Role
-from tests.browser.conftest import assert_accessible, axe_violations, signed_in
+from tests.browser.conftest import (
+    assert_accessible,
+    assert_error_summary_focused_and_linked,
+    axe_violations,
+    signed_in,
+    submit,
+    url,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -69,10 +75,6 @@ def council():
     return {"place": place, "waste": waste, "officer": officer, "committee": committee}
 
 
-def _url(live_server, name: str, *args) -> str:
-    return f"{live_server.url}{reverse(name, args=args)}"
-
-
 def _cells(page, column: int) -> list[str]:
     """The text of one column (1-based) of the register table's rows on this page."""
     return [
@@ -88,24 +90,6 @@ def _summary_value(page, key: str):
         has=page.locator("dt", has_text=re.compile(rf"^\s*{re.escape(key)}\s*$"))
     )
     return row.locator("dd")
-
-
-def _submit(page, button_name: str) -> None:
-    with page.expect_navigation():
-        page.get_by_role("button", name=button_name).click()
-
-
-def _assert_error_summary_focused_and_linked(page) -> list[str]:
-    """The GOV.UK error summary has focus and every link in it points at a field on the page."""
-    summary = page.locator(".govuk-error-summary")
-    expect(summary).to_be_visible()
-    expect(summary).to_be_focused()
-    hrefs = [link.get_attribute("href") for link in summary.locator("a").all()]
-    assert hrefs, "the error summary links to no field"
-    for href in hrefs:
-        assert href.startswith("#"), href
-        expect(page.locator(href)).to_have_count(1)
-    return hrefs
 
 
 # --- Reading the register ---------------------------------------------------------------------
@@ -128,7 +112,7 @@ def test_a_councillor_browses_filters_sorts_and_pages_the_register_then_reads_a_
     UserFactory(username="councillor", roles=[Role.VIEWER])
 
     signed_in(page, live_server, "councillor")
-    page.goto(_url(live_server, "kpis:register"))
+    page.goto(url(live_server, "kpis:register"))
     expect(page).to_have_title(re.compile(r"^KPI register"))
     expect(page.locator("table.app-table tbody tr")).to_have_count(5)
     expect(page.get_by_text("Showing 1 to 5 of 12")).to_be_visible()
@@ -137,7 +121,7 @@ def test_a_councillor_browses_filters_sorts_and_pages_the_register_then_reads_a_
 
     # Filter by level.
     page.get_by_label("Level", exact=True).select_option(label="Strategic")
-    _submit(page, "Apply filters")
+    submit(page, "Apply filters")
     assert "level=strategic" in page.url
     assert _cells(page, 5) == ["Strategic"] * 3
     expect(page.get_by_label("Level", exact=True)).to_have_value("strategic")
@@ -147,10 +131,10 @@ def test_a_councillor_browses_filters_sorts_and_pages_the_register_then_reads_a_
     with page.expect_navigation():
         page.get_by_role("link", name="Clear filters").click()
     page.get_by_label("Search").fill("recycled")
-    _submit(page, "Apply filters")
+    submit(page, "Apply filters")
     assert _cells(page, 1) == ["169"]
     page.get_by_label("Search").fill("no such indicator")
-    _submit(page, "Apply filters")
+    submit(page, "Apply filters")
     expect(page.get_by_text("No KPIs match these filters.")).to_be_visible()
     assert_accessible(page)
 
@@ -183,7 +167,7 @@ def test_a_councillor_browses_filters_sorts_and_pages_the_register_then_reads_a_
 
     # Find a KPI, open it and read its register entry and history.
     page.get_by_label("Search").fill("169")
-    _submit(page, "Apply filters")
+    submit(page, "Apply filters")
     with page.expect_navigation():
         page.get_by_role("link", name="Household waste reused, recycled or composted").click()
     expect(page).to_have_title(re.compile(r"^KPI 169: Household waste reused"))
@@ -211,7 +195,7 @@ def test_a_councillor_browses_filters_sorts_and_pages_the_register_then_reads_a_
     assert_accessible(page)
 
     # A page the councillor may not use says so, accessibly.
-    response = page.goto(_url(live_server, "kpis:create"))
+    response = page.goto(url(live_server, "kpis:create"))
     assert response.status == 403
     assert_accessible(page)
 
@@ -222,16 +206,16 @@ def test_a_councillor_browses_filters_sorts_and_pages_the_register_then_reads_a_
 def test_gp_adds_a_kpi_after_correcting_the_errors(page, live_server, council):
     UserFactory(username="gp", roles=[Role.GP])
     signed_in(page, live_server, "gp")
-    page.goto(_url(live_server, "kpis:register"))
+    page.goto(url(live_server, "kpis:register"))
     with page.expect_navigation():
         page.get_by_role("link", name="Add a KPI").click()
     expect(page).to_have_title(re.compile(r"^Add a KPI"))
     assert_accessible(page)
 
     page.get_by_label("Name", exact=True).fill("Contract waivers submitted late")
-    _submit(page, "Save KPI")
+    submit(page, "Save KPI")
     expect(page).to_have_title(re.compile(r"^Error: Add a KPI"))
-    hrefs = _assert_error_summary_focused_and_linked(page)
+    hrefs = assert_error_summary_focused_and_linked(page)
     assert hrefs[0] == "#id_reference"
     expect(page.locator("#id_reference_error")).to_be_visible()
     # GOV.UK: each message says what to do about which field ("Enter the reference number").
@@ -261,7 +245,7 @@ def test_gp_adds_a_kpi_after_correcting_the_errors(page, live_server, council):
     page.get_by_label("Leading or lagging", exact=True).select_option(label="Lagging")
     page.get_by_label("Target", exact=True).select_option(label="Annual target")
     page.get_by_label("Date added", exact=True).fill("2024-04-01")
-    _submit(page, "Save KPI")
+    submit(page, "Save KPI")
 
     expect(page).to_have_title(re.compile(r"^KPI 250: Contract waivers submitted late"))
     expect(page.get_by_role("alert")).to_contain_text("KPI 250 added to the register.")
@@ -278,7 +262,7 @@ def test_gp_adds_a_kpi_after_correcting_the_errors(page, live_server, council):
 def test_gp_edits_a_kpi_changing_only_its_name(page, live_server, council):
     UserFactory(username="gp", roles=[Role.GP])
     signed_in(page, live_server, "gp")
-    page.goto(_url(live_server, "kpis:detail", "169"))
+    page.goto(url(live_server, "kpis:detail", "169"))
     with page.expect_navigation():
         page.get_by_role("link", name="Edit KPI 169").click()
     expect(page).to_have_title(re.compile(r"^Edit KPI 169"))
@@ -297,17 +281,17 @@ def test_gp_edits_a_kpi_changing_only_its_name(page, live_server, council):
 
     # A mistake first: the form comes back with its errors.
     page.get_by_label("Name", exact=True).fill("")
-    _submit(page, "Save KPI")
+    submit(page, "Save KPI")
     if page.title().startswith("Error: Edit KPI 169"):
-        _assert_error_summary_focused_and_linked(page)
+        assert_error_summary_focused_and_linked(page)
         assert_accessible(page)
     else:
         problems.append(f"an invalid edit answered {page.title()!r}, not the form with its errors")
-        page.goto(_url(live_server, "kpis:edit", "169"))
+        page.goto(url(live_server, "kpis:edit", "169"))
         page.get_by_label("Date added", exact=True).fill("2024-04-01")
 
     page.get_by_label("Name", exact=True).fill("Household waste reused, recycled or composted")
-    _submit(page, "Save KPI")
+    submit(page, "Save KPI")
     expect(page).to_have_title(re.compile(r"^KPI 169: Household waste reused"))
     expect(page.get_by_role("alert")).to_contain_text("KPI 169 updated.")
     expect(page.locator("table.app-history tbody tr").first).to_contain_text("Name:")
@@ -322,19 +306,19 @@ def test_gp_edits_a_kpi_changing_only_its_name(page, live_server, council):
 def test_gp_suspends_a_kpi_with_a_reason_then_retires_it(page, live_server, council):
     UserFactory(username="gp", roles=[Role.GP])
     signed_in(page, live_server, "gp")
-    page.goto(_url(live_server, "kpis:detail", "169"))
+    page.goto(url(live_server, "kpis:detail", "169"))
 
     with page.expect_navigation():
         page.get_by_role("link", name="Suspend").click()
     expect(page).to_have_title(re.compile(r"^Suspend KPI 169"))
     assert_accessible(page)
-    _submit(page, "Suspend KPI")
+    submit(page, "Suspend KPI")
     expect(page).to_have_title(re.compile(r"^Error: Suspend KPI 169"))
-    _assert_error_summary_focused_and_linked(page)
+    assert_error_summary_focused_and_linked(page)
     expect(page.locator(".govuk-error-summary")).to_contain_text("Enter the reason")
     assert_accessible(page)
     page.get_by_label("Reason", exact=True).fill("The data source has been withdrawn.")
-    _submit(page, "Suspend KPI")
+    submit(page, "Suspend KPI")
     expect(page.get_by_role("alert")).to_contain_text("KPI 169 suspended.")
     expect(page.locator(".govuk-inset-text")).to_have_text(
         "Suspended: The data source has been withdrawn."
@@ -351,7 +335,7 @@ def test_gp_suspends_a_kpi_with_a_reason_then_retires_it(page, live_server, coun
     page.get_by_label("Decision that removed it").fill(
         "Strategy, Resources and Performance Committee, 27 March 2025"
     )
-    _submit(page, "Retire KPI")
+    submit(page, "Retire KPI")
     expect(page.get_by_role("alert")).to_contain_text("KPI 169 retired.")
     expect(page.locator(".govuk-inset-text")).to_contain_text(
         "Retired on 31 March 2025: Replaced by KPI 250."
@@ -367,7 +351,7 @@ def test_gp_suspends_a_kpi_with_a_reason_then_retires_it(page, live_server, coun
 def test_gp_adds_a_service_on_the_structure_page(page, live_server, council):
     UserFactory(username="gp", roles=[Role.GP])
     signed_in(page, live_server, "gp")
-    page.goto(_url(live_server, "kpis:register"))
+    page.goto(url(live_server, "kpis:register"))
     with page.expect_navigation():
         page.get_by_role("link", name="Directorates, services and priorities").click()
     expect(page).to_have_title(re.compile(r"^Directorates, services and priorities"))
@@ -377,13 +361,13 @@ def test_gp_adds_a_service_on_the_structure_page(page, live_server, council):
         page.get_by_role("link", name="Add a service").click()
     expect(page).to_have_title(re.compile(r"^Add a service"))
     assert_accessible(page)
-    _submit(page, "Save")
-    _assert_error_summary_focused_and_linked(page)
+    submit(page, "Save")
+    assert_error_summary_focused_and_linked(page)
     assert_accessible(page)
 
     page.get_by_label("Directorate", exact=True).select_option(label="Place and Sustainability")
     page.get_by_label("Name", exact=True).fill("Parks and open spaces")
-    _submit(page, "Save")
+    submit(page, "Save")
     expect(page).to_have_title(re.compile(r"^Directorates, services and priorities"))
     expect(page.get_by_role("alert")).to_contain_text("Service “Parks and open spaces” saved.")
     service = Service.objects.get(name="Parks and open spaces")
@@ -395,7 +379,7 @@ def test_gp_adds_a_service_on_the_structure_page(page, live_server, council):
 def test_gp_imports_a_bad_register_file_then_a_good_one(page, live_server, council):
     UserFactory(username="gp", roles=[Role.GP])
     signed_in(page, live_server, "gp")
-    page.goto(_url(live_server, "kpis:register"))
+    page.goto(url(live_server, "kpis:register"))
     with page.expect_navigation():
         page.get_by_role("link", name="Import a register file").click()
     expect(page).to_have_title(re.compile(r"^Import a register file"))
@@ -410,7 +394,7 @@ def test_gp_imports_a_bad_register_file_then_a_good_one(page, live_server, counc
     page.get_by_label("Register file").set_input_files(
         {"name": "register.csv", "mimeType": "text/csv", "buffer": bad.encode()}
     )
-    _submit(page, "Import file")
+    submit(page, "Import file")
     summary = page.locator(".govuk-error-summary")
     expect(summary).to_contain_text("The file was not imported")
     expect(summary).to_be_focused()
@@ -431,7 +415,7 @@ def test_gp_imports_a_bad_register_file_then_a_good_one(page, live_server, counc
     page.get_by_label("Register file").set_input_files(
         {"name": "register.csv", "mimeType": "text/csv", "buffer": good.encode()}
     )
-    _submit(page, "Import file")
+    submit(page, "Import file")
     expect(page.get_by_role("alert")).to_contain_text(
         "Imported register.csv: 2 added, 0 updated, 0 unchanged."
     )
@@ -448,19 +432,19 @@ def test_gp_imports_a_bad_register_file_then_a_good_one(page, live_server, counc
 
 def test_the_sign_in_page_shows_its_errors_accessibly(page, live_server):
     UserFactory(username="councillor", roles=[Role.VIEWER])
-    page.goto(_url(live_server, "login"))
+    page.goto(url(live_server, "login"))
     expect(page).to_have_title(re.compile(r"^Sign in"))
     assert_accessible(page)
 
-    _submit(page, "Sign in")
+    submit(page, "Sign in")
     expect(page).to_have_title(re.compile(r"^Error: Sign in"))
-    hrefs = _assert_error_summary_focused_and_linked(page)
+    hrefs = assert_error_summary_focused_and_linked(page)
     assert hrefs == ["#id_username", "#id_password"]
     assert_accessible(page)
 
     page.get_by_label("Username").fill("councillor")
     page.get_by_label("Password").fill("not-the-password")
-    _submit(page, "Sign in")
+    submit(page, "Sign in")
     summary = page.locator(".govuk-error-summary")
     expect(summary).to_be_focused()
     expect(summary).to_contain_text("Enter a correct username and password")
@@ -513,16 +497,16 @@ def _check_skip_link(page, url: str) -> None:
 
 def test_the_skip_link_is_the_first_tab_stop_and_moves_focus_to_main(page, live_server, council):
     UserFactory(username="councillor", roles=[Role.VIEWER])
-    _check_skip_link(page, _url(live_server, "login"))
+    _check_skip_link(page, url(live_server, "login"))
     signed_in(page, live_server, "councillor")
     for name, args in (("kpis:register", ()), ("kpis:detail", ("169",)), ("accessibility", ())):
-        _check_skip_link(page, _url(live_server, name, *args))
+        _check_skip_link(page, url(live_server, name, *args))
 
 
 def test_the_kpi_form_works_from_the_keyboard_alone(page, live_server, council):
     UserFactory(username="gp", roles=[Role.GP])
     signed_in(page, live_server, "gp")
-    page.goto(_url(live_server, "kpis:create"))
+    page.goto(url(live_server, "kpis:create"))
 
     reached: list[str] = []
     for _ in range(200):
@@ -565,7 +549,7 @@ def test_the_kpi_form_works_from_the_keyboard_alone(page, live_server, council):
 
 def test_axe_runs_under_the_apps_content_security_policy(page, live_server):
     """A canary: axe must see a planted violation, or a clean result proves nothing."""
-    response = page.goto(_url(live_server, "accessibility"))
+    response = page.goto(url(live_server, "accessibility"))
     assert "script-src 'self'" in response.headers["content-security-policy"]
     page.evaluate(
         "document.querySelector('main').insertAdjacentHTML('beforeend', "
