@@ -186,16 +186,19 @@ def _svg(
     def y(v: float) -> float:
         return TOP + plot_h * (high - v) / (high - low)
 
-    # Axes, grid and tick labels.
+    # Axes, grid and tick labels. The grid is one path and the markers another: WeasyPrint
+    # styles and draws every SVG element on its own, so fewer elements make a pack faster.
+    grid, tick_labels = [], []
     tick = low
     while tick <= high + step / 1000:
         ty = y(tick)
-        out.append(
-            f'<line x1="{LEFT}" y1="{ty:.1f}" x2="{WIDTH - RIGHT}" y2="{ty:.1f}" '
-            f'stroke="{GRID_COLOUR}" stroke-width="1"/>'
+        grid.append(f"M{LEFT} {ty:.1f}H{WIDTH - RIGHT}")
+        tick_labels.append(
             f'<text x="{LEFT - 6}" y="{ty + 4:.1f}" text-anchor="end">{_text(_number(tick))}</text>'
         )
         tick += step
+    out.append(f'<path d="{"".join(grid)}" stroke="{GRID_COLOUR}" stroke-width="1"/>')
+    out.extend(tick_labels)
     out.append(
         f'<line x1="{LEFT}" y1="{TOP + plot_h}" x2="{WIDTH - RIGHT}" y2="{TOP + plot_h}" '
         f'stroke="{INK}" stroke-width="1"/>'
@@ -246,9 +249,12 @@ def _svg(
                 f'stroke-width="3" stroke-linejoin="round"/>'
             )
         run = []
-    for i, v in enumerate(values):
-        if v is not None:
-            out.append(f'<circle cx="{x(i):.1f}" cy="{y(v):.1f}" r="4" fill="{VALUE_COLOUR}"/>')
+    # A round-capped line of no length is a dot: every marker in one path.
+    markers = "".join(f"M{x(i):.1f} {y(v):.1f}h0" for i, v in enumerate(values) if v is not None)
+    if markers:
+        out.append(
+            f'<path d="{markers}" stroke="{VALUE_COLOUR}" stroke-width="8" stroke-linecap="round"/>'
+        )
 
     # Forecast: dotted from the last value, hollow marker, labelled.
     if forecast_value is not None:

@@ -75,16 +75,27 @@ def test_the_forecast_and_target_are_drawn_differently_from_the_values():
     assert len(hollow) == 1  # the forecast's marker
 
 
-def test_a_gap_breaks_the_line():
-    polylines = list(parse(chart()).iter(f"{SVG}polyline"))
+def test_a_gap_breaks_the_line_and_every_value_has_a_marker():
+    root = parse(chart())
+    polylines = list(root.iter(f"{SVG}polyline"))
     assert len(polylines) == 1  # Q3–Q4; Q1 stands alone before the gap
     assert len(polylines[0].get("points").split()) == 2
+    markers = [p for p in root.iter(f"{SVG}path") if p.get("stroke-linecap") == "round"]
+    assert len(markers) == 1 and markers[0].get("d").count("h0") == 3  # Q1, Q3 and Q4
+
+
+def test_the_grid_is_one_path_with_a_line_per_tick_label():
+    root = parse(chart())
+    grid = [p for p in root.iter(f"{SVG}path") if p.get("stroke") == "#b1b4b6"]
+    tick_labels = [t for t in root.iter(f"{SVG}text") if t.get("text-anchor") == "end"]
+    assert len(grid) == 1 and grid[0].get("d").count("M") == len(tick_labels) >= 2
 
 
 def test_per_period_targets_are_drawn_as_steps():
     root = parse(chart(target=[70, 70, None, 80]))
-    paths = list(root.iter(f"{SVG}path"))
-    assert len(paths) == 1 and paths[0].get("stroke-dasharray") == "6 4"
+    dashed = [p for p in root.iter(f"{SVG}path") if p.get("stroke-dasharray")]
+    assert len(dashed) == 1 and dashed[0].get("stroke-dasharray") == "6 4"
+    assert dashed[0].get("d").count("M") == 2  # a new step after the period with no target
     assert "target changes over time" in root.find(f"{SVG}desc").text
 
 
