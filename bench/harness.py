@@ -84,7 +84,10 @@ def machine() -> str:
     database = connection.vendor
     if database == "sqlite":
         database += f" {connection.Database.sqlite_version}"
-    return f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}, {database}"
+    # Which build of Python matters: WeasyPrint is pure Python, and an optimised build (PGO and
+    # LTO, as Debian's or the official images') lays a pack out about a fifth faster.
+    python = f"Python {platform.python_version()} from {sys.base_prefix}"
+    return f"{cpu}, {os.cpu_count()} cores, {python}, {database}"
 
 
 def print_table(results: list[Result]) -> None:
