@@ -197,7 +197,7 @@ def _svg(
             f'<text x="{LEFT - 6}" y="{ty + 4:.1f}" text-anchor="end">{_text(_number(tick))}</text>'
         )
         tick += step
-    out.append(f'<path d="{"".join(grid)}" stroke="{GRID_COLOUR}" stroke-width="1"/>')
+    out.append(f'<path d="{"".join(grid)}" fill="none" stroke="{GRID_COLOUR}" stroke-width="1"/>')
     out.extend(tick_labels)
     out.append(
         f'<line x1="{LEFT}" y1="{TOP + plot_h}" x2="{WIDTH - RIGHT}" y2="{TOP + plot_h}" '
@@ -253,7 +253,8 @@ def _svg(
     markers = "".join(f"M{x(i):.1f} {y(v):.1f}h0" for i, v in enumerate(values) if v is not None)
     if markers:
         out.append(
-            f'<path d="{markers}" stroke="{VALUE_COLOUR}" stroke-width="8" stroke-linecap="round"/>'
+            f'<path d="{markers}" fill="none" stroke="{VALUE_COLOUR}" stroke-width="8" '
+            f'stroke-linecap="round"/>'
         )
 
     # Forecast: dotted from the last value, hollow marker, labelled.
