@@ -182,3 +182,16 @@ def test_the_pack_carries_its_own_stylesheet(setup):
     assert "<link" not in html
     assert rendering.stylesheet() in html and "@page" in rendering.stylesheet()
     assert 'content: "Page " counter(page)' in html  # not HTML-escaped inside <style>
+
+
+def test_an_indicators_heading_and_facts_are_on_the_same_page_as_its_chart(pdf):
+    pages = pdf_pages(pdf)
+    heading = "Appendix 2. Performance data for each indicator"
+    appendix = max(i for i, text in enumerate(pages) if heading in text)  # not the contents
+    headings = 0
+    for text in [pages[appendix].split(heading)[-1], *pages[appendix + 1 :]]:
+        for match in re.finditer(r"Indicator (\d+): Indicator \d+ percentage", text):
+            headings += 1
+            after = text[match.end() :]
+            assert "Percentage (%)" in after, f"KPI {match[1]}'s chart is on the next page"
+    assert headings == 8
