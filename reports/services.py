@@ -138,7 +138,9 @@ def pack_preview_request(*, meeting: Meeting, by: User) -> PackJob:
     pack_jobs_fail_stalled()
     if meeting.period_id is None:
         raise ValidationError("Set the reporting period this meeting considers first.")
-    pending = next((job for job in _previews(meeting.pk) if job.is_pending), None)
+    pending = PackJob.objects.filter(
+        meeting=meeting, preview=True, status__in=[PackJob.Status.QUEUED, PackJob.Status.RUNNING]
+    ).first()
     if pending is not None:
         return pending
     from reports.tasks import generate_pack
@@ -146,14 +148,6 @@ def pack_preview_request(*, meeting: Meeting, by: User) -> PackJob:
     job = PackJob.objects.create(meeting=meeting, requested_by=by, preview=True)
     transaction.on_commit(lambda: _enqueue(generate_pack, job))
     return job
-
-
-def _previews(meeting_id: int):
-    return PackJob.objects.filter(
-        meeting_id=meeting_id,
-        preview=True,
-        status__in=[PackJob.Status.QUEUED, PackJob.Status.RUNNING, PackJob.Status.DONE],
-    )
 
 
 def pack_request_period(*, period_id: int, by: User) -> list[PackJob]:
@@ -244,7 +238,11 @@ def run_job(job_id: int) -> int | None:
 def _make_preview(job: PackJob) -> None:
     """The PDF from live data, kept as the meeting's only preview (older ones are deleted)."""
     pdf = rendering.render_pdf(selectors.pack_data(job.meeting))
-    older = list(_previews(job.meeting_id).exclude(pk=job.pk).exclude(preview_pdf=""))
+    older = list(
+        PackJob.objects.filter(meeting_id=job.meeting_id, preview=True)
+        .exclude(pk=job.pk)
+        .exclude(preview_pdf="")
+    )
     job.preview_pdf.save(f"preview-{job.pk}.pdf", ContentFile(pdf), save=False)
     job.status = PackJob.Status.DONE
     job.finished_at = timezone.now()
