@@ -1,7 +1,7 @@
 """One set of templates for the pack's HTML preview and its PDF (WeasyPrint 70).
 
 The pack's stylesheet is written into the document itself, so a published version's HTML keeps
-the look it was published with whatever later releases do to static/css/pack.css, and a page
+the look it was published with whatever later releases do to its stylesheets, and a page
 serving it allows exactly that style block by its hash (`allow_inline_styles`).
 
 WeasyPrint fetches nothing from the network: `AppOnlyFetcher` serves the app's own static files
@@ -38,7 +38,9 @@ logger = logging.getLogger(__name__)
 #: The origin packs are rendered against: `.invalid` never resolves, so nothing can leak out.
 APP_ORIGIN = "https://pmf.invalid"
 TEMPLATE = "reports/pack.html"
-STYLESHEET = "css/pack.css"
+#: Written into the pack in this order: the chart key's styles, shared with the KPI page, then
+#: the pack's own.
+STYLESHEETS = ("css/chart.css", "css/pack.css")
 PDF_VARIANT = "pdf/ua-1"
 _STYLE_BLOCK = re.compile(r"<style>(.*?)</style>", re.DOTALL)
 
@@ -134,11 +136,14 @@ def _history_line(section: dict) -> str:
 
 
 def stylesheet() -> str:
-    """The pack's CSS (static/css/pack.css), to be written into the document."""
-    path = _static_path(f"{APP_ORIGIN}{settings.STATIC_URL}{STYLESHEET}")
-    if path is None:
-        raise FileNotFoundError(f"The pack stylesheet {STYLESHEET} is missing from static files")
-    return path.read_text(encoding="utf-8")
+    """The pack's CSS (STYLESHEETS from static files), to be written into the document."""
+    parts = []
+    for name in STYLESHEETS:
+        path = _static_path(f"{APP_ORIGIN}{settings.STATIC_URL}{name}")
+        if path is None:
+            raise FileNotFoundError(f"The pack stylesheet {name} is missing from static files")
+        parts.append(path.read_text(encoding="utf-8"))
+    return "\n".join(parts)
 
 
 def render_html(data: dict) -> str:

@@ -182,6 +182,7 @@ def test_the_pack_carries_its_own_stylesheet(setup):
     assert "<link" not in html
     assert rendering.stylesheet() in html and "@page" in rendering.stylesheet()
     assert 'content: "Page " counter(page)' in html  # not HTML-escaped inside <style>
+    assert ".chart-key__item--target::before" in html  # the key's swatches, shared with the web
 
 
 def test_an_indicators_heading_and_facts_are_on_the_same_page_as_its_chart(pdf):

@@ -205,6 +205,8 @@ def test_the_kpi_page_has_a_chart_with_a_table_alternative_and_flags(client, vie
     assert "2025/26 Q4 (forecast)" in body
     assert "Deep-dive candidate: red for 5 periods" in body
     assert "Forecasts are projections, not data." in body
+    assert 'class="chart-key__item chart-key__item--target"' in body
+    assert "/static/css/chart.css" in body  # the key's swatches, shared with the packs
 
 
 def test_the_kpi_page_works_with_no_periods(client, viewer):
