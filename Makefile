@@ -2,18 +2,29 @@
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
-STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
+UV := $(VENV)/bin/uv
+# The uv that bootstraps the install is the one the lock file pins.
+UV_VERSION := $(shell sed -n '/^name = "uv"$$/{n;s/^version = "\(.*\)"/\1/p;}' uv.lock)
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml uv.lock | cksum | cut -d' ' -f1)
+# Test processes: one per core by default (`make test TEST_WORKERS=0` runs in this process).
+TEST_WORKERS ?= auto
+export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: run test check lint format install migrate demo serve bench load clean worker
+.PHONY: run test check lint format install lock migrate demo serve bench load clean worker
 
-$(STAMP): pyproject.toml
+# Installs exactly what uv.lock records (`--locked` fails if pyproject.toml has changed since).
+$(STAMP): pyproject.toml uv.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev]'
+	test -x $(UV) || $(PY) -m pip install --quiet "uv==$(UV_VERSION)"
+	$(UV) sync --locked --quiet --python $(PY)
 	rm -f $(VENV)/.installed-*
 	touch $(STAMP)
 
 install: $(STAMP)
+
+# Refresh the lock file: every dependency to its newest release within pyproject.toml's ranges.
+lock: install
+	$(UV) lock --upgrade
 
 migrate: install
 	$(PY) manage.py migrate --no-input
@@ -31,7 +42,7 @@ check: install
 	$(PY) manage.py makemigrations --check --dry-run
 
 test: check
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 # A background worker for committee packs (the database queue). `make run` needs none: locally
 # the immediate backend builds packs in the request.

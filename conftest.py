@@ -3,6 +3,8 @@
 import os
 
 import pytest
+from django.db import transaction
+from django.test import override_settings
 
 from kpis.tests.factories import DirectorateFactory, UserFactory
 
@@ -21,10 +23,64 @@ def pytest_runtest_makereport(item, call):
     return report
 
 
+DB_BLOCKER = pytest.StashKey()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _remember_db_blocker(request, django_db_blocker):
+    request.config.stash[DB_BLOCKER] = django_db_blocker
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """A transactional test (a live server, a worker, row locks) ends by emptying every table,
+    the role groups that a migration made included. Put them back, so that no later test in
+    this process depends on running before one."""
+    result = yield
+    # After the last test the test database itself is gone: nothing to restore.
+    if nextitem is not None and _empties_the_database(item) and DB_BLOCKER in item.config.stash:
+        from django.contrib.auth.models import Group
+
+        from pmf.roles import Role
+
+        with item.config.stash[DB_BLOCKER].unblock():
+            for role in Role:
+                Group.objects.get_or_create(name=role.value)
+    return result
+
+
+def _empties_the_database(item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    if marker is not None and marker.kwargs.get("transaction"):
+        return True
+    return bool({"transactional_db", "live_server"} & set(getattr(item, "fixturenames", ())))
+
+
+FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     """Hashing a password properly takes ~0.4 s; tests do not need that strength."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.PASSWORD_HASHERS = FAST_HASHERS
+
+
+@pytest.fixture(scope="module")
+def module_db(django_db_setup, django_db_blocker):
+    """A transaction around a whole test module, for module-scoped fixtures that make rows once
+    (the demo council, a rendered pack) instead of once per test.
+
+    Every test still runs in its own savepoint inside it, so a test's changes never reach the next
+    test, and everything is rolled back when the module ends. Only for modules whose every test
+    may see those rows: a test that needs an empty database belongs in another module.
+    """
+    with (
+        django_db_blocker.unblock(),
+        transaction.atomic(),
+        override_settings(PASSWORD_HASHERS=FAST_HASHERS),
+    ):
+        yield
+        transaction.set_rollback(True)
 
 
 @pytest.fixture

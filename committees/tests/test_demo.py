@@ -31,12 +31,14 @@ MODELS = (
 )
 
 
-@pytest.fixture
-def demo(db):
+@pytest.fixture(scope="module")
+def demo(module_db):
+    """Both demos as of TODAY, loaded once for this module (see `module_db`)."""
     load_demo(today=TODAY)
     return load_committee_demo(today=TODAY)
 
 
+@pytest.mark.django_db
 def test_the_demo_has_proposals_at_every_stage_and_the_189_story(demo):
     stages = set(Proposal.objects.values_list("stage", flat=True))
     assert stages == set(Proposal.Stage.values)
@@ -48,6 +50,7 @@ def test_the_demo_has_proposals_at_every_stage_and_the_189_story(demo):
     assert not additions.filter(service__isnull=True).exists()
 
 
+@pytest.mark.django_db
 def test_the_demo_has_two_years_of_meetings_and_an_audit(demo):
     srp = Meeting.objects.filter(committee__short_name="SRP", date__gte=datetime.date(2024, 11, 1))
     assert srp.count() >= 8
@@ -56,6 +59,7 @@ def test_the_demo_has_two_years_of_meetings_and_an_audit(demo):
     assert ActionUpdate.objects.exists()
 
 
+@pytest.mark.django_db
 def test_the_next_egi_meeting_has_the_149_replacement_to_decide(demo):
     meeting = (
         Meeting.objects.filter(committee__short_name="EGI", date__gte=TODAY)
@@ -67,6 +71,7 @@ def test_the_next_egi_meeting_has_the_149_replacement_to_decide(demo):
     assert any(row.kpi_number == "149" for row in rows)
 
 
+@pytest.mark.django_db
 def test_a_second_run_changes_nothing(demo):
     before = {model.__name__: model.objects.count() for model in MODELS}
     loaded = load_committee_demo(today=TODAY)

@@ -4,13 +4,10 @@ import copy
 import datetime
 from collections import Counter
 from decimal import Decimal
-from io import StringIO
 
 import pytest
 from django.contrib.auth import authenticate
 from django.contrib.auth.password_validation import validate_password
-from django.core.management import CommandError, call_command
-from django.db import transaction
 from django.test import RequestFactory
 
 from kpis import demo, trends
@@ -58,9 +55,10 @@ def fast_hasher(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
-@pytest.fixture
-def loaded(db):
-    return demo.load_demo()
+@pytest.fixture(scope="module")
+def loaded(module_db):
+    """The demo as of TODAY, loaded once for this module (see `module_db`)."""
+    return demo.load_demo(today=TODAY)
 
 
 def _row_counts() -> dict[str, int]:
@@ -88,7 +86,7 @@ def test_it_loads_the_demo_council(loaded):
 def test_running_it_twice_adds_no_rows_and_no_history(loaded):
     before = _row_counts()
 
-    again = demo.load_demo()
+    again = demo.load_demo(today=TODAY)
 
     assert _row_counts() == before
     for label, tally in again.tallies.items():
@@ -100,24 +98,11 @@ def test_it_puts_back_a_changed_field_with_one_history_record(loaded):
     Kpi.objects.filter(reference="140").update(name="Renamed by hand")
     history_before = Kpi.history.count()
 
-    summary = demo.load_demo()
+    summary = demo.load_demo(today=TODAY)
 
     assert Kpi.objects.get(reference="140").name.startswith("Household waste sent for reuse")
     assert summary.tallies["KPIs"].updated == 1
     assert Kpi.history.count() == history_before + 1
-
-
-@pytest.mark.django_db
-def test_the_command_prints_a_line_per_model(db):
-    out = StringIO()
-
-    call_command("load_demo", stdout=out)
-
-    output = out.getvalue()
-    for label in ("Priorities", "Directorates", "Services", "Committees", "Users", "KPIs"):
-        assert f"{label}: " in output
-    assert f"KPIs: {Kpi.objects.count()} ({Kpi.objects.count()} created" in output
-    assert "Committee memberships: " in output
 
 
 @pytest.mark.django_db
@@ -269,15 +254,6 @@ def test_every_demo_user_can_sign_in_with_the_readme_password(loaded):
 # --------------------------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="class")
-def history(django_db_setup, django_db_blocker):
-    """The demo as of TODAY, loaded once for a class of read-only tests inside a transaction
-    that is rolled back afterwards (each test still runs in its own savepoint)."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        yield demo.load_demo(today=TODAY)
-        transaction.set_rollback(True)
-
-
 def _values(**filters):
     return Measurement.objects.filter(**filters).select_related("kpi", "period")
 
@@ -328,7 +304,7 @@ def _open_statuses() -> Counter:
 
 
 @pytest.mark.django_db
-@pytest.mark.usefixtures("history")
+@pytest.mark.usefixtures("loaded")
 class TestHistory:
     def test_it_makes_the_periods_of_three_years_before_this_one_and_this_one(self):
         assert ReportingPeriod.objects.count() == 4 * 17
@@ -564,59 +540,3 @@ class TestHistory:
         record = Measurement.history.filter(status=Status.APPROVED, is_historic_load=False)[0]
         assert record.history_user_id == record.approved_by_id
         assert record.history_date == record.approved_at
-
-
-@pytest.mark.django_db
-@pytest.mark.parametrize(
-    "today",
-    [
-        datetime.date(2027, 4, 2),  # a new year: 2026/27 Q4 and March open
-        datetime.date(2026, 7, 1),  # the first day of a quarter
-        datetime.date(2027, 1, 31),  # the last day of a month
-    ],
-)
-def test_the_history_holds_whatever_the_day(today):
-    demo.load_demo(today=today)
-
-    _assert_eight_quarters_of_history()
-    assert ReportingPeriod.objects.filter(state=State.OPEN).count() == 2
-    assert _open_period("quarter").ends_on < today and _open_period("month").ends_on < today
-    found = _open_statuses()
-    assert found["missing"] and found[Status.DRAFT] and found[Status.SUBMITTED]
-    assert found[Status.APPROVED] and found[Status.RETURNED]
-    assert Measurement.objects.filter(period__ends_on__gte=today).count() == 0
-
-
-@pytest.mark.django_db
-def test_a_later_day_adds_the_periods_ended_since_and_keeps_stored_values(db):
-    demo.load_demo(today=TODAY)
-    stored = {m.pk: (m.value, m.status, m.commentary, m.version) for m in Measurement.objects.all()}
-    histories = Measurement.history.count()
-
-    later = demo.load_demo(today=datetime.date(2027, 1, 12))
-
-    # Q2, October and November locked; Q3 and December opened.
-    assert later.tallies["Reporting periods"].updated == 5
-    assert _open_period("quarter").label == "2026/27 Q3"
-    assert ReportingPeriod.objects.get(kind="quarter", financial_year=2026, number=2).is_locked
-    assert {
-        m.pk: (m.value, m.status, m.commentary, m.version)
-        for m in Measurement.objects.filter(pk__in=stored)
-    } == stored
-    added = Measurement.objects.exclude(pk__in=stored)
-    assert added.count() == later.tallies["Values"].created > 0
-    assert Measurement.history.count() == histories + added.count()
-    assert demo.load_demo(today=datetime.date(2027, 1, 12)).tallies["Values"].created == 0
-
-
-@pytest.mark.django_db
-def test_the_command_loads_the_history_as_of_a_given_day(db):
-    out = StringIO()
-
-    call_command("load_demo", "--today", "2026-11-23", stdout=out)
-
-    assert "Reporting periods: 68 (68 created" in out.getvalue()
-    assert "Values: " in out.getvalue() and "Targets: " in out.getvalue()
-    assert _open_period("quarter").label == "2026/27 Q2"
-    with pytest.raises(CommandError, match="2026-11-23"):
-        call_command("load_demo", "--today", "23/11/2026", stdout=StringIO())
