@@ -6,7 +6,7 @@ import pytest
 from django.db import transaction
 from django.test import override_settings
 
-from kpis.tests.factories import DirectorateFactory, UserFactory
+from kpis.register.tests.factories import DirectorateFactory, UserFactory
 
 
 @pytest.hookimpl(wrapper=True)

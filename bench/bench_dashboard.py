@@ -11,7 +11,8 @@ STATUSES = [None, "draft", "submitted", "approved", "returned"]
 def _build_period():
     from django.contrib.auth.models import Group
 
-    from kpis.models import Kpi, Measurement, Reminder, ReportingPeriod
+    from kpis.register.models import Kpi
+    from kpis.reporting.models import Measurement, Reminder, ReportingPeriod
     from pmf.models import User
     from pmf.roles import Role
 
@@ -48,7 +49,7 @@ def completion_dashboard() -> list[Result]:
     from django.test import Client
     from django.urls import reverse
 
-    from kpis.reporting_selectors import completion_dashboard as dashboard_data
+    from kpis.reporting.selectors import completion_dashboard as dashboard_data
 
     gp, period = _build_period()
     client = Client()

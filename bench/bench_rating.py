@@ -1,6 +1,6 @@
 """The rating engine and trend maths: a million ratings, and trends and forecasts for 2,000 KPIs.
 
-Pure Python (kpis.rating, kpis.trends import no Django), so this needs no database; bench/run.py
+Pure Python (kpis.rating imports no Django), so this needs no database; bench/run.py
 sets Django up anyway, which does no harm.
 """
 
@@ -51,7 +51,7 @@ def rating_engine() -> list[Result]:
     import numpy as np
 
     from kpis.rating import rate, rate_many
-    from kpis.trends import change, forecast_next, forecast_year_end, trend
+    from kpis.rating.trends import change, forecast_next, forecast_year_end, trend
 
     values, targets, directions, interventions, per_row = _ratings_data(VALUE_COUNT)
 

@@ -10,7 +10,14 @@ KPI_COUNT = 2000
 def _build_register(count: int):
     from django.contrib.auth.models import Group
 
-    from kpis.models import Committee, CommitteeMembership, Directorate, Kpi, Priority, Service
+    from kpis.register.models import (
+        Committee,
+        CommitteeMembership,
+        Directorate,
+        Kpi,
+        Priority,
+        Service,
+    )
     from pmf.models import User
     from pmf.roles import Role
 
@@ -84,8 +91,8 @@ def register_page() -> list[Result]:
 
 
 def register_export() -> list[Result]:
-    from kpis.models import Kpi
-    from kpis.register_io import register_export_csv, register_export_xlsx
+    from kpis.register.io import register_export_csv, register_export_xlsx
+    from kpis.register.models import Kpi
 
     _build_register(KPI_COUNT)
     kpis = Kpi.objects.all()

@@ -22,8 +22,9 @@ def _build(count: int):
     from django.contrib.auth.models import Group
 
     from kpis import rating
-    from kpis.models import Directorate, Kpi, Measurement, ReportingPeriod, Target
-    from kpis.periods import period_spec
+    from kpis.register.models import Directorate, Kpi
+    from kpis.reporting.models import Measurement, ReportingPeriod, Target
+    from kpis.reporting.periods import period_spec
     from pmf.models import User
     from pmf.roles import Role
 

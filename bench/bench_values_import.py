@@ -14,8 +14,9 @@ def _build(kpi_count: int, quarters: int):
     """KPIs, closed quarterly periods and a year's target for each KPI; returns the G&P user."""
     from django.contrib.auth.models import Group
 
-    from kpis import periods as fy
-    from kpis.models import Directorate, Kpi, ReportingPeriod, Service, Target
+    from kpis.register.models import Directorate, Kpi, Service
+    from kpis.reporting import periods as fy
+    from kpis.reporting.models import ReportingPeriod, Target
     from pmf.models import User
     from pmf.roles import Role
 
@@ -86,8 +87,8 @@ def _workbook(kpis, specs) -> bytes:
 
 
 def values_import_100k() -> list[Result]:
-    from kpis.models import Measurement
-    from kpis.values_io import values_import
+    from kpis.reporting.io import values_import
+    from kpis.reporting.models import Measurement
 
     user, kpis, specs = _build(KPI_COUNT, QUARTERS)
     data = _workbook(kpis, specs)

@@ -113,7 +113,7 @@ KPI_SHAPES = (
 
 def _quarters(today: datetime.date) -> tuple[tuple[int, int], tuple[int, int]]:
     """The quarter being reported (the last one to end) and the one before it."""
-    from kpis.periods import financial_year_of
+    from kpis.reporting.periods import financial_year_of
 
     year = financial_year_of(today)
     current = (today.month - 4) % 12 // 3 + 1
@@ -129,8 +129,9 @@ def seed(users: int, kpis_per_user: int, warmup_users: int) -> tuple[list[Office
     from django.contrib.auth.models import Group
     from django.db import transaction
 
-    from kpis.models import Directorate, Kpi, Measurement, ReportingPeriod, Target
-    from kpis.periods import period_spec
+    from kpis.register.models import Directorate, Kpi
+    from kpis.reporting.models import Measurement, ReportingPeriod, Target
+    from kpis.reporting.periods import period_spec
     from pmf.models import User
     from pmf.roles import Role
 
@@ -703,7 +704,7 @@ def verify(officers: list[Officer]) -> list[str]:
     """Every submitted value stored exactly once, as typed, with exactly its two history rows."""
     from django.db.models import Count
 
-    from kpis.models import Measurement
+    from kpis.reporting.models import Measurement
 
     planned = {(p.kpi_id, p.period_id): (o, p) for o in officers for p in o.plan}
     kpi_ids = {kpi_id for kpi_id, _ in planned}

@@ -33,8 +33,9 @@ from committees.models import (
     ProposalEvent,
     QualityCheck,
 )
-from kpis.models import Committee, Directorate, Kpi, ReportingPeriod
-from kpis.periods import financial_year_of, period_spec
+from kpis.register.models import Committee, Directorate, Kpi
+from kpis.reporting.models import ReportingPeriod
+from kpis.reporting.periods import financial_year_of, period_spec
 from pmf.models import User
 
 Stage = Proposal.Stage

@@ -12,7 +12,8 @@ from committees.models import (
     QualityCheck,
 )
 from committees.services import EQUALITY_OUTCOMES
-from kpis.models import Committee, Directorate, Kpi, Priority, ReportingPeriod, Service
+from kpis.register.models import Committee, Directorate, Kpi, Priority, Service
+from kpis.reporting.models import ReportingPeriod
 from pmf.forms_govuk import GovukForm, GovukModelForm
 from pmf.models import User
 from pmf.roles import Role

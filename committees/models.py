@@ -13,7 +13,8 @@ from django.db import models
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from kpis.models import Committee, Directorate, Kpi, Priority, ReportingPeriod, Service
+from kpis.register.models import Committee, Directorate, Kpi, Priority, Service
+from kpis.reporting.models import ReportingPeriod
 
 PAPERS_DAYS_BEFORE = 7
 

@@ -15,7 +15,7 @@ from committees.models import (
     Proposal,
     ProposalEvent,
 )
-from kpis.models import Committee, CommitteeMembership, Kpi
+from kpis.register.models import Committee, CommitteeMembership, Kpi
 
 
 def _active_on(day: datetime.date) -> Q:

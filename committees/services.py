@@ -30,9 +30,10 @@ from committees.models import (
     QualityCheck,
 )
 from committees.selectors import kpi_set_on
-from kpis import services as register
-from kpis.models import Committee, Kpi, Priority, ReportingPeriod
-from kpis.periods import financial_year_of, period_spec
+from kpis.register import services as register
+from kpis.register.models import Committee, Kpi, Priority
+from kpis.reporting.models import ReportingPeriod
+from kpis.reporting.periods import financial_year_of, period_spec
 from pmf.models import User
 from pmf.roles import is_approver, is_clerk, is_gp, is_officer
 

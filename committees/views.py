@@ -27,7 +27,8 @@ from committees.forms import (
     SetDateForm,
 )
 from committees.models import ActionItem, Audit, AuditCheck, Meeting, Proposal
-from kpis.models import Committee, Kpi, ReportingPeriod
+from kpis.register.models import Committee, Kpi
+from kpis.reporting.models import ReportingPeriod
 from pmf.forms_govuk import posted
 from pmf.roles import has_any_role, is_approver, is_clerk, is_gp, is_officer, require
 

@@ -13,7 +13,7 @@ one, targets, and every KPI's values with commentary and action plans, following
 sign on the scorecards has an example. The month and quarter that ended most recently are open,
 with a mix of missing, draft, submitted, returned and approved values (`OPEN_PERIOD_PLAN`).
 Values are generated deterministically (random generators seeded with crc32 of the KPI and
-period) and rated by the product's own rating path (`kpis.measurements.rate_entry`).
+period) and rated by the product's own rating path (`kpis.reporting.services.rate_entry`).
 
 `load_demo()` writes it all in one transaction and is idempotent: rows are found by their natural
 keys and saved only when something differs, so a second run the same day adds no rows and no
@@ -41,27 +41,18 @@ from django.dispatch import Signal
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
-from kpis.measurements import rate_entry, target_for
-from kpis.models import (
-    Committee,
-    CommitteeMembership,
-    Directorate,
-    Kpi,
-    Measurement,
-    Priority,
-    RagPolicy,
-    ReportingPeriod,
-    Service,
-    Target,
-)
-from kpis.periods import (
+from kpis.rating import Rating
+from kpis.register.models import Committee, CommitteeMembership, Directorate, Kpi, Priority, Service
+from kpis.reporting.models import Measurement, RagPolicy, ReportingPeriod, Target
+from kpis.reporting.periods import (
     FREQUENCY_TO_KIND,
     PeriodSpec,
     financial_year_of,
     period_spec,
     periods_of_year,
 )
-from kpis.rating import Rating
+from kpis.reporting.policy import target_for
+from kpis.reporting.services import rate_entry
 from pmf.models import User
 from pmf.roles import Role
 

@@ -1,30 +1,11 @@
-from django.urls import path, re_path
+"""The `kpis` namespace at /kpis/: the register's addresses, then a KPI's page, which shows its
+values and so belongs to the reporting part. The reporting cycle's own addresses are mounted
+from `kpis.reporting.urls` (see pmf/urls.py)."""
 
-from kpis import views
+from kpis.register.urls import urlpatterns as register_pages
+from kpis.reporting.urls import kpi_pages
 
 app_name = "kpis"
 
-urlpatterns = [
-    path("", views.register, name="register"),
-    re_path(r"^export\.(?P<file_format>csv|xlsx)$", views.register_export, name="export"),
-    path("new/", views.kpi_create, name="create"),
-    path("import/", views.register_import, name="import"),
-    path("structure/", views.structure, name="structure"),
-    re_path(
-        r"^structure/(?P<kind>directorate|service|priority)/new/$",
-        views.structure_edit,
-        name="structure_create",
-    ),
-    re_path(
-        r"^structure/(?P<kind>directorate|service|priority)/(?P<pk>[0-9]+)/$",
-        views.structure_edit,
-        name="structure_edit",
-    ),
-    path("<str:reference>/", views.kpi_detail, name="detail"),
-    path("<str:reference>/edit/", views.kpi_edit, name="edit"),
-    re_path(
-        r"^(?P<reference>[^/]+)/(?P<action>suspend|reinstate|retire)/$",
-        views.kpi_change_status,
-        name="change_status",
-    ),
-]
+# The KPI page's `<reference>/` comes after the register's fixed words (new/, import/, …).
+urlpatterns = register_pages + kpi_pages

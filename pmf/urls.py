@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from kpis.reporting import urls as reporting_urls
 from pmf import views
 
 urlpatterns = [
@@ -14,9 +15,9 @@ urlpatterns = [
     path("committees/", include("committees.urls")),
     path("packs/", include("reports.urls")),
     path("published/", include("reports.public_urls")),
-    path("my-kpis/", include("kpis.entry_urls")),
-    path("reporting/", include("kpis.reporting_urls")),
-    path("reporting/values/", include("kpis.values_urls")),
+    path("my-kpis/", include(reporting_urls.entry)),
+    path("reporting/", include(reporting_urls.cycle)),
+    path("reporting/values/", include(reporting_urls.values)),
     path("django-admin/", admin.site.urls),
 ]
 

@@ -14,9 +14,10 @@ from django.utils import timezone
 
 from committees import selectors as committee_selectors
 from committees.models import CommitteeDetails, Meeting
-from kpis.models import Kpi, RagPolicy
 from kpis.rating import Rating
-from kpis.trends import Trend
+from kpis.rating.trends import Trend
+from kpis.register.models import Kpi
+from kpis.reporting.models import RagPolicy
 from reports.models import PackDraft, PackJob, PackVersion
 from scorecards import selectors as scorecard_selectors
 

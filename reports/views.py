@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from committees.models import Meeting
-from kpis.models import ReportingPeriod
+from kpis.reporting.models import ReportingPeriod
 from pmf.forms_govuk import posted
 from pmf.roles import has_any_role, is_clerk, is_gp, require
 from reports import rendering, selectors, services

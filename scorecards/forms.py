@@ -1,11 +1,9 @@
-from decimal import Decimal
-
 from django import forms
 
-from kpis.models import Committee, Directorate, Kpi, Priority, RagPolicy, ReportingPeriod
 from kpis.rating import Rating
+from kpis.register.models import Committee, Directorate, Kpi, Priority
+from kpis.reporting.models import ReportingPeriod
 from pmf.forms_govuk import GovukForm
-from pmf.spreadsheets import format_decimal
 from scorecards.selectors import ORGANISATION_LEVELS
 
 
@@ -82,69 +80,3 @@ class ScorecardChoiceForm(GovukForm):
             for kind, heading in (("quarter", "Quarters"), ("month", "Months"), ("year", "Years"))
             if groups[kind]
         ]
-
-
-class RagPolicyForm(GovukForm):
-    amber_tolerance = forms.DecimalField(
-        label="Amber tolerance",
-        min_value=0,
-        max_digits=8,
-        decimal_places=3,
-        help_text="Off target by this much or less is Amber; by more is Red. For example, 10.",
-        widget=forms.TextInput(
-            attrs={
-                "inputmode": "decimal",
-                "spellcheck": "false",
-                "class": "govuk-input govuk-input--width-5",
-            }
-        ),
-        error_messages={
-            "required": "Enter the amber tolerance",
-            "invalid": "Enter the amber tolerance as a number, like 10",
-            "min_value": "Enter an amber tolerance of 0 or more",
-        },
-    )
-    tolerance_basis = forms.ChoiceField(
-        label="How the tolerance and the Blue margin are measured",
-        choices=RagPolicy.Basis.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Choose how the tolerance is measured"},
-    )
-    blue_margin = forms.DecimalField(
-        label="Blue margin",
-        required=False,
-        min_value=0,
-        max_digits=8,
-        decimal_places=3,
-        help_text="Better than target by more than this is Blue. Leave blank for no Blue rating.",
-        widget=forms.TextInput(
-            attrs={
-                "inputmode": "decimal",
-                "spellcheck": "false",
-                "class": "govuk-input govuk-input--width-5",
-            }
-        ),
-        error_messages={
-            "invalid": "Enter the Blue margin as a number, like 5, or leave it blank",
-            "min_value": "Enter a Blue margin of 0 or more, or leave it blank",
-        },
-    )
-    use_intervention_levels = forms.TypedChoiceField(
-        label="Use each KPI's intervention level where it has one",
-        choices=[("yes", "Yes: Amber down to the intervention level, Red beyond it"), ("no", "No")],
-        coerce=lambda value: value == "yes",
-        widget=forms.RadioSelect,
-        error_messages={"required": "Choose whether to use intervention levels"},
-    )
-
-    @classmethod
-    def for_policy(cls, policy: RagPolicy, *args) -> "RagPolicyForm":
-        initial = {
-            "amber_tolerance": format_decimal(Decimal(str(policy.amber_tolerance))),
-            "tolerance_basis": policy.tolerance_basis,
-            "blue_margin": policy.blue_margin.normalize()
-            if policy.blue_margin is not None
-            else None,
-            "use_intervention_levels": "yes" if policy.use_intervention_levels else "no",
-        }
-        return cls(*args, initial=initial)

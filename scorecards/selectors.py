@@ -18,22 +18,21 @@ Decisions:
   period (the month before, for a monthly KPI).
 * RAG: the rating stored with a submitted or approved value; otherwise (drafts, returned values,
   values loaded without a rating, periods with no value) the rating engine with the council's
-  policy and the KPI's overrides, exactly as kpis.policy.rate_value does. A value not yet
+  policy and the KPI's overrides, exactly as kpis.reporting.policy.rate_value does. A value not yet
   submitted is shown and marked provisional.
 * The RAG summary counts the KPIs in scope after the level and priority filters and before the RAG
   filter, so the table keeps showing the whole picture. Total is the eight statuses of the 2022
   report's table (they add up to it); Not reported is counted separately after it.
-* Year-end projection (KPIs with an annual target): kpis.trends.forecast_year_end needs how the
-  year's figure is formed. The register has no field for that yet, so: year-to-date counts and
-  money are totals ("sum"); other year-to-date figures are the latest value; period values are an
-  average ("mean") for percentages, rates, scores, ratios, days and weeks, and a snapshot ("last")
-  for counts and money.
+* Year-end projection (KPIs with an annual target): kpis.rating.trends.forecast_year_end needs
+  how the year's figure is formed. The register has no field for that yet, so: year-to-date counts
+  and money are totals ("sum"); other year-to-date figures are the latest value; period values are
+  an average ("mean") for percentages, rates, scores, ratios, days and weeks, and a snapshot
+  ("last") for counts and money.
 """
 
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import datetime
 import functools
 import gc
@@ -57,19 +56,13 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast
 
-from kpis import policy, rating, trends
-from kpis.measurements import target_for
-from kpis.models import (
-    Committee,
-    CommitteeMembership,
-    Directorate,
-    Kpi,
-    Measurement,
-    RagPolicy,
-    ReportingPeriod,
-    Target,
-)
-from kpis.periods import FREQUENCY_TO_KIND, parse_label, period_spec
+from kpis import rating
+from kpis.rating import trends
+from kpis.register.models import Committee, CommitteeMembership, Directorate, Kpi
+from kpis.reporting import policy
+from kpis.reporting.models import Measurement, RagPolicy, ReportingPeriod, Target
+from kpis.reporting.periods import FREQUENCY_TO_KIND, parse_label, period_spec
+from kpis.reporting.policy import target_for
 
 Rating = rating.Rating
 
@@ -202,7 +195,7 @@ def _first_starting_from(kind: str, day: datetime.date) -> int:
 
 @dataclass(frozen=True, slots=True)
 class _Period:
-    """Enough of a ReportingPeriod for kpis.measurements.target_for (pk and financial_year)."""
+    """Enough of a ReportingPeriod for kpis.reporting.policy.target_for (pk and financial_year)."""
 
     pk: int | None
     financial_year: int
@@ -561,7 +554,7 @@ def scorecard(
         summary=summary,
         not_reported=not_reported,
         kpi_count=sum(line.count for line in summary[:-1]) + not_reported.count,
-        policy_description=policy_words(council),
+        policy_description=policy.policy_words(council),
         row_count=row_count,
         page=shown_page,
         continues_perspective=continued,
@@ -579,21 +572,6 @@ def _title(kind: str, directorate: Directorate | None, committee: Committee | No
 def _order(kpi: _Kpi | Row) -> tuple:
     """Grouped by perspective in the framework's order, then by reference (9 before 10)."""
     return (_PERSPECTIVE_ORDER.get(kpi.perspective, 99), natural_key(kpi.reference))
-
-
-def policy_words(council) -> str:
-    """The council's policy in a sentence, its numbers as people write them (10, not 10.000)."""
-    engine = policy.engine_policy(council)
-    plain = {
-        "amber_tolerance": _plain(engine.amber_tolerance),
-        "blue_margin": None if engine.blue_margin is None else _plain(engine.blue_margin),
-    }
-    return dataclasses.replace(engine, **plain).describe()
-
-
-def _plain(amount) -> Decimal:
-    number = Decimal(str(amount)).normalize()
-    return number.quantize(Decimal(1)) if number == number.to_integral_value() else number
 
 
 def rag_summary(ratings) -> tuple[list[SummaryLine], SummaryLine]:
@@ -630,7 +608,8 @@ def _percent(count: int, total: int) -> int:
 
 
 def _raters(council: RagPolicy):
-    """rate(kpi, value, target, not_available) as kpis.policy.rate_value, with policies cached.
+    """rate(kpi, value, target, not_available) as kpis.reporting.policy.rate_value, with policies
+    cached.
 
     rate_value builds the council's engine policy on every call; over thousands of values that is
     most of the cost, so the council's policy is built once and a KPI's only if it overrides it.

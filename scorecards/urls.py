@@ -1,4 +1,5 @@
 from django.urls import path, re_path
+from django.views.generic import RedirectView
 
 from scorecards import views
 
@@ -8,7 +9,12 @@ EXPORT = r"export\.(?P<file_format>csv|xlsx)$"
 
 urlpatterns = [
     path("", views.index, name="index"),
-    path("rag-policy/", views.rag_policy, name="rag_policy"),
+    # The RAG policy page moved to the reporting cycle; old links still find it.
+    path(
+        "rag-policy/",
+        RedirectView.as_view(pattern_name="reporting:rag_policy", permanent=True),
+        name="rag_policy",
+    ),
     path("kpi/<str:reference>/", views.kpi_chart, name="kpi"),
     path("organisation/<int:period_id>/", views.organisation, name="organisation"),
     re_path(

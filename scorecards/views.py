@@ -1,19 +1,16 @@
-"""Scorecard pages, their exports, a KPI's chart page and the council's RAG policy page."""
+"""Scorecard pages, their exports and a KPI's chart page."""
 
 from django.conf import settings
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET
 
-from kpis import policy
-from kpis.models import Committee, Directorate, Kpi, RagPolicy, ReportingPeriod
-from pmf.forms_govuk import posted
-from pmf.roles import has_any_role, is_gp, require
+from kpis.register.models import Committee, Directorate, Kpi
+from kpis.reporting.models import ReportingPeriod
+from pmf.roles import has_any_role, require
 from scorecards import charts, exports, rendering, selectors
-from scorecards.forms import RagPolicyForm, ScorecardChoiceForm, ScorecardFilterForm
+from scorecards.forms import ScorecardChoiceForm, ScorecardFilterForm
 
 
 @require_GET
@@ -153,51 +150,3 @@ def kpi_chart(request: HttpRequest, reference: str) -> HttpResponse:
         "scorecards/kpi.html",
         {"kpi": kpi, "performance": performance, "row": row, "chart": chart},
     )
-
-
-@require_http_methods(["GET", "POST"])
-@require(has_any_role)
-def rag_policy(request: HttpRequest) -> HttpResponse:
-    can_edit = is_gp(request.user)
-    if request.method == "POST" and not can_edit:
-        raise PermissionDenied
-    council = RagPolicy.current()
-    form = RagPolicyForm(*posted(request)) if request.method == "POST" else None
-    if form is not None and form.is_valid():
-        try:
-            policy.policy_update(by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, "RAG policy saved. Values not yet locked have been re-rated.")
-            return redirect("scorecards:rag_policy")
-    if form is None:
-        form = RagPolicyForm.for_policy(council)
-    history = council.history.select_related("history_user").order_by("-history_date", "-pk")
-    return render(
-        request,
-        "scorecards/rag_policy.html",
-        {
-            "form": form,
-            "can_edit": can_edit,
-            "description": selectors.policy_words(council),
-            "council": council,
-            "history": [
-                {
-                    "when": record.history_date,
-                    "who": record.history_user,
-                    "reason": record.history_change_reason,
-                    "kind": "Set up with the defaults" if record.history_type == "+" else "Changed",
-                    "description": _describe(record),
-                }
-                for record in history
-            ],
-        },
-    )
-
-
-def _describe(record) -> str:
-    try:
-        return selectors.policy_words(record)
-    except ValueError:
-        return "A policy the rating engine cannot read."

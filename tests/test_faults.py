@@ -23,10 +23,10 @@ from django.db import DEFAULT_DB_ALIAS, DatabaseError, OperationalError, connect
 from django.test import Client
 from simple_history.signals import pre_create_historical_record
 
-from kpis.measurements import Entry, measurement_save
-from kpis.models import Measurement
-from kpis.tests.entry_factories import make_measurement, make_period, make_target
-from kpis.tests.factories import KpiFactory
+from kpis.register.tests.factories import KpiFactory
+from kpis.reporting.models import Measurement
+from kpis.reporting.services import Entry, measurement_save
+from kpis.reporting.tests.factories import make_measurement, make_period, make_target
 from pmf.roles import Role
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -21,13 +21,14 @@ from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 
 from kpis import rating
-from kpis.measurements import Entry, entry_errors
-from kpis.models import Kpi, ReportingPeriod, Target
-from kpis.periods import parse_label, period_spec
-from kpis.register_io import register_import
-from kpis.tests.entry_factories import make_period
-from kpis.tests.factories import KpiFactory
-from kpis.values_io import ValuesImportResult, values_import
+from kpis.register.io import register_import
+from kpis.register.models import Kpi
+from kpis.register.tests.factories import KpiFactory
+from kpis.reporting.io import ValuesImportResult, values_import
+from kpis.reporting.models import ReportingPeriod, Target
+from kpis.reporting.periods import parse_label, period_spec
+from kpis.reporting.services import Entry, entry_errors
+from kpis.reporting.tests.factories import make_period
 
 DB_FUZZ = settings(
     max_examples=300,

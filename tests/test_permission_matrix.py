@@ -20,8 +20,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from committees.models import ActionItem, Audit, AuditCheck, CommitteeDetails, Meeting, Proposal
-from kpis.models import ReportingPeriod
-from kpis.tests.factories import (
+from kpis.register.tests.factories import (
     CommitteeFactory,
     DirectorateFactory,
     KpiFactory,
@@ -29,6 +28,7 @@ from kpis.tests.factories import (
     ServiceFactory,
     UserFactory,
 )
+from kpis.reporting.models import ReportingPeriod
 from pmf.roles import Role
 
 LOGIN = "login"  # 302 to the sign-in page, with ?next= the page asked for
@@ -121,11 +121,10 @@ MATRIX: dict[str, list[Case]] = {
     # POST-only; an empty POST names no value, so approvers and G&P get 400 Bad Request.
     "entry:approve": [Case(get=GET_ONLY, post=expect(LOGIN, 403, 400, 400, 403, 403, 403))],
     "entry:return": [Case(get=GET_ONLY, post=expect(LOGIN, 403, 400, 400, 403, 403, 403))],
-    # --- scorecards (/scorecards/): every role reads; only G&P change the RAG policy ------------
+    # --- scorecards (/scorecards/): every role reads -----------------------------------------
     "scorecards:index": [Case(get=EVERY_ROLE, post=GET_ONLY)],
-    "scorecards:rag_policy": [
-        Case(get=EVERY_ROLE, post=expect(LOGIN, 403, 403, 200, 403, 403, 403))
-    ],
+    # The RAG policy page's old address: a permanent redirect to reporting:rag_policy, for anyone.
+    "scorecards:rag_policy": [Case(get=expect(*[301] * 7), post=expect(*[301] * 7))],
     "scorecards:kpi": [Case(get=EVERY_ROLE, post=GET_ONLY, kwargs={"reference": "kpi.reference"})],
     "scorecards:organisation": [
         Case(get=EVERY_ROLE, post=GET_ONLY, kwargs={"period_id": "period.pk"})
@@ -182,6 +181,10 @@ MATRIX: dict[str, list[Case]] = {
     "values:confirm": [Case(get=GET_ONLY, post=expect(LOGIN, 302, 403, 302, 403, 403, 403))],
     "values:cancel": [Case(get=GET_ONLY, post=expect(LOGIN, 302, 403, 302, 403, 403, 403))],
     # --- the reporting cycle (/reporting/) ------------------------------------------------------
+    # Every role reads the council's RAG policy; only G&P change it.
+    "reporting:rag_policy": [
+        Case(get=EVERY_ROLE, post=expect(LOGIN, 403, 403, 200, 403, 403, 403))
+    ],
     "reporting:periods": [Case(get=GP_ONLY, post=GP_ONLY)],
     "reporting:targets": [Case(get=GP_ONLY, post=GET_ONLY)],
     "reporting:target_edit": [

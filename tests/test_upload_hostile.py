@@ -24,17 +24,10 @@ from django.test import Client
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import escape
 
-from kpis.models import (
-    CommitteeMembership,
-    Directorate,
-    Kpi,
-    Measurement,
-    Priority,
-    Service,
-    Target,
-)
-from kpis.tests.entry_factories import make_period, make_target
-from kpis.tests.factories import KpiFactory
+from kpis.register.models import CommitteeMembership, Directorate, Kpi, Priority, Service
+from kpis.register.tests.factories import KpiFactory
+from kpis.reporting.models import Measurement, Target
+from kpis.reporting.tests.factories import make_period, make_target
 from pmf.spreadsheets import write_csv
 
 REGISTER_HEADERS = [

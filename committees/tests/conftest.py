@@ -7,7 +7,7 @@ import pytest
 
 from committees import services
 from committees.tests.factories import CommitteeDetailsFactory, MeetingFactory, ProposalFactory
-from kpis.tests.factories import CommitteeFactory, UserFactory
+from kpis.register.tests.factories import CommitteeFactory, UserFactory
 
 
 @pytest.fixture

@@ -3,7 +3,7 @@ import datetime
 import factory
 
 from committees.models import ActionItem, CommitteeDetails, Meeting, Proposal
-from kpis.tests.factories import CommitteeFactory, DirectorateFactory, UserFactory
+from kpis.register.tests.factories import CommitteeFactory, DirectorateFactory, UserFactory
 
 
 class CommitteeDetailsFactory(factory.django.DjangoModelFactory):

@@ -9,8 +9,8 @@ from django.urls import reverse
 from committees import services
 from committees.models import ActionItem, ActionUpdate, Audit, AuditCheck
 from committees.tests.factories import ActionItemFactory
-from kpis.models import ReportingPeriod
-from kpis.tests.factories import CommitteeFactory, KpiFactory
+from kpis.register.tests.factories import CommitteeFactory, KpiFactory
+from kpis.reporting.models import ReportingPeriod
 
 D = datetime.date
 

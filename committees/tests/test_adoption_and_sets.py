@@ -9,9 +9,9 @@ from committees import selectors, services
 from committees.models import Proposal
 from committees.tests.factories import MeetingFactory, ProposalFactory
 from committees.tests.helpers import advance
-from kpis.models import CommitteeMembership, Kpi
-from kpis.services import committee_set_change, kpi_retire
-from kpis.tests.factories import CommitteeFactory, KpiFactory, PriorityFactory
+from kpis.register.models import CommitteeMembership, Kpi
+from kpis.register.services import committee_set_change, kpi_retire
+from kpis.register.tests.factories import CommitteeFactory, KpiFactory, PriorityFactory
 
 Stage = Proposal.Stage
 D = datetime.date

@@ -9,9 +9,9 @@ from django.urls import reverse
 from committees import services
 from committees.models import CommitteeDetails, Meeting
 from committees.tests.factories import CommitteeDetailsFactory, MeetingFactory
-from kpis.models import ReportingPeriod
-from kpis.services import committee_set_change
-from kpis.tests.factories import CommitteeFactory, KpiFactory
+from kpis.register.services import committee_set_change
+from kpis.register.tests.factories import CommitteeFactory, KpiFactory
+from kpis.reporting.models import ReportingPeriod
 
 D = datetime.date
 

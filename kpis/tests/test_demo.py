@@ -10,22 +10,13 @@ from django.contrib.auth import authenticate
 from django.contrib.auth.password_validation import validate_password
 from django.test import RequestFactory
 
-from kpis import demo, trends
-from kpis.measurements import Entry, entry_errors, rate_entry, submission_errors, target_for
-from kpis.models import (
-    Committee,
-    CommitteeMembership,
-    Directorate,
-    Kpi,
-    Measurement,
-    Priority,
-    RagPolicy,
-    ReportingPeriod,
-    Service,
-    Target,
-)
-from kpis.periods import financial_year_of
-from kpis.rating import Rating
+from kpis import demo
+from kpis.rating import Rating, trends
+from kpis.register.models import Committee, CommitteeMembership, Directorate, Kpi, Priority, Service
+from kpis.reporting.models import Measurement, RagPolicy, ReportingPeriod, Target
+from kpis.reporting.periods import financial_year_of
+from kpis.reporting.policy import target_for
+from kpis.reporting.services import Entry, entry_errors, rate_entry, submission_errors
 from pmf.models import User
 from pmf.roles import Role
 

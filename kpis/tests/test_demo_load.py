@@ -7,7 +7,8 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from kpis import demo
-from kpis.models import Kpi, Measurement, ReportingPeriod
+from kpis.register.models import Kpi
+from kpis.reporting.models import Measurement, ReportingPeriod
 from kpis.tests.test_demo import (
     TODAY,
     State,

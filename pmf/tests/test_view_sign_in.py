@@ -1,6 +1,6 @@
 from django.urls import reverse
 
-from kpis.tests.factories import UserFactory
+from kpis.register.tests.factories import UserFactory
 
 URL = reverse("login")
 

@@ -6,9 +6,10 @@ import datetime
 from decimal import Decimal
 
 from committees.models import ActionItem, ActionUpdate, CommitteeDetails, Meeting, Proposal
-from kpis.models import CommitteeMembership, Kpi, Measurement, ReportingPeriod, Target
-from kpis.periods import period_spec
-from kpis.tests.factories import CommitteeFactory, DirectorateFactory, PriorityFactory
+from kpis.register.models import CommitteeMembership, Kpi
+from kpis.register.tests.factories import CommitteeFactory, DirectorateFactory, PriorityFactory
+from kpis.reporting.models import Measurement, ReportingPeriod, Target
+from kpis.reporting.periods import period_spec
 
 
 def quarters(count: int, last: tuple[int, int] = (2025, 4)) -> list[ReportingPeriod]:

@@ -5,7 +5,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from kpis.models import Measurement
+from kpis.reporting.models import Measurement
 from reports import selectors
 from reports.models import PackDraft
 from reports.tests.factories import add_action, add_proposal, committee_pack

@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
-from kpis.models import Measurement
+from kpis.reporting.models import Measurement
 from reports import rendering, selectors, services
 from reports.models import PackVersion
 from reports.tests.helpers import pdf_text

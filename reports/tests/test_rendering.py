@@ -3,7 +3,7 @@ import re
 
 import pytest
 
-from kpis.models import Measurement
+from kpis.reporting.models import Measurement
 from reports import rendering, selectors
 from reports.rendering import APP_ORIGIN, AppOnlyFetcher, RefusedFetch
 from reports.tests.helpers import pdf_text

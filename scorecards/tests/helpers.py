@@ -2,8 +2,8 @@
 
 from decimal import Decimal
 
-from kpis.models import Measurement, ReportingPeriod, Target
-from kpis.periods import period_spec
+from kpis.reporting.models import Measurement, ReportingPeriod, Target
+from kpis.reporting.periods import period_spec
 
 
 def period(kind: str = "quarter", year: int = 2025, number: int = 2, **fields) -> ReportingPeriod:

@@ -5,8 +5,8 @@ import pytest
 from django.core.management import CommandError, call_command
 from openpyxl import load_workbook
 
-from kpis.models import Kpi
-from kpis.tests.factories import CommitteeFactory, DirectorateFactory, KpiFactory
+from kpis.register.models import Kpi
+from kpis.register.tests.factories import CommitteeFactory, DirectorateFactory, KpiFactory
 from scorecards.tests.helpers import period, target, value
 
 

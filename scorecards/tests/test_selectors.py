@@ -5,10 +5,16 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from kpis import policy, trends
-from kpis.models import CommitteeMembership, Kpi, Measurement, RagPolicy
-from kpis.rating import Rating
-from kpis.tests.factories import CommitteeFactory, DirectorateFactory, KpiFactory, PriorityFactory
+from kpis.rating import Rating, trends
+from kpis.register.models import CommitteeMembership, Kpi
+from kpis.register.tests.factories import (
+    CommitteeFactory,
+    DirectorateFactory,
+    KpiFactory,
+    PriorityFactory,
+)
+from kpis.reporting import policy
+from kpis.reporting.models import Measurement, RagPolicy
 from scorecards import selectors
 from scorecards.tests.helpers import period, quarters, series, target, value
 
@@ -353,7 +359,7 @@ def _bulk(count: int, periods) -> None:
         for kpi in kpis
         for k, on in enumerate(periods)
     )
-    from kpis.models import Target
+    from kpis.reporting.models import Target
 
     Target.objects.bulk_create(
         Target(kpi=kpi, financial_year=year, value=Decimal(60))
@@ -370,7 +376,7 @@ def test_a_scorecard_takes_the_same_number_of_queries_for_10_and_200_kpis(kind):
     for size in (10, 200):
         Measurement.objects.all().delete()
         CommitteeMembership.objects.all().delete()
-        from kpis.models import Target
+        from kpis.reporting.models import Target
 
         Target.objects.all().delete()
         Kpi.objects.all().delete()
@@ -407,7 +413,8 @@ def test_a_page_of_a_scorecard_is_the_same_slice_of_the_same_ratings_as_the_whol
     stored and engine ratings), on every scorecard: pages hold the whole scorecard's rows in its
     order, and the summary read from current ratings alone is the full computation's."""
     from kpis.demo import load_demo
-    from kpis.models import Committee, Directorate, ReportingPeriod
+    from kpis.register.models import Committee, Directorate
+    from kpis.reporting.models import ReportingPeriod
 
     load_demo(today=datetime.date(2026, 11, 23))
     scopes = [{"kind": "organisation"}]

@@ -7,8 +7,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from kpis.models import Kpi
-from kpis.tests.factories import CommitteeFactory, KpiFactory
+from kpis.register.models import Kpi
+from kpis.register.tests.factories import CommitteeFactory, KpiFactory
 from scorecards.tests.helpers import period, quarters, series, target, value
 
 NASTY = '<script>alert("x")</script>'

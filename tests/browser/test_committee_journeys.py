@@ -9,8 +9,8 @@ from playwright.sync_api import expect
 
 from committees.models import Proposal
 from committees.tests.factories import CommitteeDetailsFactory, MeetingFactory
-from kpis.models import Kpi
-from kpis.tests.factories import (
+from kpis.register.models import Kpi
+from kpis.register.tests.factories import (
     CommitteeFactory,
     DirectorateFactory,
     KpiFactory,

@@ -14,10 +14,16 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from kpis.measurements import Entry, measurement_approve, measurement_return, measurement_save
-from kpis.models import Kpi, Measurement, ReportingPeriod
-from kpis.tests.entry_factories import make_measurement, make_period, make_target
-from kpis.tests.factories import DirectorateFactory, KpiFactory, ServiceFactory, UserFactory
+from kpis.register.models import Kpi
+from kpis.register.tests.factories import (
+    DirectorateFactory,
+    KpiFactory,
+    ServiceFactory,
+    UserFactory,
+)
+from kpis.reporting.models import Measurement, ReportingPeriod
+from kpis.reporting.services import Entry, measurement_approve, measurement_return, measurement_save
+from kpis.reporting.tests.factories import make_measurement, make_period, make_target
 from pmf.roles import Role
 from tests.browser.conftest import (
     assert_accessible,

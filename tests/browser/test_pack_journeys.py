@@ -6,7 +6,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from kpis.tests.factories import UserFactory
+from kpis.register.tests.factories import UserFactory
 from pmf.roles import Role
 from reports import services
 from reports.models import PackVersion

@@ -9,9 +9,9 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from kpis import services
-from kpis.models import Kpi, Service
-from kpis.tests.factories import (
+from kpis.register import services
+from kpis.register.models import Kpi, Service
+from kpis.register.tests.factories import (
     CommitteeFactory,
     DirectorateFactory,
     KpiFactory,

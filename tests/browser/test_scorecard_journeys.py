@@ -3,8 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from kpis.models import Kpi
-from kpis.tests.factories import CommitteeFactory, KpiFactory, UserFactory
+from kpis.register.models import Kpi
+from kpis.register.tests.factories import CommitteeFactory, KpiFactory, UserFactory
 from pmf.roles import Role
 from scorecards.tests.helpers import quarters, series, target
 from tests.browser.conftest import assert_accessible, signed_in
@@ -45,7 +45,7 @@ def test_the_scorecards_chart_and_policy_pages_are_accessible(page, live_server,
         reverse("scorecards:organisation", args=[last.pk]),
         reverse("scorecards:committee", args=[committee.pk, last.pk]),
         reverse("scorecards:kpi", args=["100"]),
-        reverse("scorecards:rag_policy"),
+        reverse("reporting:rag_policy"),
     ]:
         page.goto(f"{live_server.url}{path}")
         assert page.locator("h1").count() == 1
@@ -58,7 +58,7 @@ def test_the_scorecards_chart_and_policy_pages_are_accessible(page, live_server,
 def test_the_policy_form_shows_errors_accessibly(page, live_server, council):  # noqa: F811
     UserFactory(username="keeper", roles=[Role.GP.value])
     signed_in(page, live_server, "keeper")
-    page.goto(f"{live_server.url}{reverse('scorecards:rag_policy')}")
+    page.goto(f"{live_server.url}{reverse('reporting:rag_policy')}")
     page.get_by_label("Amber tolerance").fill("lots")
     page.get_by_role("button", name="Save the RAG policy").click()
     assert page.locator(".govuk-error-summary").is_visible()

@@ -2,8 +2,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from kpis.models import Kpi
-from kpis.register_io import register_export_csv, register_export_xlsx
+from kpis.register.io import register_export_csv, register_export_xlsx
+from kpis.register.models import Kpi
 
 WRITERS = {".csv": register_export_csv, ".xlsx": register_export_xlsx}
 

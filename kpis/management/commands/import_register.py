@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from kpis.register_io import register_import
+from kpis.register.io import register_import
 
 
 class Command(BaseCommand):

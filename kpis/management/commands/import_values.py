@@ -3,7 +3,7 @@ from pathlib import Path
 from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from kpis.values_io import Outcome, values_import
+from kpis.reporting.io import Outcome, values_import
 from pmf.models import User
 
 

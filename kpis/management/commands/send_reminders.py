@@ -4,7 +4,7 @@ import datetime
 
 from django.core.management.base import BaseCommand, CommandError
 
-from kpis.reminders import send_due_reminders
+from kpis.reporting.reminders import send_due_reminders
 
 
 def _date(text: str) -> datetime.date:

@@ -1,0 +1,172 @@
+import datetime
+
+from django import forms
+
+from kpis.register.models import Committee, Directorate, Kpi, Priority, Service
+from pmf.forms_govuk import GovukForm, GovukModelForm
+from pmf.models import User
+from pmf.roles import Role
+
+
+class KpiForm(GovukModelForm):
+    committees = forms.ModelMultipleChoiceField(
+        queryset=Committee.objects.filter(is_active=True),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="The committees this KPI is reported to from today.",
+    )
+
+    class Meta:
+        model = Kpi
+        fields = [
+            "reference",
+            "name",
+            "description",
+            "definition",
+            "calculation",
+            "rationale",
+            "directorate",
+            "service",
+            "priorities",
+            "committees",
+            "lead_officer",
+            "delegates",
+            "level",
+            "perspective",
+            "metric_category",
+            "frequency",
+            "unit",
+            "direction",
+            "value_basis",
+            "indicator_type",
+            "is_financial",
+            "target_kind",
+            "long_term_target",
+            "long_term_target_year",
+            "benchmark",
+            "numerator_label",
+            "denominator_label",
+            "allows_values_outside_0_100",
+            "rag_amber_tolerance",
+            "rag_tolerance_basis",
+            "rag_use_intervention_levels",
+            "data_source",
+            "in_information_asset_register",
+            "status",
+            "date_added",
+            "added_by_decision",
+        ]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "definition": forms.Textarea(attrs={"rows": 3}),
+            "calculation": forms.Textarea(attrs={"rows": 3}),
+            "rationale": forms.Textarea(attrs={"rows": 3}),
+            "priorities": forms.CheckboxSelectMultiple,
+            "delegates": forms.CheckboxSelectMultiple,
+            "date_added": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["service"].queryset = Service.objects.select_related("directorate")
+        self.fields["service"].label_from_instance = lambda s: (
+            f"{s.name} ({s.directorate.short_name})"
+        )
+        self.fields["directorate"].queryset = Directorate.objects.filter(is_active=True)
+        self.fields["priorities"].queryset = Priority.objects.filter(is_active=True)
+        officers = User.objects.filter(groups__name=Role.OFFICER.value, is_active=True)
+        self.fields["lead_officer"].queryset = officers
+        self.fields["delegates"].queryset = officers
+        # Suspending and retiring have their own pages, which ask for a reason.
+        self.fields["status"].choices = [
+            choice
+            for choice in Kpi.Status.choices
+            if choice[0] not in (Kpi.Status.SUSPENDED, Kpi.Status.RETIRED)
+        ]
+        if self.instance.pk:
+            # The reference number is fixed for ever once given.
+            self.fields["reference"].disabled = True
+            self.fields["committees"].initial = [
+                m.committee_id for m in self.instance.memberships.all() if m.ended_on is None
+            ]
+            if self.instance.status in (Kpi.Status.SUSPENDED, Kpi.Status.RETIRED):
+                del self.fields["status"]
+        else:
+            self.fields["date_added"].initial = datetime.date.today
+
+
+class ReasonForm(GovukForm):
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=2000,
+        error_messages={"required": "Enter the reason"},
+    )
+
+
+class RetireForm(ReasonForm):
+    date_removed = forms.DateField(
+        label="Date it left the register",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={
+            "required": "Enter the date it left the register",
+            "invalid": "Enter a real date",
+        },
+    )
+    decision = forms.CharField(
+        label="Decision that removed it",
+        max_length=300,
+        required=False,
+        help_text="For example: Strategy, Resources and Performance Committee, 27 June 2022.",
+    )
+
+    def __init__(self, *args, kpi: Kpi, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.kpi = kpi
+        self.fields["date_removed"].initial = datetime.date.today
+
+    def clean_date_removed(self) -> datetime.date:
+        day = self.cleaned_data["date_removed"]
+        if day < self.kpi.date_added:
+            raise forms.ValidationError(
+                "The date it left must be on or after the date it was added "
+                f"({self.kpi.date_added.day} {self.kpi.date_added:%B %Y})"
+            )
+        return day
+
+
+class DirectorateForm(GovukModelForm):
+    class Meta:
+        model = Directorate
+        fields = ["name", "short_name", "approvers", "is_active"]
+        widgets = {"approvers": forms.CheckboxSelectMultiple}
+        labels = {"is_active": "In use (untick to retire it)"}
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["approvers"].queryset = User.objects.filter(
+            groups__name=Role.APPROVER.value, is_active=True
+        )
+        self.fields["approvers"].help_text = "People with the directorate approver role."
+
+
+class ServiceForm(GovukModelForm):
+    class Meta:
+        model = Service
+        fields = ["directorate", "name", "is_active"]
+        labels = {"is_active": "In use (untick to retire it)"}
+
+
+class PriorityForm(GovukModelForm):
+    class Meta:
+        model = Priority
+        fields = ["number", "name", "description", "is_active"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+        labels = {"is_active": "In use (untick to retire it)"}
+
+
+class RegisterUploadForm(GovukForm):
+    file = forms.FileField(
+        label="Register file",
+        help_text="A CSV or Excel (.xlsx) file in the register format.",
+        error_messages={"required": "Choose a CSV or Excel file to import"},
+    )

@@ -1,0 +1,341 @@
+"""The register: the golden thread from ambitions and directorates down to each KPI.
+
+Nothing here is ever deleted. A KPI that leaves the register is retired with a date and a reason,
+and its reference number can never be given to another KPI.
+"""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+reference_validator = RegexValidator(
+    r"^[A-Za-z0-9][A-Za-z0-9.-]{0,19}$",
+    "Use letters, digits, dots or hyphens (at most 20), starting with a letter or digit.",
+)
+# Words the register's own addresses use, so no KPI can take them as its reference.
+RESERVED_REFERENCES = {"new", "import", "structure", "export.csv", "export.xlsx"}
+
+
+class Directorate(models.Model):
+    name = models.CharField(max_length=150, unique=True)
+    short_name = models.CharField(max_length=20, unique=True, help_text="For example AHC or F&R.")
+    is_active = models.BooleanField(default=True)
+    approvers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="approves_for",
+        help_text="People who sign off this directorate's values and KPI proposals.",
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Service(models.Model):
+    directorate = models.ForeignKey(Directorate, on_delete=models.PROTECT, related_name="services")
+    name = models.CharField(max_length=150)
+    is_active = models.BooleanField(default=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["directorate__name", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["directorate", "name"], name="unique_service_name")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Priority(models.Model):
+    """A corporate priority or ambition that KPIs are linked to (the golden thread)."""
+
+    number = models.PositiveSmallIntegerField(unique=True)
+    name = models.CharField(max_length=300)
+    description = models.TextField(blank=True)
+    is_active = models.BooleanField(default=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["number"]
+        verbose_name_plural = "priorities"
+
+    def __str__(self) -> str:
+        return f"Ambition {self.number}: {self.name}"
+
+
+class Committee(models.Model):
+    """A committee (or cabinet, or scrutiny panel) that KPIs are reported to.
+
+    It lives in the register because a KPI's committees are one of its register fields; meetings,
+    decisions and the KPI change cycle build on it in the committees app.
+    """
+
+    class Kind(models.TextChoices):
+        STRATEGIC = "strategic", "Strategic"
+        POLICY_AND_SERVICE = "policy_and_service", "Policy and service"
+        AUDIT = "audit", "Audit"
+        SCRUTINY = "scrutiny", "Scrutiny panel"
+        CABINET = "cabinet", "Cabinet"
+
+    name = models.CharField(max_length=200, unique=True)
+    short_name = models.CharField(max_length=30, unique=True)
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    remit = models.TextField(blank=True)
+    is_active = models.BooleanField(default=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Kpi(models.Model):
+    class Level(models.TextChoices):
+        STRATEGIC = "strategic", "Strategic"
+        CORPORATE = "corporate", "Corporate"
+        OPERATIONAL = "operational", "Operational"
+
+    class Perspective(models.TextChoices):
+        RESIDENTS = "residents", "Residents"
+        CORPORATE = "corporate", "Corporate (staff)"
+
+    class MetricCategory(models.TextChoices):
+        CENTRAL_GOVERNMENT = "central_government", "Central government"
+        LOCAL_AUTHORITY = "local_authority", "Local authority"
+        PARTNER = "partner", "Partner"
+        NATIONAL_SURVEY = "national_survey", "National survey"
+
+    class Frequency(models.TextChoices):
+        MONTHLY = "monthly", "Monthly"
+        QUARTERLY = "quarterly", "Quarterly"
+        ANNUAL = "annual", "Annual"
+
+    class Unit(models.TextChoices):
+        PERCENT = "percent", "Percentage (%)"
+        COUNT = "count", "Number"
+        MONEY = "money", "Money (£)"
+        DAYS = "days", "Days"
+        WEEKS = "weeks", "Weeks"
+        RATE_PER_1000 = "rate_1k", "Rate per 1,000"
+        RATE_PER_10000 = "rate_10k", "Rate per 10,000"
+        RATE_PER_100000 = "rate_100k", "Rate per 100,000"
+        SCORE = "score", "Score"
+        RATIO = "ratio", "Ratio"
+
+    class Direction(models.TextChoices):
+        HIGHER = "higher", "Higher is better"
+        LOWER = "lower", "Lower is better"
+
+    class ValueBasis(models.TextChoices):
+        PERIOD = "period", "Period value"
+        YEAR_TO_DATE = "ytd", "Year to date"
+        ROLLING_12_MONTHS = "rolling12", "Rolling 12 months"
+
+    class IndicatorType(models.TextChoices):
+        LEADING = "leading", "Leading"
+        LAGGING = "lagging", "Lagging"
+
+    class TargetKind(models.TextChoices):
+        ANNUAL = "annual", "Annual target"
+        QUARTERLY = "quarterly", "Quarterly target"
+        LONG_TERM = "long_term", "Long-term target"
+        CONTEXTUAL = "contextual", "Contextual (no target)"
+
+    class Status(models.TextChoices):
+        LIVE = "live", "Live"
+        BASELINE = "baseline", "Baseline"
+        CONTEXTUAL = "contextual", "Contextual"
+        IN_DEVELOPMENT = "in_development", "In development"
+        SUSPENDED = "suspended", "Suspended"
+        RETIRED = "retired", "Retired"
+
+    reference = models.CharField(
+        "reference number",
+        max_length=20,
+        unique=True,
+        validators=[reference_validator],
+        help_text="Unique for ever: a retired KPI keeps its number.",
+    )
+    name = models.CharField(max_length=300)
+    description = models.TextField(blank=True)
+    definition = models.TextField(blank=True)
+    calculation = models.TextField("how it is calculated", blank=True)
+    rationale = models.TextField(blank=True)
+    data_source = models.CharField(max_length=300, blank=True)
+    in_information_asset_register = models.BooleanField(
+        "data source is in the information asset register", default=False
+    )
+    directorate = models.ForeignKey(Directorate, on_delete=models.PROTECT, related_name="kpis")
+    service = models.ForeignKey(
+        Service, on_delete=models.PROTECT, related_name="kpis", null=True, blank=True
+    )
+    priorities = models.ManyToManyField(
+        Priority, blank=True, related_name="kpis", verbose_name="priorities and ambitions"
+    )
+    lead_officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="kpis_led",
+        verbose_name="lead officer (data owner)",
+    )
+    level = models.CharField(max_length=20, choices=Level.choices)
+    perspective = models.CharField(max_length=20, choices=Perspective.choices)
+    metric_category = models.CharField(max_length=30, choices=MetricCategory.choices)
+    frequency = models.CharField("reporting frequency", max_length=20, choices=Frequency.choices)
+    unit = models.CharField(max_length=20, choices=Unit.choices)
+    direction = models.CharField(
+        "direction for improvement", max_length=10, choices=Direction.choices
+    )
+    value_basis = models.CharField(
+        "value basis", max_length=20, choices=ValueBasis.choices, default=ValueBasis.PERIOD
+    )
+    indicator_type = models.CharField(
+        "leading or lagging", max_length=10, choices=IndicatorType.choices
+    )
+    is_financial = models.BooleanField("financial", default=False)
+    target_kind = models.CharField("target", max_length=20, choices=TargetKind.choices)
+    long_term_target = models.DecimalField(max_digits=16, decimal_places=4, null=True, blank=True)
+    long_term_target_year = models.PositiveSmallIntegerField(
+        "long-term target year", null=True, blank=True
+    )
+    benchmark = models.CharField(
+        "benchmark or comparator",
+        max_length=300,
+        blank=True,
+        help_text="For example CIPFA nearest neighbours, LG Inform or Oflog.",
+    )
+    delegates = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="kpis_delegated",
+        help_text="Officers who may enter values for this KPI on the lead officer's behalf.",
+    )
+    allows_values_outside_0_100 = models.BooleanField(
+        "percentage may fall outside 0 to 100",
+        default=False,
+        help_text="For percentage changes or rates that can be negative or exceed 100%.",
+    )
+    rag_amber_tolerance = models.DecimalField(
+        "amber tolerance (this KPI)",
+        max_digits=8,
+        decimal_places=3,
+        null=True,
+        blank=True,
+        help_text="Leave blank to use the council's RAG policy.",
+    )
+    rag_tolerance_basis = models.CharField(
+        "tolerance basis (this KPI)",
+        max_length=10,
+        choices=[("relative", "Relative to the target"), ("absolute", "In the KPI's own units")],
+        blank=True,
+        help_text="Leave blank to use the council's RAG policy.",
+    )
+    rag_use_intervention_levels = models.BooleanField(
+        "use intervention levels (this KPI)",
+        null=True,
+        blank=True,
+        help_text="Leave blank to use the council's RAG policy.",
+    )
+    numerator_label = models.CharField(max_length=200, blank=True)
+    denominator_label = models.CharField(max_length=200, blank=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.LIVE)
+    status_reason = models.TextField(blank=True, help_text="Why the KPI was suspended or retired.")
+    date_added = models.DateField()
+    added_by_decision = models.CharField("decision that added it", max_length=300, blank=True)
+    date_removed = models.DateField(null=True, blank=True)
+    removed_by_decision = models.CharField("decision that removed it", max_length=300, blank=True)
+    history = HistoricalRecords(m2m_fields=[priorities])
+
+    class Meta:
+        ordering = ["reference"]
+        verbose_name = "KPI"
+        verbose_name_plural = "KPIs"
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(status="retired") | models.Q(date_removed__isnull=False),
+                name="retired_kpi_has_removal_date",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["directorate", "status"]),
+            models.Index(fields=["level", "status"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.name}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("kpis:detail", args=[self.reference])
+
+    def clean(self) -> None:
+        errors = {}
+        if self.reference.lower() in RESERVED_REFERENCES:
+            errors["reference"] = f"“{self.reference}” is reserved: choose another reference."
+        if (
+            self.service_id
+            and self.directorate_id
+            and self.service.directorate_id != self.directorate_id
+        ):
+            errors["service"] = "This service belongs to another directorate."
+        if self.status == self.Status.RETIRED and not self.date_removed:
+            errors["date_removed"] = "Enter the date the KPI was retired."
+        if self.date_removed and self.date_added and self.date_removed < self.date_added:
+            errors["date_removed"] = "The date removed must be on or after the date added."
+        if self.long_term_target is not None and self.target_kind == self.TargetKind.CONTEXTUAL:
+            errors["long_term_target"] = "A contextual KPI has no target."
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def is_retired(self) -> bool:
+        return self.status == self.Status.RETIRED
+
+
+class CommitteeMembership(models.Model):
+    """A KPI's place in a committee's KPI set, from one date to another.
+
+    The set at any past date is the memberships that had started and not yet ended; a KPI leaving
+    a set ends its membership rather than deleting it.
+    """
+
+    kpi = models.ForeignKey(Kpi, on_delete=models.PROTECT, related_name="memberships")
+    committee = models.ForeignKey(Committee, on_delete=models.PROTECT, related_name="memberships")
+    started_on = models.DateField()
+    ended_on = models.DateField(null=True, blank=True)
+    decision = models.CharField(
+        max_length=300, blank=True, help_text="The decision that added the KPI to the set."
+    )
+    end_decision = models.CharField(
+        max_length=300, blank=True, help_text="The decision that took the KPI out of the set."
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["committee__name", "started_on"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kpi", "committee"],
+                condition=models.Q(ended_on__isnull=True),
+                name="one_open_membership_per_committee",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(ended_on__isnull=True)
+                | models.Q(ended_on__gte=models.F("started_on")),
+                name="membership_ends_after_it_starts",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kpi.reference} in {self.committee.short_name} from {self.started_on}"

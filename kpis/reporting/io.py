@@ -1,0 +1,764 @@
+"""Bulk entry of values from a spreadsheet (CSV or XLSX): one row per KPI per period.
+
+The format is documented in docs/import-formats.md ("Values"); change the two together.
+
+An import is all or nothing: every row is checked against the same rules as the entry page
+(`kpis.reporting.services`: who may enter, the period's state, the unit's validation, the computed
+value and the rating), and if any row is wrong the result lists every error and nothing is
+written. Re-importing a file changes nothing. A preview (apply=False) writes nothing.
+
+Speed: everything a file can refer to is loaded up front in a fixed number of queries, the rows
+are checked with the pure functions of `kpis.reporting.services` (not `measurement_save`, which
+costs several queries a row), and the values and their history records are written with one
+statement each (see `_write`), so 100,000 rows take seconds and the number of queries never grows
+with the file.
+"""
+
+import difflib
+import enum
+import hashlib
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import PurePath
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, connection, models, transaction
+from django.utils import timezone
+
+from kpis.register.io import RowError
+from kpis.register.models import Kpi
+from kpis.reporting import periods as fy
+from kpis.reporting.models import Measurement, RagPolicy, ReportingPeriod, Target
+from kpis.reporting.policy import target_for
+from kpis.reporting.services import Entry, computed_value, entry_errors, rate_entry
+from pmf.models import User
+from pmf.roles import is_gp, is_officer
+from pmf.spreadsheets import SpreadsheetError, Table, read_table
+
+__all__ = [
+    "COLUMNS",
+    "Outcome",
+    "RowError",
+    "RowOutcome",
+    "ValuesImportResult",
+    "values_import",
+]
+
+COLUMNS = (
+    "reference",
+    "period",
+    "value",
+    "numerator",
+    "denominator",
+    "not_available",
+    "not_available_reason",
+    "commentary",
+    "action_plan",
+    "data_quality_note",
+)
+REQUIRED = ("reference", "period")
+NUMBER_COLUMNS = ("value", "numerator", "denominator")
+# If any of these columns is in the file, all four are taken from it (a missing one is blank),
+# so that a value can never be left behind beside a new numerator and denominator.
+VALUE_GROUP = (*NUMBER_COLUMNS, "not_available")
+TEXT_COLUMNS = ("not_available_reason", "commentary", "action_plan", "data_quality_note")
+# What a bulk write sets on a changed Measurement (besides Entry.FIELDS).
+WRITTEN_FIELDS = [
+    *Entry.FIELDS,
+    "status",
+    "rating",
+    "is_historic_load",
+    "entered_by",
+    "approved_by",
+    "approved_at",
+    "version",
+    "updated_at",
+]
+DECIMAL_PLACES = 4
+MAX_WHOLE_DIGITS = 14  # DecimalField(max_digits=18, decimal_places=4)
+YES = {"yes", "y", "true", "1"}
+NO = {"no", "n", "false", "0", ""}
+FILE_ROW = 1  # file-level problems are reported against the heading row
+
+
+class Outcome(enum.StrEnum):
+    NEW = "new"
+    CHANGED = "changed"
+    UNCHANGED = "unchanged"
+    ERROR = "error"
+
+    @property
+    def label(self) -> str:
+        return self.value.capitalize()
+
+
+@dataclass(slots=True)
+class RowOutcome:
+    """What one row of the file would do (or did)."""
+
+    row: int
+    reference: str
+    period: str
+    outcome: Outcome
+    errors: list[RowError] = field(default_factory=list)
+    value: str = ""
+
+    @property
+    def reason(self) -> str:
+        return " ".join(
+            f"{error.column}: {error.message}" if error.column else error.message
+            for error in self.errors
+        )
+
+
+@dataclass
+class ValuesImportResult:
+    rows: list[RowOutcome] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+    applied: bool = False
+    # Set when `expected_fingerprint` no longer matches: the data changed since the preview.
+    stale: bool = False
+    fingerprint: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    @property
+    def counts(self) -> dict[str, int]:
+        counts = dict.fromkeys(Outcome, 0)
+        for row in self.rows:
+            counts[row.outcome] += 1
+        return {str(outcome): count for outcome, count in counts.items()}
+
+    @property
+    def to_write(self) -> int:
+        counts = self.counts
+        return counts[Outcome.NEW] + counts[Outcome.CHANGED]
+
+    def rows_errors_first(self) -> list[RowOutcome]:
+        return [r for r in self.rows if r.outcome == Outcome.ERROR] + [
+            r for r in self.rows if r.outcome != Outcome.ERROR
+        ]
+
+
+# Reading cells ------------------------------------------------------------------------------
+
+
+def _parse_number(text: str) -> Decimal | None:
+    if not text:
+        return None
+    cleaned = re.sub(r"[£%,\s]", "", text)
+    try:
+        number = Decimal(cleaned)
+    except InvalidOperation:
+        number = None
+    if number is None or not number.is_finite():
+        raise ValueError(f"“{text}” is not a number. Enter a number, like 95 or 12.5.")
+    if abs(number) >= Decimal(10) ** MAX_WHOLE_DIGITS:
+        raise ValueError(f"“{text}” is too large.")
+    exponent = number.as_tuple().exponent
+    if isinstance(exponent, int) and exponent < -DECIMAL_PLACES:
+        if number != number.quantize(Decimal(1).scaleb(-DECIMAL_PLACES)):
+            raise ValueError(
+                f"“{text}” has more than {DECIMAL_PLACES} decimal places. Round it, "
+                f"for example with Excel's ROUND function."
+            )
+        number = number.quantize(Decimal(1).scaleb(-DECIMAL_PLACES))
+    if abs(number) >= Decimal(10) ** MAX_WHOLE_DIGITS:
+        raise ValueError(f"“{text}” is too large.")
+    return number
+
+
+def _parse_yes_no(text: str) -> bool:
+    key = text.strip().lower()
+    if key in YES:
+        return True
+    if key in NO:
+        return False
+    raise ValueError(f"“{text}” is not yes or no. Use yes or no.")
+
+
+def _same_text(stored: str, text: str) -> bool:
+    # A file's text has LF line endings; text typed into a browser has CRLF.
+    if "\r" in stored:
+        stored = stored.replace("\r\n", "\n").replace("\r", "\n")
+    return stored == text
+
+
+def _entry_matches(entry: Entry, measurement: Measurement) -> bool:
+    for name in Entry.FIELDS:
+        mine, stored = getattr(entry, name), getattr(measurement, name)
+        if isinstance(mine, str):
+            if not _same_text(stored, mine):
+                return False
+        elif mine != stored:
+            return False
+    return True
+
+
+# Loading what a file refers to ---------------------------------------------------------------
+
+
+@dataclass
+class _Loaded:
+    kpis: dict[str, Kpi]
+    periods: dict[tuple[str, int, int], ReportingPeriod]
+    delegated: set[int]
+    council: RagPolicy
+    existing: dict[tuple[int, int], Measurement] = field(default_factory=dict)
+    targets: dict[tuple[int, int], list[Target]] = field(default_factory=dict)
+
+
+def _load_register(by: User | None, *, lock: bool) -> _Loaded:
+    """Every KPI and period (a register holds thousands, not millions) and the RAG policy."""
+    # Whole KPIs: the rating reads the KPI's own RAG settings, and a deferred field would cost
+    # a query per KPI.
+    kpis = {kpi.reference: kpi for kpi in Kpi.objects.order_by()}
+    period_query = ReportingPeriod.objects.order_by()
+    if lock:
+        # Nobody may lock (or reopen) a period half-way through an import.
+        period_query = period_query.select_for_update()
+    periods = {(p.kind, p.financial_year, p.number): p for p in period_query}
+    delegated: set[int] = set()
+    if by is not None and not is_gp(by):
+        delegated = set(
+            Kpi.delegates.through.objects.filter(user_id=by.pk).values_list("kpi_id", flat=True)
+        )
+    return _Loaded(kpis=kpis, periods=periods, delegated=delegated, council=RagPolicy.current())
+
+
+def _load_values(loaded: _Loaded, period_ids: set[int], years: set[int], *, lock: bool) -> None:
+    """The stored values of the periods named and the targets of their years: two queries."""
+    if period_ids:
+        query = Measurement.objects.filter(period_id__in=period_ids).order_by()
+        if lock:
+            query = query.select_for_update()
+        loaded.existing = {(m.kpi_id, m.period_id): m for m in query}
+    targets: dict[tuple[int, int], list[Target]] = defaultdict(list)
+    if years:
+        for target in Target.objects.filter(financial_year__in=years).order_by():
+            targets[(target.kpi_id, target.financial_year)].append(target)
+    loaded.targets = targets
+
+
+def _may_enter(by: User | None, kpi: Kpi, delegated: set[int], by_is_gp: bool) -> bool:
+    """`measurements.can_enter` for many KPIs at once, with the delegations loaded up front."""
+    if by is None or by_is_gp:
+        return True
+    return kpi.lead_officer_id == by.pk or kpi.pk in delegated
+
+
+# Checking rows ------------------------------------------------------------------------------
+
+
+def _header_errors(table: Table) -> list[RowError]:
+    errors = []
+    for header in table.headers:
+        if header not in COLUMNS:
+            guess = difflib.get_close_matches(header, COLUMNS, n=1)
+            hint = f" Did you mean “{guess[0]}”?" if guess else ""
+            errors.append(
+                RowError(FILE_ROW, table.label(header), f"This is not a values column.{hint}")
+            )
+    for header in REQUIRED:
+        if header not in table.headers:
+            errors.append(RowError(FILE_ROW, header, "Add this column: it is required."))
+    if not errors and not table.rows:
+        errors.append(RowError(FILE_ROW, "", "The file has headings but no values."))
+    return errors
+
+
+@dataclass(slots=True)
+class _Row:
+    number: int
+    kpi: Kpi | None
+    period: ReportingPeriod | None
+    cells: dict[str, Any]
+    errors: list[RowError]
+
+
+def _read_row(
+    number: int,
+    row: dict[str, str],
+    headers: list[str],
+    loaded: _Loaded,
+    by: User | None,
+    by_is_gp: bool,
+) -> _Row:
+    errors: list[RowError] = []
+    reference = row["reference"]
+    kpi = loaded.kpis.get(reference)
+    if not reference:
+        errors.append(RowError(number, "reference", "Reference is required."))
+    elif kpi is None:
+        errors.append(
+            RowError(number, "reference", f"There is no KPI with reference “{reference}”.")
+        )
+    elif not _may_enter(by, kpi, loaded.delegated, by_is_gp):
+        errors.append(
+            RowError(
+                number,
+                "reference",
+                f"You are not the lead officer or a delegate for KPI {reference}, "
+                "so you cannot import its values.",
+            )
+        )
+
+    label = row["period"]
+    period = None
+    if not label:
+        errors.append(RowError(number, "period", "Period is required."))
+    else:
+        try:
+            key = fy.parse_label(label)
+        except ValueError as error:
+            errors.append(RowError(number, "period", str(error)))
+        else:
+            period = loaded.periods.get(key)
+            if period is None:
+                errors.append(
+                    RowError(
+                        number,
+                        "period",
+                        f"There is no reporting period {label} yet. Governance and Performance "
+                        "set up periods before values can be entered for them.",
+                    )
+                )
+            elif kpi is not None and fy.FREQUENCY_TO_KIND.get(kpi.frequency) != period.kind:
+                example = {"month": "2025/26 Oct", "quarter": "2025/26 Q3", "year": "2025/26"}
+                wanted = fy.FREQUENCY_TO_KIND.get(kpi.frequency, "quarter")
+                errors.append(
+                    RowError(
+                        number,
+                        "period",
+                        f"KPI {kpi.reference} is reported {kpi.get_frequency_display().lower()}: "
+                        f"give a {wanted}, like {example[wanted]}, not {label}.",
+                    )
+                )
+
+    cells: dict[str, Any] = {}
+    for header in headers:
+        text = row[header]
+        try:
+            if header in NUMBER_COLUMNS:
+                cells[header] = _parse_number(text)
+            elif header == "not_available":
+                cells[header] = _parse_yes_no(text)
+            elif header in TEXT_COLUMNS:
+                cells[header] = text
+        except ValueError as error:
+            errors.append(RowError(number, header, str(error)))
+    return _Row(number, kpi, period, cells, errors)
+
+
+def _entry_for(cells: dict[str, Any], existing: Measurement | None, has_value_group: bool) -> Entry:
+    """The entry a row asks for: its columns, and the stored value's for columns it leaves out."""
+    entry = Entry()
+    if existing is not None:
+        for name in Entry.FIELDS:
+            setattr(entry, name, getattr(existing, name))
+    if has_value_group:
+        entry.value = cells.get("value")
+        entry.numerator = cells.get("numerator")
+        entry.denominator = cells.get("denominator")
+        entry.not_available = cells.get("not_available", False)
+    for name in TEXT_COLUMNS:
+        if name in cells:
+            setattr(entry, name, cells[name])
+    return entry
+
+
+@dataclass(slots=True)
+class _Write:
+    kpi: Kpi
+    period: ReportingPeriod
+    entry: Entry
+    existing: Measurement | None
+    rating: str
+
+
+def _write_errors(
+    number: int,
+    kpi: Kpi,
+    period: ReportingPeriod,
+    existing: Measurement | None,
+    *,
+    by_is_gp: bool,
+    historic: bool,
+    today,
+) -> list[RowError]:
+    """The period and sign-off rules, for a row that would change something."""
+    if period.is_locked:
+        return [
+            RowError(
+                number, "period", f"{period.label} is locked: its values can no longer be changed."
+            )
+        ]
+    if historic:
+        if period.is_open:
+            return [
+                RowError(
+                    number,
+                    "period",
+                    f"{period.label} is open for entry: import its values without the historic "
+                    "option, or close the period first.",
+                )
+            ]
+        if period.state == ReportingPeriod.State.NOT_OPEN and period.ends_on >= today:
+            return [
+                RowError(
+                    number,
+                    "period",
+                    f"{period.label} has not ended yet, so it has no historic values.",
+                )
+            ]
+        return []
+    if not period.is_open:
+        hint = " Tick “historic load” to load values into a closed period." if by_is_gp else ""
+        return [RowError(number, "period", f"{period.label} is not open for entry.{hint}")]
+    signed = (Measurement.Status.SUBMITTED, Measurement.Status.APPROVED)
+    if existing is not None and existing.status in signed and not by_is_gp:
+        return [
+            RowError(
+                number,
+                "value",
+                f"KPI {kpi.reference}'s value for {period.label} has been "
+                f"{existing.get_status_display().lower()}. Ask your approver to return it if it "
+                "needs to change.",
+            )
+        ]
+    return []
+
+
+def _fingerprint(outcomes: list[RowOutcome], writes: list[_Write]) -> str:
+    """Changes whenever the preview would say something different, or a stored value moves on."""
+    digest = hashlib.sha256()
+    for outcome in outcomes:
+        digest.update(f"{outcome.row}:{outcome.outcome};".encode())
+    for write in writes:
+        version = write.existing.version if write.existing else 0
+        digest.update(f"{write.kpi.pk}/{write.period.pk}@{version};".encode())
+    return digest.hexdigest()
+
+
+def _check(
+    table: Table,
+    by: User | None,
+    *,
+    historic: bool,
+    lock: bool,
+) -> tuple[list[RowOutcome], list[RowError], list[_Write]]:
+    by_is_gp = by is None or bool(is_gp(by))
+    loaded = _load_register(by, lock=lock)
+    headers = [h for h in table.headers if h not in REQUIRED]
+    has_value_group = any(h in table.headers for h in VALUE_GROUP)
+
+    read = [
+        _read_row(number, row, headers, loaded, by, by_is_gp) for number, row in table.numbered()
+    ]
+    period_ids = {r.period.pk for r in read if r.period is not None}
+    years = {r.period.financial_year for r in read if r.period is not None}
+    _load_values(loaded, period_ids, years, lock=lock)
+
+    today = timezone.localdate()
+    outcomes: list[RowOutcome] = []
+    errors: list[RowError] = []
+    writes: list[_Write] = []
+    first_row: dict[tuple[int, int], int] = {}
+    for r, (_, raw) in zip(read, table.numbered(), strict=True):
+        row_errors = r.errors
+        outcome = Outcome.ERROR
+        write = None
+        if r.kpi is not None and r.period is not None:
+            key = (r.kpi.pk, r.period.pk)
+            if key in first_row:
+                row_errors.append(
+                    RowError(
+                        r.number,
+                        "period",
+                        f"KPI {r.kpi.reference} for {r.period.label} is also on row "
+                        f"{first_row[key]}.",
+                    )
+                )
+            else:
+                first_row[key] = r.number
+        existing = entry = None
+        cells_read = not any(error.column in VALUE_GROUP for error in row_errors)
+        if r.kpi is not None and cells_read:
+            # Checked even when the row has other problems, so that every error is reported.
+            kpi, period = r.kpi, r.period
+            if period is not None:
+                existing = loaded.existing.get((kpi.pk, period.pk))
+            entry = _entry_for(r.cells, existing, has_value_group)
+            entry.value = computed_value(kpi, entry)
+            field_errors = entry_errors(kpi, entry)
+            if historic and entry.value is None and not entry.not_available:
+                field_errors.setdefault(
+                    "value", "Enter a value, or say it is not available and why"
+                )
+            row_errors += [
+                RowError(r.number, name, message) for name, message in field_errors.items()
+            ]
+        if not row_errors and entry is not None and r.kpi is not None and r.period is not None:
+            kpi, period = r.kpi, r.period
+            if existing is None:
+                outcome = Outcome.NEW
+            elif _entry_matches(entry, existing) and (
+                not historic or existing.status == Measurement.Status.APPROVED
+            ):
+                outcome = Outcome.UNCHANGED
+            else:
+                outcome = Outcome.CHANGED
+            if outcome != Outcome.UNCHANGED:
+                row_errors += _write_errors(
+                    r.number,
+                    kpi,
+                    period,
+                    existing,
+                    by_is_gp=by_is_gp,
+                    historic=historic,
+                    today=today,
+                )
+                targets = loaded.targets.get((kpi.pk, period.financial_year), [])
+                target = target_for(kpi, period, targets)
+                rated = rate_entry(
+                    kpi,
+                    entry.value,
+                    target,
+                    not_available=entry.not_available,
+                    council=loaded.council,
+                )
+                write = _Write(kpi, period, entry, existing, rated.value)
+        if row_errors:
+            outcome = Outcome.ERROR
+            errors += row_errors
+        elif write is not None:
+            writes.append(write)
+        outcomes.append(
+            RowOutcome(
+                row=r.number,
+                reference=raw["reference"],
+                period=raw["period"],
+                outcome=outcome,
+                errors=row_errors,
+                value=raw.get("value", ""),
+            )
+        )
+    return outcomes, errors, writes
+
+
+# Import -------------------------------------------------------------------------------------
+
+
+def values_import(
+    *,
+    data: bytes,
+    filename: str,
+    by: User | None,
+    apply: bool,
+    historic: bool = False,
+    expected_fingerprint: str | None = None,
+) -> ValuesImportResult:
+    """Check a values file and, with apply=True and no errors, write it in one transaction.
+
+    `by` is None only for the management command (trusted, like G&P). Officers may import values
+    for KPIs they lead or are delegated into open periods, saved as drafts; G&P may import any
+    KPI's values, and with historic=True load them into closed (not locked) periods as approved
+    values marked as a historic load. `expected_fingerprint` is the preview's fingerprint: if the
+    stored data has moved on since, nothing is written and the result is marked stale.
+    """
+    if by is not None and not (is_officer(by) or is_gp(by)):
+        raise PermissionDenied("Only officers and Governance and Performance can import values.")
+    if historic and by is not None and not is_gp(by):
+        return ValuesImportResult(
+            errors=[
+                RowError(FILE_ROW, "", "Only Governance and Performance can load historic values.")
+            ]
+        )
+    try:
+        table = read_table(data, filename)
+    except SpreadsheetError as error:
+        return ValuesImportResult(errors=[RowError(FILE_ROW, "", str(error))])
+    errors = _header_errors(table)
+    if errors:
+        return ValuesImportResult(errors=errors)
+
+    try:
+        with transaction.atomic():
+            outcomes, errors, writes = _check(table, by, historic=historic, lock=apply)
+            result = ValuesImportResult(
+                rows=outcomes, errors=errors, fingerprint=_fingerprint(outcomes, writes)
+            )
+            if errors or not apply:
+                return result
+            if expected_fingerprint is not None and expected_fingerprint != result.fingerprint:
+                result.stale = True
+                return result
+            _write(writes, by=by, filename=filename, historic=historic)
+            result.applied = True
+            return result
+    except IntegrityError:
+        # Someone saved one of these values between our checks and our writes.
+        return ValuesImportResult(
+            errors=[
+                RowError(FILE_ROW, "", "Values changed while importing. Upload the file again.")
+            ]
+        )
+
+
+def _write(writes: list[_Write], *, by: User | None, filename: str, historic: bool) -> None:
+    """Insert the new values, update the changed ones and record every one in their history.
+
+    The rows go to the database with one `executemany` per statement rather than through
+    `bulk_create`/`bulk_update`: Django's per-value SQL compilation cost some 20 seconds for
+    100,000 values and their history records, and the ORM's batches made the number of queries
+    grow with the file. The history records are the ones django-simple-history would write (same
+    table, same columns): who, when, "Imported from <file>", and every field after the change.
+    """
+    name = PurePath(filename).name
+    reason = (f"Historic load from {name}" if historic else f"Imported from {name}")[:100]
+    now = timezone.now()
+    status = Measurement.Status.APPROVED if historic else Measurement.Status.DRAFT
+    by_id = by.pk if by is not None else None
+    fields = [f for f in Measurement._meta.concrete_fields]
+    defaults = {f.attname: None if f.primary_key else f.get_default() for f in fields}
+    new: list[dict[str, Any]] = []
+    changed: list[dict[str, Any]] = []
+    for write in writes:
+        if write.existing is None:
+            values = dict(defaults, kpi_id=write.kpi.pk, period_id=write.period.pk, version=0)
+        else:
+            values = {f.attname: getattr(write.existing, f.attname) for f in fields}
+        for field_name in Entry.FIELDS:
+            values[field_name] = getattr(write.entry, field_name)
+        values["status"] = status
+        values["rating"] = write.rating
+        values["is_historic_load"] = values["is_historic_load"] or historic
+        if by_id is not None:
+            values["entered_by_id"] = by_id
+        if historic:
+            values["approved_by_id"], values["approved_at"] = by_id, now
+        values["version"] += 1
+        values["updated_at"] = now
+        (changed if write.existing else new).append(values)
+
+    with connection.cursor() as cursor:
+        if new:
+            _insert(cursor, Measurement, new)
+            _fill_ids(new)
+        if changed:
+            _update(cursor, Measurement, changed)
+        history_model = Measurement.history.model
+        meta = {
+            "history_date": now,
+            "history_change_reason": reason,
+            "history_user_id": by_id,
+        }
+        history = [dict(values, history_type="+", **meta) for values in new]
+        history += [dict(values, history_type="~", **meta) for values in changed]
+        if history:
+            _insert(cursor, history_model, history)
+
+
+_PASS_THROUGH = (
+    models.CharField,
+    models.TextField,
+    models.BooleanField,
+    models.IntegerField,
+    models.DecimalField,
+    models.ForeignKey,
+)
+
+
+def _column_values(model_fields: list[models.Field]):
+    """A function giving a row's parameters, adapting only the types drivers cannot take as is.
+
+    The others (date-times) are adapted once per distinct value: an import stamps most rows with
+    the same moment, and adapting 700,000 date-times one by one cost seconds.
+    """
+    prepare: list[tuple[str, dict | None, models.Field]] = []
+    for model_field in model_fields:
+        cache = None if isinstance(model_field, _PASS_THROUGH) else {}
+        prepare.append((model_field.attname, cache, model_field))
+
+    def adapt(value: Any, cache: dict, model_field: models.Field) -> Any:
+        if value not in cache:
+            cache[value] = model_field.get_db_prep_save(value, connection)
+        return cache[value]
+
+    def params(values: dict[str, Any]) -> list[Any]:
+        return [
+            values[attname] if cache is None else adapt(values[attname], cache, model_field)
+            for attname, cache, model_field in prepare
+        ]
+
+    return params
+
+
+def _insert(cursor, model: type[models.Model], rows: list[dict[str, Any]]) -> None:
+    """Insert rows: COPY on PostgreSQL (a round trip per row cost a minute for 200,000 rows),
+    one `executemany` elsewhere (SQLite runs it in C, in a second or two)."""
+    model_fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
+    columns = ", ".join(quote(f.column) for f in model_fields)
+    params = _column_values(model_fields)
+    if connection.vendor == "postgresql":
+        # The raw driver cursor: wrap its errors so a clash is Django's IntegrityError.
+        copy_sql = f"COPY {table} ({columns}) FROM STDIN"
+        with connection.wrap_database_errors, cursor.cursor.copy(copy_sql) as copy:
+            for row in rows:
+                copy.write_row(params(row))
+        return
+    placeholders = ", ".join(["%s"] * len(model_fields))
+    # Only quoted table and column names from the model are formatted in; values are parameters.
+    sql = f"INSERT INTO {table} ({columns}) VALUES ({placeholders})"  # noqa: S608
+    cursor.executemany(sql, [params(row) for row in rows])
+
+
+def _update(cursor, model: type[models.Model], rows: list[dict[str, Any]]) -> None:
+    """Update rows by id: through a COPY-filled temporary table on PostgreSQL, one
+    `executemany` elsewhere."""
+    model_fields = [model._meta.get_field(name) for name in WRITTEN_FIELDS]
+    quote = connection.ops.quote_name
+    table, pk = quote(model._meta.db_table), quote(model._meta.pk.column)
+    params = _column_values([*model_fields, model._meta.pk])
+    # Only quoted table and column names from the model are formatted in; values are parameters.
+    if connection.vendor == "postgresql":
+        columns = ", ".join(quote(f.column) for f in model_fields)
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE values_import_update ON COMMIT DROP AS "  # noqa: S608
+            f"SELECT {columns}, {pk} FROM {table} WITH NO DATA"
+        )
+        copy_sql = f"COPY values_import_update ({columns}, {pk}) FROM STDIN"
+        with connection.wrap_database_errors, cursor.cursor.copy(copy_sql) as copy:
+            for row in rows:
+                copy.write_row(params(row))
+        assignments = ", ".join(f"{quote(f.column)} = u.{quote(f.column)}" for f in model_fields)
+        cursor.execute(
+            f"UPDATE {table} SET {assignments} FROM values_import_update u "  # noqa: S608
+            f"WHERE {table}.{pk} = u.{pk}"
+        )
+        cursor.execute("DROP TABLE values_import_update")
+        return
+    sql = "UPDATE {} SET {} WHERE {} = %s".format(  # noqa: S608
+        table, ", ".join(f"{quote(f.column)} = %s" for f in model_fields), pk
+    )
+    cursor.executemany(sql, [params(row) for row in rows])
+
+
+def _fill_ids(rows: list[dict[str, Any]]) -> None:
+    """The ids the database gave the new values, in one query (executemany returns none)."""
+    period_ids = {row["period_id"] for row in rows}
+    ids = {
+        (kpi_id, period_id): pk
+        for pk, kpi_id, period_id in Measurement.objects.filter(
+            period_id__in=period_ids
+        ).values_list("id", "kpi_id", "period_id")
+    }
+    for row in rows:
+        row["id"] = ids[(row["kpi_id"], row["period_id"])]

@@ -1,0 +1,248 @@
+"""The reporting cycle: periods, targets, each period's values with their sign-off, reminders
+and the council's RAG policy.
+
+A locked period's values never change; every change to a period, target or value is in its
+history with who, when and why.
+"""
+
+from django.conf import settings
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+from kpis.register.models import Kpi
+
+
+class ReportingPeriod(models.Model):
+    """A month, quarter or year of the UK financial year (April to March), e.g. `2025/26 Q3`.
+
+    A period is opened for entry with deadlines, closed when entry ends and locked once reported;
+    a locked period's values never change. Reopening needs a recorded reason.
+    """
+
+    class Kind(models.TextChoices):
+        MONTH = "month", "Month"
+        QUARTER = "quarter", "Quarter"
+        YEAR = "year", "Year"
+
+    class State(models.TextChoices):
+        NOT_OPEN = "not_open", "Not open"
+        OPEN = "open", "Open for entry"
+        CLOSED = "closed", "Closed for entry"
+        LOCKED = "locked", "Locked"
+
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    financial_year = models.PositiveSmallIntegerField(
+        help_text="The calendar year the financial year starts in: 2025 for 2025/26."
+    )
+    number = models.PositiveSmallIntegerField(
+        help_text="Month 1–12 (April is 1), quarter 1–4, or 1 for the year."
+    )
+    starts_on = models.DateField()
+    ends_on = models.DateField()
+    state = models.CharField(max_length=10, choices=State.choices, default=State.NOT_OPEN)
+    submission_deadline = models.DateField(null=True, blank=True)
+    signoff_deadline = models.DateField("sign-off deadline", null=True, blank=True)
+    state_reason = models.TextField(blank=True, help_text="Why it was last reopened.")
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["starts_on", "kind"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "financial_year", "number"], name="unique_reporting_period"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def label(self) -> str:
+        year = f"{self.financial_year}/{(self.financial_year + 1) % 100:02d}"
+        if self.kind == self.Kind.QUARTER:
+            return f"{year} Q{self.number}"
+        if self.kind == self.Kind.MONTH:
+            return f"{year} {self.starts_on:%b}"
+        return year
+
+    @property
+    def is_locked(self) -> bool:
+        return self.state == self.State.LOCKED
+
+    @property
+    def is_open(self) -> bool:
+        return self.state == self.State.OPEN
+
+
+class Target(models.Model):
+    """A KPI's target for a financial year, or for one period where it varies through the year."""
+
+    kpi = models.ForeignKey(Kpi, on_delete=models.PROTECT, related_name="targets")
+    financial_year = models.PositiveSmallIntegerField()
+    period = models.ForeignKey(
+        ReportingPeriod,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="targets",
+        help_text="Blank for the whole year's target.",
+    )
+    value = models.DecimalField(max_digits=16, decimal_places=4)
+    intervention_level = models.DecimalField(
+        max_digits=16,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        help_text="Worse than the target but no worse than this is Amber; beyond it is Red.",
+    )
+    note = models.CharField(max_length=300, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["kpi__reference", "financial_year", "period__starts_on"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kpi", "financial_year"],
+                condition=models.Q(period__isnull=True),
+                name="one_annual_target_per_year",
+            ),
+            models.UniqueConstraint(fields=["kpi", "period"], name="one_target_per_period"),
+        ]
+
+    def __str__(self) -> str:
+        scope = self.period.label if self.period_id else f"{self.financial_year}"
+        return f"{self.kpi.reference} target {scope}: {self.value.normalize()}"
+
+
+class Measurement(models.Model):
+    """A KPI's value for one reporting period, with its commentary and sign-off state."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        SUBMITTED = "submitted", "Submitted"
+        APPROVED = "approved", "Approved"
+        RETURNED = "returned", "Returned"
+
+    kpi = models.ForeignKey(Kpi, on_delete=models.PROTECT, related_name="measurements")
+    period = models.ForeignKey(
+        ReportingPeriod, on_delete=models.PROTECT, related_name="measurements"
+    )
+    value = models.DecimalField(max_digits=18, decimal_places=4, null=True, blank=True)
+    numerator = models.DecimalField(max_digits=18, decimal_places=4, null=True, blank=True)
+    denominator = models.DecimalField(max_digits=18, decimal_places=4, null=True, blank=True)
+    not_available = models.BooleanField(default=False)
+    not_available_reason = models.TextField(blank=True)
+    commentary = models.TextField(blank=True)
+    action_plan = models.TextField(blank=True)
+    data_quality_note = models.TextField(blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    rating = models.CharField(max_length=20, blank=True)
+    returned_reason = models.TextField(blank=True)
+    is_historic_load = models.BooleanField(
+        default=False, help_text="Loaded by G&P into a closed period from historic records."
+    )
+    version = models.PositiveIntegerField(
+        default=1, help_text="Goes up with every save; a form carrying an older one is stale."
+    )
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    approved_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["kpi__reference", "period__starts_on"]
+        constraints = [
+            models.UniqueConstraint(fields=["kpi", "period"], name="one_measurement_per_period"),
+            models.CheckConstraint(
+                condition=~models.Q(not_available=True) | models.Q(value__isnull=True),
+                name="not_available_has_no_value",
+            ),
+        ]
+        indexes = [models.Index(fields=["period", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.kpi.reference} {self.period.label}"
+
+
+class Reminder(models.Model):
+    """An e-mail sent to chase a value or tell an approver what awaits them."""
+
+    class Kind(models.TextChoices):
+        BEFORE_DEADLINE = "before_deadline", "Deadline approaching"
+        OVERDUE = "overdue", "Overdue"
+        APPROVER_DIGEST = "approver_digest", "Approver digest"
+        CHASE = "chase", "Chased by G&P"
+
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    period = models.ForeignKey(ReportingPeriod, on_delete=models.PROTECT, related_name="reminders")
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="reminders"
+    )
+    kpis = models.ManyToManyField(Kpi, related_name="reminders")
+    sent_at = models.DateTimeField(auto_now_add=True)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Blank for automatic reminders.",
+    )
+
+    class Meta:
+        ordering = ["-sent_at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} to {self.recipient} for {self.period}"
+
+
+class RagPolicy(models.Model):
+    """The council's rules for rating a value Red, Amber, Green or Blue against its target.
+
+    One row, edited by G&P; its history is kept. A KPI's own settings override it.
+    """
+
+    class Basis(models.TextChoices):
+        RELATIVE = "relative", "Relative to the target (per cent of the target)"
+        ABSOLUTE = "absolute", "In the KPI's own units (percentage points for percentages)"
+
+    amber_tolerance = models.DecimalField(
+        max_digits=8,
+        decimal_places=3,
+        default=10,
+        help_text="Off target by this much or less is Amber; by more is Red.",
+    )
+    tolerance_basis = models.CharField(max_length=10, choices=Basis.choices, default="relative")
+    blue_margin = models.DecimalField(
+        max_digits=8,
+        decimal_places=3,
+        null=True,
+        blank=True,
+        help_text="Better than target by more than this is Blue. Leave blank for no Blue rating.",
+    )
+    use_intervention_levels = models.BooleanField(
+        default=False,
+        help_text="Rate by each KPI's intervention level (worse than it is Red) where it has one.",
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "RAG policy"
+        verbose_name_plural = "RAG policy"
+
+    def __str__(self) -> str:
+        return "RAG policy"
+
+    @classmethod
+    def current(cls) -> "RagPolicy":
+        policy, _ = cls.objects.get_or_create(pk=1)
+        return policy

@@ -1,0 +1,765 @@
+"""Reads for the reporting cycle: periods, the completion dashboard, targets, value history, the
+officers' entry pages and the approvers' sign-off list.
+
+Each function uses a fixed number of queries whatever the number of KPIs, periods or values.
+"""
+
+import datetime
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Max, Q, QuerySet
+from django.utils import timezone
+
+from kpis import rating
+from kpis.register.models import Directorate, Kpi
+from kpis.reporting.models import Measurement, Reminder, ReportingPeriod, Target
+from kpis.reporting.periods import FREQUENCY_TO_KIND
+from kpis.reporting.policy import target_for
+from pmf.models import User
+from pmf.roles import is_gp
+
+NOT_STARTED = "not_started"
+OVERDUE = "overdue"
+STATUS_LABELS = {
+    NOT_STARTED: "Not started",
+    Measurement.Status.DRAFT: "Draft",
+    Measurement.Status.SUBMITTED: "Submitted",
+    Measurement.Status.APPROVED: "Approved",
+    Measurement.Status.RETURNED: "Returned",
+}
+STATUS_TAGS = {
+    NOT_STARTED: "govuk-tag--grey",
+    Measurement.Status.DRAFT: "govuk-tag--light-blue",
+    Measurement.Status.SUBMITTED: "govuk-tag--blue",
+    Measurement.Status.APPROVED: "govuk-tag--green",
+    Measurement.Status.RETURNED: "govuk-tag--orange",
+}
+STATE_TAGS = {
+    ReportingPeriod.State.NOT_OPEN: "govuk-tag--grey",
+    ReportingPeriod.State.OPEN: "govuk-tag--green",
+    ReportingPeriod.State.CLOSED: "govuk-tag--yellow",
+    ReportingPeriod.State.LOCKED: "govuk-tag--purple",
+}
+RATING_TAGS = {
+    rating.Rating.BLUE: "govuk-tag--blue",
+    rating.Rating.GREEN: "govuk-tag--green",
+    rating.Rating.AMBER: "govuk-tag--yellow",
+    rating.Rating.RED: "govuk-tag--red",
+}
+# Values still waiting for their owner: nothing yet, a draft, or returned by the approver.
+AWAITING_OWNER = {NOT_STARTED, Measurement.Status.DRAFT, Measurement.Status.RETURNED}
+NOT_REPORTED_STATUSES = (Kpi.Status.SUSPENDED, Kpi.Status.RETIRED)
+KIND_ORDER = {
+    ReportingPeriod.Kind.YEAR: 0,
+    ReportingPeriod.Kind.QUARTER: 1,
+    ReportingPeriod.Kind.MONTH: 2,
+}
+
+
+def person_name(user) -> str:
+    if user is None:
+        return ""
+    return user.get_full_name() or user.get_username()
+
+
+# Periods ---------------------------------------------------------------------------------------
+
+
+def periods_by_year() -> list[dict]:
+    """Every period grouped by financial year, newest year first (one query)."""
+    years: dict[int, list[ReportingPeriod]] = defaultdict(list)
+    for period in ReportingPeriod.objects.order_by("-financial_year", "starts_on"):
+        period.state_tag = STATE_TAGS.get(period.state, "")
+        years[period.financial_year].append(period)
+    return [
+        {
+            "financial_year": year,
+            "label": f"{year}/{(year + 1) % 100:02d}",
+            "periods": sorted(periods, key=lambda p: (KIND_ORDER.get(p.kind, 9), p.number)),
+        }
+        for year, periods in years.items()
+    ]
+
+
+def kpis_due_in(period: ReportingPeriod) -> QuerySet[Kpi]:
+    """The KPIs reported in a period: frequency matches its kind, neither suspended nor retired."""
+    frequencies = [f for f, kind in FREQUENCY_TO_KIND.items() if kind == period.kind]
+    return Kpi.objects.filter(frequency__in=frequencies).exclude(status__in=NOT_REPORTED_STATUSES)
+
+
+# The completion dashboard ----------------------------------------------------------------------
+
+
+@dataclass
+class DashboardRow:
+    kpi_id: int
+    reference: str
+    name: str
+    directorate_id: int
+    directorate: str
+    lead_officer: str
+    status: str
+    status_label: str
+    status_tag: str
+    updated_at: datetime.datetime | None
+    submission_overdue: bool
+    signoff_overdue: bool
+    last_reminded: datetime.datetime | None
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.submission_overdue or self.signoff_overdue
+
+    @property
+    def can_chase(self) -> bool:
+        return self.status in AWAITING_OWNER
+
+
+@dataclass
+class DirectorateSummary:
+    directorate_id: int
+    name: str
+    counts: Counter = field(default_factory=Counter)
+    overdue: int = 0
+    overdue_awaiting_owner: int = 0
+    total: int = 0
+
+    @property
+    def percent_complete(self) -> int:
+        if not self.total:
+            return 0
+        return round(100 * self.counts[Measurement.Status.APPROVED] / self.total)
+
+    @property
+    def ordered_counts(self) -> list[int]:
+        return [self.counts[status] for status in STATUS_LABELS]
+
+    @property
+    def chaseable(self) -> int:
+        return self.counts[NOT_STARTED] + self.overdue_awaiting_owner
+
+
+def _overdue(status: str, period: ReportingPeriod, today: datetime.date) -> tuple[bool, bool]:
+    submission = bool(
+        period.submission_deadline
+        and today > period.submission_deadline
+        and status in AWAITING_OWNER
+    )
+    signoff = bool(
+        period.signoff_deadline
+        and today > period.signoff_deadline
+        and status != Measurement.Status.APPROVED
+    )
+    return submission, signoff
+
+
+def completion_dashboard(
+    period: ReportingPeriod,
+    *,
+    directorate_ids: list[int] | None = None,
+    directorate: int | None = None,
+    status: str = "",
+    today: datetime.date | None = None,
+) -> dict:
+    """Counts per directorate and one row per KPI for a period (four queries).
+
+    `directorate_ids` limits everything to those directorates (an approver's own); `directorate`
+    and `status` filter the KPI rows only ("overdue" is a status filter too).
+    """
+    today = today or timezone.localdate()
+    kpis = kpis_due_in(period).order_by("directorate__name", "reference")
+    if directorate_ids is not None:
+        kpis = kpis.filter(directorate_id__in=directorate_ids)
+    measured = {
+        kpi_id: (value_status, updated_at)
+        for kpi_id, value_status, updated_at in Measurement.objects.filter(
+            period=period
+        ).values_list("kpi_id", "status", "updated_at")
+    }
+    reminded = dict(
+        Reminder.kpis.through.objects.filter(reminder__period=period)
+        .values("kpi_id")
+        .annotate(last=Max("reminder__sent_at"))
+        .values_list("kpi_id", "last")
+    )
+    summaries: dict[int, DirectorateSummary] = {}
+    rows: list[DashboardRow] = []
+    columns = kpis.values_list(
+        "pk",
+        "reference",
+        "name",
+        "directorate_id",
+        "directorate__name",
+        "lead_officer__first_name",
+        "lead_officer__last_name",
+        "lead_officer__username",
+    )
+    for kpi_id, reference, name, directorate_id, directorate_name, first, last, login in columns:
+        kpi_status, updated_at = measured.get(kpi_id, (NOT_STARTED, None))
+        submission_overdue, signoff_overdue = _overdue(kpi_status, period, today)
+        row = DashboardRow(
+            kpi_id=kpi_id,
+            reference=reference,
+            name=name,
+            directorate_id=directorate_id,
+            directorate=directorate_name,
+            lead_officer=f"{first or ''} {last or ''}".strip() or (login or ""),
+            status=kpi_status,
+            status_label=STATUS_LABELS[kpi_status],
+            status_tag=STATUS_TAGS[kpi_status],
+            updated_at=updated_at,
+            submission_overdue=submission_overdue,
+            signoff_overdue=signoff_overdue,
+            last_reminded=reminded.get(kpi_id),
+        )
+        summary = summaries.get(directorate_id)
+        if summary is None:
+            summary = summaries[directorate_id] = DirectorateSummary(
+                directorate_id, directorate_name
+            )
+        summary.counts[kpi_status] += 1
+        summary.total += 1
+        summary.overdue += row.is_overdue
+        summary.overdue_awaiting_owner += submission_overdue and kpi_status != NOT_STARTED
+        if directorate and directorate_id != directorate:
+            continue
+        if status == OVERDUE:
+            if not row.is_overdue:
+                continue
+        elif status and kpi_status != status:
+            continue
+        rows.append(row)
+    totals = DirectorateSummary(0, "All directorates")
+    for summary in summaries.values():
+        totals.counts.update(summary.counts)
+        totals.total += summary.total
+        totals.overdue += summary.overdue
+    directorates = Directorate.objects.order_by("name").only("pk", "name")
+    if directorate_ids is not None:
+        directorates = directorates.filter(pk__in=directorate_ids)
+    return {
+        "summaries": sorted(summaries.values(), key=lambda s: s.name),
+        "totals": totals,
+        "rows": rows,
+        "directorates": list(directorates),
+        "status_labels": STATUS_LABELS,
+        "today": today,
+    }
+
+
+def chase_candidates(
+    period: ReportingPeriod, *, directorate_id: int, today: datetime.date | None = None
+) -> list[Kpi]:
+    """A directorate's KPIs not started, or awaiting their owner past the submission deadline."""
+    today = today or timezone.localdate()
+    statuses = dict(
+        Measurement.objects.filter(period=period, kpi__directorate_id=directorate_id).values_list(
+            "kpi_id", "status"
+        )
+    )
+    chosen = []
+    for kpi in kpis_due_in(period).filter(directorate_id=directorate_id):
+        kpi_status = statuses.get(kpi.pk, NOT_STARTED)
+        if kpi_status == NOT_STARTED or _overdue(kpi_status, period, today)[0]:
+            chosen.append(kpi)
+    return chosen
+
+
+# Targets ---------------------------------------------------------------------------------------
+
+
+def target_years() -> list[int]:
+    """Financial years to choose from: those with periods or targets, and this year and next."""
+    current = timezone.localdate()
+    this_year = current.year if current.month >= 4 else current.year - 1
+    years = set(ReportingPeriod.objects.values_list("financial_year", flat=True).distinct())
+    years |= set(Target.objects.values_list("financial_year", flat=True).distinct())
+    years |= {this_year, this_year + 1}
+    return sorted(years, reverse=True)
+
+
+def targets_for_year(financial_year: int, *, directorate: int | None = None) -> list[dict]:
+    """KPIs (not retired) with their annual target for a year and how many period targets."""
+    kpis = (
+        Kpi.objects.exclude(status=Kpi.Status.RETIRED)
+        .select_related("directorate")
+        .order_by("reference")
+    )
+    if directorate:
+        kpis = kpis.filter(directorate_id=directorate)
+    annual: dict[int, Target] = {}
+    period_counts: Counter = Counter()
+    for target in Target.objects.filter(financial_year=financial_year):
+        if target.period_id is None:
+            annual[target.kpi_id] = target
+        else:
+            period_counts[target.kpi_id] += 1
+    return [
+        {
+            "kpi": kpi,
+            "is_contextual": kpi.target_kind == Kpi.TargetKind.CONTEXTUAL,
+            "target": annual.get(kpi.pk),
+            "period_targets": period_counts[kpi.pk],
+        }
+        for kpi in kpis
+    ]
+
+
+def periods_for_targets(kpi: Kpi, financial_year: int) -> list[ReportingPeriod]:
+    """The year's periods a KPI can have its own targets for: quarters or months (not annual)."""
+    kind = FREQUENCY_TO_KIND.get(kpi.frequency)
+    if kind in (None, ReportingPeriod.Kind.YEAR):
+        return []
+    return list(
+        ReportingPeriod.objects.filter(financial_year=financial_year, kind=kind).order_by("number")
+    )
+
+
+TARGET_FIELDS = {"value": "Target", "intervention_level": "Intervention level", "note": "Note"}
+
+
+def target_history(kpi: Kpi, financial_year: int) -> list[dict]:
+    """Every change to a KPI's targets for one year, newest first, with before and after."""
+    records = Target.history.filter(kpi_id=kpi.pk, financial_year=financial_year).select_related(
+        "history_user", "period"
+    )
+    return _history_entries(list(records), TARGET_FIELDS, scope=_target_scope)
+
+
+def _target_scope(record) -> str:
+    if record.period_id:
+        return f"Target for {record.period.label}"
+    return f"Annual target {record.financial_year}/{(record.financial_year + 1) % 100:02d}"
+
+
+# Value history ---------------------------------------------------------------------------------
+
+MEASUREMENT_FIELDS = {
+    "value": "Value",
+    "numerator": "Numerator",
+    "denominator": "Denominator",
+    "not_available": "Not available",
+    "not_available_reason": "Why not available",
+    "commentary": "Commentary",
+    "action_plan": "Action plan",
+    "data_quality_note": "Data quality note",
+    "status": "Status",
+    "rating": "Rating",
+    "returned_reason": "Reason returned",
+}
+
+
+def _display(field_name: str, value) -> str:
+    if value is None or value == "":
+        return ""
+    if field_name == "not_available":
+        return "Yes" if value else "No"
+    if field_name == "status":
+        return STATUS_LABELS.get(value, value)
+    if field_name == "rating":
+        return _rating_label(value)
+    if hasattr(value, "normalize"):
+        return f"{value.normalize():f}"
+    return str(value)
+
+
+def _rating_label(value: str) -> str:
+    try:
+        return rating.Rating(value).label
+    except ValueError:
+        return value
+
+
+def _history_entries(records: list, fields: dict[str, str], *, scope) -> list[dict]:
+    """Newest-first change entries from history records of several objects, diffed per object."""
+    records.sort(key=lambda r: (r.history_date, r.history_id))
+    previous: dict[int, object] = {}
+    entries = []
+    for record in records:
+        older = previous.get(record.id)
+        changes = []
+        for name, label in fields.items():
+            new = getattr(record, name)
+            old = getattr(older, name) if older is not None else None
+            if older is None and new in (None, "", False):
+                continue
+            if older is not None and old == new:
+                continue
+            changes.append({"field": label, "old": _display(name, old), "new": _display(name, new)})
+        previous[record.id] = record
+        entries.append(
+            {
+                "when": record.history_date,
+                "who": person_name(record.history_user) or "System",
+                "scope": scope(record),
+                "kind": record.get_history_type_display(),
+                "reason": record.history_change_reason or "",
+                "changes": changes,
+            }
+        )
+    entries.reverse()
+    return entries
+
+
+@dataclass
+class ValueRow:
+    period: ReportingPeriod
+    measurement: Measurement
+    target: Target | None
+    rating_label: str
+    rating_tag: str
+    status_label: str
+    status_tag: str
+    entered_by: str
+    submitted_by: str
+    approved_by: str
+
+
+def kpi_value_history(kpi: Kpi) -> dict:
+    """A KPI's values over time, newest first, and every change to its values and targets.
+
+    Four queries whatever the number of periods: measurements, targets, and the two histories.
+    Returns {"rows": [ValueRow…], "changes": [entry…], "is_contextual": bool}.
+    """
+    measurements = list(
+        Measurement.objects.filter(kpi_id=kpi.pk)
+        .select_related("period", "entered_by", "submitted_by", "approved_by")
+        .order_by("-period__starts_on", "period__kind")
+    )
+    targets = list(Target.objects.filter(kpi_id=kpi.pk))
+    rows = []
+    for measurement in measurements:
+        target = target_for(kpi, measurement.period, targets)
+        rated = measurement.rating
+        rows.append(
+            ValueRow(
+                period=measurement.period,
+                measurement=measurement,
+                target=target,
+                rating_label=_rating_label(rated) if rated else "",
+                rating_tag=RATING_TAGS.get(rated, "govuk-tag--grey"),
+                status_label=STATUS_LABELS.get(measurement.status, measurement.status),
+                status_tag=STATUS_TAGS.get(measurement.status, ""),
+                entered_by=person_name(measurement.entered_by),
+                submitted_by=person_name(measurement.submitted_by),
+                approved_by=person_name(measurement.approved_by),
+            )
+        )
+    value_records = list(
+        Measurement.history.filter(kpi_id=kpi.pk).select_related("history_user", "period")
+    )
+    target_records = list(
+        Target.history.filter(kpi_id=kpi.pk).select_related("history_user", "period")
+    )
+    changes = _history_entries(
+        value_records, MEASUREMENT_FIELDS, scope=lambda r: f"Value for {r.period.label}"
+    ) + _history_entries(target_records, TARGET_FIELDS, scope=_target_scope)
+    changes.sort(key=lambda entry: entry["when"], reverse=True)
+    return {
+        "rows": rows,
+        "changes": changes,
+        "is_contextual": kpi.target_kind == Kpi.TargetKind.CONTEXTUAL,
+    }
+
+
+LOCKED_FOR_OFFICERS = {Measurement.Status.SUBMITTED, Measurement.Status.APPROVED}
+
+
+def format_value(kpi: Kpi, value: Decimal | None) -> str:
+    """A value as people read it: 72.5%, £1,250.50, 12 days (blank when there is none)."""
+    if value is None:
+        return ""
+    if kpi.unit == Kpi.Unit.MONEY:
+        return f"£{value:,.2f}"
+    number = value.normalize()
+    if number == number.to_integral_value():
+        number = number.quantize(Decimal(1))
+    text = f"{number:,f}"
+    if kpi.unit == Kpi.Unit.PERCENT:
+        return f"{text}%"
+    if kpi.unit in (Kpi.Unit.DAYS, Kpi.Unit.WEEKS):
+        return f"{text} {kpi.get_unit_display().lower()}"
+    return text
+
+
+def measurement_display(kpi: Kpi, measurement: Measurement | None) -> str:
+    """What a saved value says: the number, "Not available", or blank."""
+    if measurement is None:
+        return ""
+    if measurement.not_available:
+        return "Not available"
+    return format_value(kpi, measurement.value)
+
+
+def rating_of(measurement: Measurement | None) -> rating.Rating | None:
+    if measurement is None or not measurement.rating:
+        return None
+    try:
+        return rating.Rating(measurement.rating)
+    except ValueError:
+        return None
+
+
+def previous_period_key(period: ReportingPeriod) -> tuple[str, int, int]:
+    """(kind, financial year, number) of the period before, of the same kind."""
+    if period.kind == ReportingPeriod.Kind.QUARTER:
+        if period.number == 1:
+            return period.kind, period.financial_year - 1, 4
+    elif period.kind == ReportingPeriod.Kind.MONTH:
+        if period.number == 1:
+            return period.kind, period.financial_year - 1, 12
+    else:
+        return period.kind, period.financial_year - 1, 1
+    return period.kind, period.financial_year, period.number - 1
+
+
+@dataclass
+class EntryRow:
+    """One KPI in one period, as the entry pages show it."""
+
+    kpi: Kpi
+    period: ReportingPeriod
+    measurement: Measurement | None
+    previous: Measurement | None
+    previous_period: ReportingPeriod | None
+    target: Target | None
+    today: datetime.date
+
+    @property
+    def status(self) -> str:
+        return self.measurement.status if self.measurement else NOT_STARTED
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS[self.status]
+
+    @property
+    def status_tag(self) -> str:
+        return STATUS_TAGS[self.status]
+
+    @property
+    def version(self) -> int:
+        return self.measurement.version if self.measurement else 0
+
+    @property
+    def is_overdue(self) -> bool:
+        deadline = self.period.submission_deadline
+        return bool(deadline and deadline < self.today and self.status in AWAITING_OWNER)
+
+    @property
+    def is_signoff_overdue(self) -> bool:
+        deadline = self.period.signoff_deadline
+        return bool(
+            deadline and deadline < self.today and self.status == Measurement.Status.SUBMITTED
+        )
+
+    @property
+    def value_display(self) -> str:
+        return measurement_display(self.kpi, self.measurement)
+
+    @property
+    def previous_display(self) -> str:
+        return measurement_display(self.kpi, self.previous)
+
+    @property
+    def target_display(self) -> str:
+        if self.kpi.target_kind == Kpi.TargetKind.CONTEXTUAL:
+            return "Contextual (no target)"
+        return format_value(self.kpi, self.target.value) if self.target else ""
+
+    @property
+    def intervention_display(self) -> str:
+        if self.target is None or self.target.intervention_level is None:
+            return ""
+        return format_value(self.kpi, self.target.intervention_level)
+
+    @property
+    def rating(self) -> rating.Rating | None:
+        return rating_of(self.measurement)
+
+    @property
+    def rating_tag(self) -> str:
+        return RATING_TAGS.get(self.rating, "govuk-tag--grey")
+
+    @property
+    def anchor(self) -> str:
+        return f"kpi-{self.period.pk}-{self.kpi.pk}"
+
+
+@dataclass
+class PeriodGroup:
+    period: ReportingPeriod
+    rows: list[EntryRow] = field(default_factory=list)
+
+
+def _period_lookup(periods: Iterable[ReportingPeriod]) -> dict[tuple, ReportingPeriod]:
+    """The previous period of each of `periods`, keyed by (kind, year, number) (one query)."""
+    keys = {previous_period_key(period) for period in periods}
+    if not keys:
+        return {}
+    condition = Q()
+    for kind, year, number in keys:
+        condition |= Q(kind=kind, financial_year=year, number=number)
+    return {
+        (p.kind, p.financial_year, p.number): p for p in ReportingPeriod.objects.filter(condition)
+    }
+
+
+def _rows(pairs: list[tuple[Kpi, ReportingPeriod]], *, today: datetime.date) -> list[EntryRow]:
+    """Entry rows for (KPI, period) pairs in four queries whatever their number."""
+    if not pairs:
+        return []
+    periods = {period.pk: period for _, period in pairs}
+    previous_periods = _period_lookup(periods.values())
+    kpi_ids = {kpi.pk for kpi, _ in pairs}
+    period_ids = set(periods) | {p.pk for p in previous_periods.values()}
+    measurements = {
+        (m.kpi_id, m.period_id): m
+        for m in Measurement.objects.filter(kpi_id__in=kpi_ids, period_id__in=period_ids)
+    }
+    years = {period.financial_year for period in periods.values()}
+    targets: dict[int, list[Target]] = defaultdict(list)
+    for target in Target.objects.filter(kpi_id__in=kpi_ids, financial_year__in=years):
+        targets[target.kpi_id].append(target)
+    rows = []
+    for kpi, period in pairs:
+        previous_period = previous_periods.get(previous_period_key(period))
+        rows.append(
+            EntryRow(
+                kpi=kpi,
+                period=period,
+                measurement=measurements.get((kpi.pk, period.pk)),
+                previous=(
+                    measurements.get((kpi.pk, previous_period.pk)) if previous_period else None
+                ),
+                previous_period=previous_period,
+                target=target_for(kpi, period, targets=targets.get(kpi.pk, [])),
+                today=today,
+            )
+        )
+    return rows
+
+
+def my_entry_groups(user: User, *, today: datetime.date) -> list[PeriodGroup]:
+    """Every open period with the KPIs `user` leads or is a delegate of, due in that period.
+
+    Suspended and retired KPIs are left out. Five queries whatever the number of KPIs.
+    """
+    periods = list(ReportingPeriod.objects.filter(state=ReportingPeriod.State.OPEN))
+    if not periods:
+        return []
+    kinds = {period.kind for period in periods}
+    frequencies = [freq for freq, kind in FREQUENCY_TO_KIND.items() if kind in kinds]
+    kpi_ids = Kpi.objects.filter(Q(lead_officer=user) | Q(delegates=user)).values("pk")
+    kpis = list(
+        Kpi.objects.filter(pk__in=kpi_ids, frequency__in=frequencies)
+        .exclude(status__in=NOT_REPORTED_STATUSES)
+        .select_related("directorate")
+        .order_by("reference")
+    )
+    pairs = [
+        (kpi, period)
+        for period in periods
+        for kpi in kpis
+        if FREQUENCY_TO_KIND[kpi.frequency] == period.kind
+    ]
+    groups = {period.pk: PeriodGroup(period) for period in periods}
+    for row in _rows(pairs, today=today):
+        groups[row.period.pk].rows.append(row)
+    return [group for group in groups.values() if group.rows]
+
+
+def entry_row(kpi: Kpi, period: ReportingPeriod, *, today: datetime.date) -> EntryRow:
+    """One KPI in one period (for the single-KPI entry page)."""
+    return _rows([(kpi, period)], today=today)[0]
+
+
+# Sign-off --------------------------------------------------------------------------------------
+
+
+@dataclass
+class ApprovalRow:
+    measurement: Measurement
+    target: Target | None
+    mine: bool  # submitted by the person looking: they may not sign it off
+
+    @property
+    def kpi(self) -> Kpi:
+        return self.measurement.kpi
+
+    @property
+    def period(self) -> ReportingPeriod:
+        return self.measurement.period
+
+    @property
+    def value_display(self) -> str:
+        return measurement_display(self.kpi, self.measurement)
+
+    @property
+    def numerator_display(self) -> str:
+        m = self.measurement
+        if m.numerator is None and m.denominator is None:
+            return ""
+        return f"{format_number(m.numerator)} / {format_number(m.denominator)}"
+
+    @property
+    def target_display(self) -> str:
+        if self.kpi.target_kind == Kpi.TargetKind.CONTEXTUAL:
+            return "Contextual (no target)"
+        return format_value(self.kpi, self.target.value) if self.target else "No target set"
+
+    @property
+    def rating(self) -> rating.Rating | None:
+        return rating_of(self.measurement)
+
+    @property
+    def rating_tag(self) -> str:
+        return RATING_TAGS.get(self.rating, "govuk-tag--grey")
+
+    @property
+    def submitted_by_name(self) -> str:
+        return person_name(self.measurement.submitted_by)
+
+
+def format_number(value: Decimal | None) -> str:
+    if value is None:
+        return "–"
+    number = value.normalize()
+    if number == number.to_integral_value():
+        number = number.quantize(Decimal(1))
+    return f"{number:,f}"
+
+
+def approval_rows(user: User) -> list[ApprovalRow]:
+    """Submitted values waiting for `user`'s sign-off: their directorates', or all for G&P.
+
+    Two queries whatever the number of values.
+    """
+    measurements = (
+        Measurement.objects.filter(status=Measurement.Status.SUBMITTED)
+        .exclude(period__state=ReportingPeriod.State.LOCKED)
+        .select_related("kpi", "kpi__directorate", "period", "submitted_by")
+        .order_by("kpi__directorate__name", "period__starts_on", "kpi__reference")
+    )
+    if not is_gp(user):
+        measurements = measurements.filter(kpi__directorate__approvers=user)
+    measurements = list(measurements)
+    if not measurements:
+        return []
+    targets: dict[int, list[Target]] = defaultdict(list)
+    for target in Target.objects.filter(
+        kpi_id__in={m.kpi_id for m in measurements},
+        financial_year__in={m.period.financial_year for m in measurements},
+    ):
+        targets[target.kpi_id].append(target)
+    return [
+        ApprovalRow(
+            measurement=m,
+            target=target_for(m.kpi, m.period, targets=targets.get(m.kpi_id, [])),
+            mine=m.submitted_by_id == user.pk,
+        )
+        for m in measurements
+    ]

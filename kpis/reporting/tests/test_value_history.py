@@ -1,0 +1,155 @@
+"""A KPI's values over time, with who entered, submitted and approved each, and before/after."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.template.loader import render_to_string
+
+from kpis.register.models import Kpi
+from kpis.register.tests.factories import KpiFactory
+from kpis.reporting import services
+from kpis.reporting.models import ReportingPeriod
+from kpis.reporting.selectors import kpi_value_history
+from kpis.reporting.services import Entry, periods_create_for_year
+
+
+@pytest.fixture
+def kpi(directorate, owner):
+    return KpiFactory(reference="169", directorate=directorate, lead_officer=owner)
+
+
+def _quarter(year: int, number: int) -> ReportingPeriod:
+    return ReportingPeriod.objects.get(kind="quarter", financial_year=year, number=number)
+
+
+def _report(kpi, period, *, owner, approver, gp, value: str, commentary: str = "") -> None:
+    services.period_open(
+        period=period,
+        by=gp,
+        submission_deadline=period.ends_on + datetime.timedelta(days=20),
+        signoff_deadline=period.ends_on + datetime.timedelta(days=30),
+    )
+    entry = Entry(value=Decimal(value), commentary=commentary, action_plan="Recover by Q4")
+    draft = services.measurement_save(
+        kpi=kpi, period=period, by=owner, entry=entry, expected_version=None
+    )
+    submitted = services.measurement_save(
+        kpi=kpi, period=period, by=owner, entry=entry, expected_version=draft.version, submit=True
+    )
+    services.measurement_approve(
+        measurement=submitted, by=approver, expected_version=submitted.version
+    )
+
+
+@pytest.fixture
+def reported(kpi, owner, approver, gp):
+    periods_create_for_year(financial_year=2025, by=None)
+    services.target_set(kpi=kpi, financial_year=2025, by=gp, value=Decimal("80"))
+    _report(kpi, _quarter(2025, 1), owner=owner, approver=approver, gp=gp, value="82")
+    _report(
+        kpi,
+        _quarter(2025, 2),
+        owner=owner,
+        approver=approver,
+        gp=gp,
+        value="60",
+        commentary="Staff shortages <b>in</b> the team.",
+    )
+    return kpi
+
+
+def test_it_lists_values_newest_first_with_target_rating_and_people(reported, owner, approver):
+    history = kpi_value_history(reported)
+    rows = history["rows"]
+    assert [row.period.label for row in rows] == ["2025/26 Q2", "2025/26 Q1"]
+    latest = rows[0]
+    assert latest.measurement.value == 60
+    assert latest.target.value == 80
+    assert latest.rating_label == "Red"
+    assert latest.status_label == "Approved"
+    assert latest.entered_by == owner.get_full_name()
+    assert latest.submitted_by == owner.get_full_name()
+    assert latest.approved_by == approver.get_full_name()
+    assert rows[1].rating_label == "Green"
+
+
+def test_a_per_period_target_beats_the_annual_one(reported, gp):
+    services.target_set(
+        kpi=reported, financial_year=2025, by=gp, value=Decimal("55"), period=_quarter(2025, 2)
+    )
+    rows = kpi_value_history(reported)["rows"]
+    assert rows[0].target.value == 55
+    assert rows[1].target.value == 80
+
+
+def test_changes_show_who_did_what_with_before_and_after(reported, owner, approver, gp):
+    services.target_set(kpi=reported, financial_year=2025, by=gp, value=Decimal("85"))
+    changes = kpi_value_history(reported)["changes"]
+    newest = changes[0]
+    assert newest["scope"] == "Annual target 2025/26"
+    assert newest["who"] == gp.get_full_name()
+    assert {"field": "Target", "old": "80", "new": "85"} in newest["changes"]
+    approval = next(c for c in changes if c["reason"] == "Approved" and "Q2" in c["scope"])
+    assert approval["who"] == approver.get_full_name()
+    assert {"field": "Status", "old": "Submitted", "new": "Approved"} in approval["changes"]
+    submitted = next(c for c in changes if c["reason"] == "Submitted" and "Q2" in c["scope"])
+    assert submitted["who"] == owner.get_full_name()
+    assert {"field": "Status", "old": "Draft", "new": "Submitted"} in submitted["changes"]
+    first = next(c for c in changes if c["reason"] == "Saved as draft" and "Q2" in c["scope"])
+    assert {"field": "Value", "old": "", "new": "60"} in first["changes"]
+
+
+def test_it_uses_a_fixed_number_of_queries(kpi, owner, approver, gp, django_assert_num_queries):
+    periods_create_for_year(financial_year=2024, by=None)
+    periods_create_for_year(financial_year=2025, by=None)
+    _report(kpi, _quarter(2024, 1), owner=owner, approver=approver, gp=gp, value="70")
+    with django_assert_num_queries(4):
+        kpi_value_history(kpi)
+    for year, number in [(2024, 2), (2024, 3), (2024, 4), (2025, 1), (2025, 2)]:
+        _report(kpi, _quarter(year, number), owner=owner, approver=approver, gp=gp, value="70")
+        services.target_set(
+            kpi=kpi,
+            financial_year=year,
+            by=gp,
+            value=Decimal(number),
+            period=_quarter(year, number),
+        )
+    with django_assert_num_queries(4):
+        history = kpi_value_history(kpi)
+    assert len(history["rows"]) == 6
+
+
+def test_the_include_renders_an_accessible_escaped_table(reported):
+    html = render_to_string(
+        "kpis/reporting/includes/kpi_values.html", {"value_history": kpi_value_history(reported)}
+    )
+    assert '<th scope="col" class="govuk-table__header">Period</th>' in html
+    assert "<caption" in html
+    assert '<strong class="govuk-tag govuk-tag--red">Red</strong>' in html
+    assert "Staff shortages &lt;b&gt;in&lt;/b&gt; the team." in html
+    assert "<b>in</b>" not in html
+    assert "Approved:" in html and "Submitted:" in html
+    assert "<del>" in html and "<ins>" in html
+
+
+def test_a_contextual_kpi_says_so_instead_of_a_target(directorate, owner, approver, gp):
+    periods_create_for_year(financial_year=2025, by=None)
+    contextual = KpiFactory(
+        reference="C1",
+        directorate=directorate,
+        lead_officer=owner,
+        target_kind=Kpi.TargetKind.CONTEXTUAL,
+    )
+    _report(contextual, _quarter(2025, 1), owner=owner, approver=approver, gp=gp, value="12")
+    history = kpi_value_history(contextual)
+    assert history["is_contextual"]
+    html = render_to_string("kpis/reporting/includes/kpi_values.html", {"value_history": history})
+    assert "Contextual" in html
+
+
+def test_a_kpi_without_values_says_so(kpi):
+    html = render_to_string(
+        "kpis/reporting/includes/kpi_values.html", {"value_history": kpi_value_history(kpi)}
+    )
+    assert "No values have been entered yet." in html

@@ -1,0 +1,249 @@
+"""The completion dashboard: counts by directorate and status, overdue values, chasing owners."""
+
+import datetime
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from kpis.register.models import Kpi
+from kpis.register.tests.factories import DirectorateFactory, KpiFactory, UserFactory
+from kpis.reporting.models import Measurement, Reminder, ReportingPeriod
+
+Status = Measurement.Status
+
+
+@pytest.fixture(autouse=True)
+def today(monkeypatch):
+    """The tests run on 10 January 2026, before the deadlines below (unless they move on)."""
+    monkeypatch.setattr(
+        "django.utils.timezone.localdate", lambda *args, **kwargs: datetime.date(2026, 1, 10)
+    )
+
+
+@pytest.fixture
+def period(db):
+    return ReportingPeriod.objects.create(
+        kind="quarter",
+        financial_year=2025,
+        number=3,
+        starts_on=datetime.date(2025, 10, 1),
+        ends_on=datetime.date(2025, 12, 31),
+        state=ReportingPeriod.State.OPEN,
+        submission_deadline=datetime.date(2026, 1, 20),
+        signoff_deadline=datetime.date(2026, 1, 31),
+    )
+
+
+def _kpi(directorate, owner, value_status: str | None, period, **kwargs) -> Kpi:
+    kpi = KpiFactory(directorate=directorate, lead_officer=owner, **kwargs)
+    if value_status:
+        Measurement.objects.create(kpi=kpi, period=period, status=value_status, value=50)
+    return kpi
+
+
+@pytest.fixture
+def mix(period, directorate, other_directorate, owner, colleague):
+    kpis = {
+        "not_started": _kpi(directorate, owner, None, period, reference="101"),
+        "draft": _kpi(directorate, owner, Status.DRAFT, period, reference="102"),
+        "submitted": _kpi(directorate, colleague, Status.SUBMITTED, period, reference="103"),
+        "approved": _kpi(directorate, colleague, Status.APPROVED, period, reference="104"),
+        "returned": _kpi(other_directorate, owner, Status.RETURNED, period, reference="201"),
+        "other": _kpi(other_directorate, colleague, None, period, reference="202"),
+    }
+    # Not counted: a monthly KPI, a suspended one and a retired one.
+    _kpi(directorate, owner, None, period, reference="901", frequency="monthly")
+    _kpi(directorate, owner, None, period, reference="902", status="suspended")
+    _kpi(
+        directorate,
+        owner,
+        None,
+        period,
+        reference="903",
+        status="retired",
+        date_removed=datetime.date(2025, 1, 1),
+    )
+    return kpis
+
+
+def _url(period, **query) -> str:
+    url = reverse("reporting:dashboard", args=[period.pk])
+    return url + ("?" + "&".join(f"{k}={v}" for k, v in query.items()) if query else "")
+
+
+def test_it_counts_values_by_directorate_and_status(client, gp, period, mix, directorate):
+    client.force_login(gp)
+    response = client.get(_url(period))
+    assert response.status_code == 200
+    summaries = {s.name: s for s in response.context["summaries"]}
+    place = summaries["Place and Sustainability"]
+    assert place.ordered_counts == [1, 1, 1, 1, 0]
+    assert place.total == 4
+    assert place.percent_complete == 25
+    children = summaries["Children, Education and Families"]
+    assert children.ordered_counts == [1, 0, 0, 0, 1]
+    assert response.context["totals"].total == 6
+    references = [row.reference for row in response.context["rows"]]
+    assert references == ["201", "202", "101", "102", "103", "104"]
+    html = response.content.decode()
+    for word in ("Not started", "Draft", "Submitted", "Approved", "Returned"):
+        assert f">{word}</strong>" in html
+    assert "901" not in references and "902" not in references and "903" not in references
+
+
+def test_it_highlights_overdue_values_with_a_word(client, gp, period, mix, monkeypatch):
+    client.force_login(gp)
+    assert "Overdue</strong>" not in client.get(_url(period)).content.decode()
+    monkeypatch.setattr(
+        "django.utils.timezone.localdate", lambda *args, **kwargs: datetime.date(2026, 1, 25)
+    )
+    response = client.get(_url(period))
+    rows = {row.reference: row for row in response.context["rows"]}
+    assert rows["101"].submission_overdue and rows["102"].submission_overdue
+    assert rows["201"].submission_overdue
+    assert not rows["103"].is_overdue and not rows["104"].is_overdue
+    assert response.content.decode().count(">Overdue</strong>") == 4
+    monkeypatch.setattr(
+        "django.utils.timezone.localdate", lambda *args, **kwargs: datetime.date(2026, 2, 2)
+    )
+    response = client.get(_url(period, status="overdue"))
+    rows = {row.reference: row for row in response.context["rows"]}
+    assert rows["103"].signoff_overdue
+    assert "104" not in rows
+    assert "Sign-off overdue</strong>" in response.content.decode()
+
+
+def test_it_filters_rows_by_directorate_and_status(client, gp, period, mix, other_directorate):
+    client.force_login(gp)
+    response = client.get(_url(period, directorate=other_directorate.pk))
+    assert [row.reference for row in response.context["rows"]] == ["201", "202"]
+    assert len(response.context["summaries"]) == 2  # counts stay whole
+    response = client.get(_url(period, status="draft"))
+    assert [row.reference for row in response.context["rows"]] == ["102"]
+    response = client.get(_url(period, status="nonsense", directorate="x"))
+    assert len(response.context["rows"]) == 6
+
+
+@pytest.mark.parametrize("count", [5, 200])
+def test_it_uses_a_fixed_number_of_queries(
+    client, gp, period, directorate, owner, count, django_assert_max_num_queries
+):
+    directorates = [directorate, DirectorateFactory(name="Finance", short_name="F&R")]
+    users = [owner, UserFactory(username="someone", roles=["Officer"])]
+    statuses = [None, Status.DRAFT, Status.SUBMITTED, Status.APPROVED, Status.RETURNED]
+    for n in range(count):
+        kpi = _kpi(directorates[n % 2], users[n % 2], statuses[n % 5], period)
+        if n % 7 == 0:
+            reminder = Reminder.objects.create(kind="chase", period=period, recipient=owner)
+            reminder.kpis.add(kpi)
+    client.force_login(gp)
+    client.get(_url(period))  # the session and groups
+    with django_assert_max_num_queries(9):
+        response = client.get(_url(period))
+    assert response.context["totals"].total == count
+    assert len(response.context["rows"]) == min(count, 100)
+    assert response.context["page"].paginator.count == count
+
+
+def test_rows_come_a_hundred_a_page_keeping_the_filters(client, gp, period, directorate, owner):
+    for _ in range(130):
+        _kpi(directorate, owner, None, period)
+    client.force_login(gp)
+    html = client.get(_url(period, status="not_started")).content.decode()
+    assert "130 KPIs, showing 1 to 100" in html
+    assert "?status=not_started&amp;page=2" in html
+    response = client.get(_url(period, status="not_started", page=2))
+    assert len(response.context["rows"]) == 30
+
+
+def test_gp_chases_the_owners_of_one_kpi(client, gp, period, mix, owner):
+    kpi = mix["not_started"]
+    kpi.delegates.add(UserFactory(username="delegate", roles=["Officer"]))
+    client.force_login(gp)
+    response = client.post(
+        reverse("reporting:chase", args=[period.pk]), {"kpi": kpi.pk, "status": "draft"}
+    )
+    assert response.status_code == 302
+    assert response.url == _url(period, status="draft")
+    assert sorted(m.to[0] for m in mail.outbox) == [
+        "delegate@example.gov.uk",
+        "owner@example.gov.uk",
+    ]
+    assert "KPI 101" in mail.outbox[0].body
+    reminders = Reminder.objects.filter(kind=Reminder.Kind.CHASE)
+    assert reminders.count() == 2
+    assert all(r.sent_by == gp and list(r.kpis.all()) == [kpi] for r in reminders)
+    page = client.get(_url(period)).content.decode()
+    assert "Sent 2 reminder e-mails." in page
+    rows = {row.reference: row for row in client.get(_url(period)).context["rows"]}
+    assert rows["101"].last_reminded is not None
+    assert rows["102"].last_reminded is None
+
+
+def test_chasing_twice_the_same_day_sends_once(client, gp, period, mix):
+    client.force_login(gp)
+    url = reverse("reporting:chase", args=[period.pk])
+    client.post(url, {"kpi": mix["not_started"].pk})
+    client.post(url, {"kpi": mix["not_started"].pk})
+    assert len(mail.outbox) == 1
+    client.post(url, {"kpi": mix["draft"].pk})  # another KPI of the same owner still goes
+    assert len(mail.outbox) == 2
+
+
+def test_gp_chases_everything_not_started_or_overdue_in_a_directorate(
+    client, gp, period, mix, directorate, monkeypatch
+):
+    client.force_login(gp)
+    url = reverse("reporting:chase", args=[period.pk])
+    client.post(url, {"chase_directorate": directorate.pk})
+    assert len(mail.outbox) == 1  # before the deadline: only the not-started KPI 101
+    assert "KPI 101" in mail.outbox[0].body and "KPI 102" not in mail.outbox[0].body
+    mail.outbox.clear()
+    Reminder.objects.all().delete()
+    monkeypatch.setattr(
+        "django.utils.timezone.localdate", lambda *args, **kwargs: datetime.date(2026, 1, 25)
+    )
+    client.post(url, {"chase_directorate": directorate.pk})
+    assert len(mail.outbox) == 1
+    body = mail.outbox[0].body
+    assert "KPI 101" in body and "KPI 102" in body  # the draft is now overdue
+    assert "KPI 103" not in body and "KPI 201" not in body
+
+
+def test_approvers_see_their_own_directorate_read_only(
+    client, approver, period, mix, other_directorate
+):
+    client.force_login(approver)
+    response = client.get(_url(period))
+    assert response.status_code == 200
+    assert [s.name for s in response.context["summaries"]] == ["Place and Sustainability"]
+    assert {row.reference for row in response.context["rows"]} == {"101", "102", "103", "104"}
+    assert "Chase" not in response.content.decode()
+    assert client.get(_url(period, directorate=other_directorate.pk)).status_code == 403
+    response = client.post(reverse("reporting:chase", args=[period.pk]), {"kpi": mix["draft"].pk})
+    assert response.status_code == 403
+    assert not mail.outbox
+
+
+def test_others_are_refused(client, period, mix, owner, outsider, clerk, viewer):
+    approver_elsewhere = UserFactory(username="approver2", roles=["Directorate approver"])
+    for user in (owner, outsider, clerk, viewer, approver_elsewhere):
+        client.force_login(user)
+        assert client.get(_url(period)).status_code == 403
+        chase = reverse("reporting:chase", args=[period.pk])
+        assert client.post(chase, {"kpi": mix["draft"].pk}).status_code == 403
+    assert not mail.outbox
+    assert not Reminder.objects.exists()
+
+
+def test_chasing_a_closed_period_is_refused(client, gp, period, mix):
+    period.state = ReportingPeriod.State.CLOSED
+    period.save()
+    client.force_login(gp)
+    assert "Chase" not in client.get(_url(period)).content.decode()
+    response = client.post(
+        reverse("reporting:chase", args=[period.pk]), {"kpi": mix["draft"].pk}, follow=True
+    )
+    assert "is not open for entry" in response.content.decode()
+    assert not mail.outbox

@@ -1,0 +1,107 @@
+from django.urls import reverse
+
+from kpis.register.tests.factories import (
+    CommitteeFactory,
+    DirectorateFactory,
+    KpiFactory,
+    PriorityFactory,
+)
+
+
+def test_it_shows_every_register_field(client, owner):
+    kpi = KpiFactory(
+        reference="217",
+        name="Households in temporary accommodation",
+        definition="Households placed in temporary accommodation at the quarter end.",
+        calculation="Count on the last day of the quarter.",
+        rationale="Replaces KPI 189.",
+        data_source="Housing case management system",
+        benchmark="CIPFA nearest neighbours",
+        priorities=[PriorityFactory(number=5, name="People are helped out of poverty")],
+        committees=[CommitteeFactory(name="Communities, Social Mobility and Inclusion")],
+        lead_officer=owner,
+    )
+    client.force_login(owner)
+    body = client.get(kpi.get_absolute_url()).content.decode()
+    for text in (
+        "217",
+        "Households in temporary accommodation",
+        "Count on the last day of the quarter.",
+        "Replaces KPI 189.",
+        "Housing case management system",
+        "CIPFA nearest neighbours",
+        "People are helped out of poverty",
+        "Communities, Social Mobility and Inclusion",
+        "Direction for improvement",
+        "Higher is better",
+        "Leading or lagging",
+        "Metric category",
+        "Perspective",
+        "Reporting frequency",
+        "Date added",
+        "Change history",
+    ):
+        assert text in body, text
+
+
+def test_commentary_like_text_is_escaped(client, owner):
+    kpi = KpiFactory(description='<script>alert("x")</script>')
+    client.force_login(owner)
+    body = client.get(kpi.get_absolute_url()).content.decode()
+    assert '<script>alert("x")</script>' not in body
+    assert "&lt;script&gt;" in body
+
+
+def test_an_unknown_reference_is_404(client, owner):
+    client.force_login(owner)
+    assert client.get(reverse("kpis:detail", args=["999999"])).status_code == 404
+
+
+def test_anonymous_is_sent_to_sign_in(client, db):
+    kpi = KpiFactory()
+    response = client.get(kpi.get_absolute_url())
+    assert response.status_code == 302
+    assert reverse("login") in response.url
+
+
+def test_its_query_count_is_fixed(client, owner, django_assert_max_num_queries):
+    kpi = KpiFactory(priorities=[PriorityFactory(number=n) for n in (1, 2, 3)])
+    client.force_login(owner)
+    with django_assert_max_num_queries(19):
+        assert client.get(kpi.get_absolute_url()).status_code == 200
+
+
+def test_the_history_names_the_priorities_that_changed(client, gp):
+    from kpis.register.services import kpi_save
+
+    first, second = PriorityFactory(number=1, name="Net zero"), PriorityFactory(number=2)
+    kpi = KpiFactory(priorities=[first])
+    kpi_save(kpi=kpi, by=gp, priorities=[first, second], committees=[])
+    client.force_login(gp)
+    body = client.get(kpi.get_absolute_url()).content.decode()
+    assert "Net zero; Ambition 2" in body
+
+
+def test_the_history_names_a_new_directorate_not_its_id(client, gp):
+    from kpis.register.services import kpi_save
+
+    kpi = KpiFactory(directorate__name="Place and Sustainability")
+    kpi.directorate = DirectorateFactory(name="Finance and Resources")
+    kpi.service = None
+    kpi_save(kpi=kpi, by=gp, priorities=[], committees=[])
+    client.force_login(gp)
+    body = client.get(kpi.get_absolute_url()).content.decode()
+    assert "Place and Sustainability</del>" in body
+    assert "Finance and Resources</ins>" in body
+
+
+def test_its_query_count_does_not_grow_with_history(client, gp, django_assert_max_num_queries):
+    from kpis.register.services import kpi_save
+
+    kpi = KpiFactory()
+    for n in range(10):
+        kpi.name = f"Renamed {n}"
+        kpi_save(kpi=kpi, by=gp, priorities=[], committees=[])
+    client.force_login(gp)
+    with django_assert_max_num_queries(19):
+        assert client.get(kpi.get_absolute_url()).status_code == 200

@@ -1,0 +1,986 @@
+"""The reporting cycle's pages: G&P's periods, completion dashboard with chasing, and targets; the
+officers' entry pages ("My KPIs this period"); the approvers' sign-off list; bulk entry of
+values from a file; and a KPI's page with its values.
+
+Every write goes through `kpis.reporting.services`. A page of several KPIs is saved all or
+nothing: if any KPI's block has a problem (a bad value, a missing action plan, someone else's
+newer save), nothing on the page is saved and every block is shown again with what the officer
+typed, so no one has to wonder which values were kept.
+
+Bulk entry: between the preview and the confirmation the uploaded bytes wait on disk under
+MEDIA_ROOT/uploads/values/<random token>, and the person's session holds the token, the file's
+name, the historic flag and the preview's fingerprint. Only that session can confirm or cancel
+it; the file is deleted on confirmation, cancellation, a new upload, or (when abandoned) by the
+sweep that every upload runs over files older than a session can live. On confirmation the file
+is checked again from scratch, and nothing is written if anything is now wrong or if the stored
+values moved on since the preview (then the new preview is shown to confirm again).
+"""
+
+import secrets
+import time
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from kpis.register import selectors as register_selectors
+from kpis.register.models import Directorate, Kpi
+from kpis.register.views import kpi_or_404
+from kpis.reporting import policy, reminders, selectors, services
+from kpis.reporting.forms import (
+    EntryForm,
+    FinancialYearForm,
+    PeriodOpenForm,
+    RagPolicyForm,
+    ReopenForm,
+    ReturnForm,
+    TargetFilterForm,
+    TargetForm,
+    ValuesUploadForm,
+)
+from kpis.reporting.io import ValuesImportResult, values_import
+from kpis.reporting.models import Measurement, RagPolicy, ReportingPeriod
+from kpis.reporting.periods import FREQUENCY_TO_KIND, financial_year_of
+from kpis.reporting.services import (
+    StaleEdit,
+    can_approve,
+    can_enter,
+    measurement_approve,
+    measurement_return,
+    measurement_save,
+)
+from pmf.forms_govuk import posted
+from pmf.models import User
+from pmf.roles import has_any_role, is_approver, is_gp, is_officer, require
+
+DASHBOARD_FILTERS = ("directorate", "status")
+DASHBOARD_PAGE_SIZE = 100
+
+
+def _get_period(period_id: int) -> ReportingPeriod:
+    return get_object_or_404(ReportingPeriod, pk=period_id)
+
+
+def _int_or_none(text: str | None) -> int | None:
+    try:
+        return int(text) if text else None
+    except ValueError:
+        return None
+
+
+# Periods ---------------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@require(is_gp)
+def periods(request: HttpRequest) -> HttpResponse:
+    form = FinancialYearForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        year = form.cleaned_data["financial_year"]
+        created = services.periods_create_for_year(financial_year=year, by=request.user)
+        label = f"{year}/{(year + 1) % 100:02d}"
+        if created:
+            messages.success(request, f"Created {len(created)} reporting periods for {label}.")
+        else:
+            messages.info(request, f"Every reporting period for {label} already exists.")
+        return redirect(reverse("reporting:periods") + f"#year-{year}")
+    return render(
+        request,
+        "kpis/reporting/periods.html",
+        {
+            "form": form,
+            "years": selectors.periods_by_year(),
+            "next_year": financial_year_of(timezone.localdate()) + 1,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@require(is_gp)
+def period_open(request: HttpRequest, period_id: int) -> HttpResponse:
+    period = _get_period(period_id)
+    initial = {
+        "submission_deadline": period.submission_deadline,
+        "signoff_deadline": period.signoff_deadline,
+    }
+    form = PeriodOpenForm(request.POST or None, initial=initial, period=period)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.period_open(period=period, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error.messages)
+        else:
+            messages.success(request, f"{period.label} is open for entry.")
+            return redirect(reverse("reporting:periods") + f"#year-{period.financial_year}")
+    return render(request, "kpis/reporting/period_open.html", {"form": form, "period": period})
+
+
+CONFIRM_ACTIONS = {
+    "close": (
+        services.period_close,
+        "Close {label} for entry",
+        "Officers will no longer be able to enter or change values. Governance and Performance "
+        "can still correct values until the period is locked, and can open it again.",
+        "{label} is closed for entry.",
+    ),
+    "lock": (
+        services.period_lock,
+        "Lock {label}",
+        "Nobody will be able to change its values through any page or import. Locking is for a "
+        "period that has been reported; reopening it later needs a recorded reason.",
+        "{label} is locked.",
+    ),
+}
+
+
+@require_http_methods(["GET", "POST"])
+@require(is_gp)
+def period_confirm(request: HttpRequest, period_id: int, action: str) -> HttpResponse:
+    period = _get_period(period_id)
+    service, title, warning, done = CONFIRM_ACTIONS[action]
+    error = ""
+    if request.method == "POST":
+        try:
+            service(period=period, by=request.user)
+        except ValidationError as failure:
+            error = " ".join(failure.messages)
+        else:
+            messages.success(request, done.format(label=period.label))
+            return redirect(reverse("reporting:periods") + f"#year-{period.financial_year}")
+    return render(
+        request,
+        "kpis/reporting/period_confirm.html",
+        {
+            "period": period,
+            "action": action,
+            "title": title.format(label=period.label),
+            "warning": warning,
+            "error": error,
+        },
+        status=400 if error else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@require(is_gp)
+def period_reopen(request: HttpRequest, period_id: int) -> HttpResponse:
+    period = _get_period(period_id)
+    form = ReopenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.period_reopen(
+                period=period, by=request.user, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            form.add_error(None, error.messages)
+        else:
+            messages.success(request, f"{period.label} is reopened (closed for entry).")
+            return redirect(reverse("reporting:periods") + f"#year-{period.financial_year}")
+    return render(request, "kpis/reporting/period_reopen.html", {"form": form, "period": period})
+
+
+# The completion dashboard ----------------------------------------------------------------------
+
+
+def _dashboard_url(period: ReportingPeriod, query: dict) -> str:
+    kept = {key: query[key] for key in (*DASHBOARD_FILTERS, "page") if query.get(key)}
+    url = reverse("reporting:dashboard", args=[period.pk])
+    return f"{url}?{urlencode(kept)}" if kept else url
+
+
+@require_GET
+@require(is_gp | is_approver)
+def dashboard(request: HttpRequest, period_id: int) -> HttpResponse:
+    period = _get_period(period_id)
+    can_chase = is_gp(request.user)
+    directorate_ids = None
+    if not can_chase:
+        # Approvers see their own directorates only, read-only.
+        directorate_ids = list(request.user.approves_for.values_list("pk", flat=True))
+        if not directorate_ids:
+            raise PermissionDenied
+    directorate = _int_or_none(request.GET.get("directorate"))
+    if directorate_ids is not None and directorate and directorate not in directorate_ids:
+        raise PermissionDenied
+    status = request.GET.get("status", "")
+    if status not in selectors.STATUS_LABELS and status != selectors.OVERDUE:
+        status = ""
+    data = selectors.completion_dashboard(
+        period, directorate_ids=directorate_ids, directorate=directorate, status=status
+    )
+    paginator = Paginator(data.pop("rows"), DASHBOARD_PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
+    filters = {"directorate": directorate or "", "status": status}
+    return render(
+        request,
+        "kpis/reporting/dashboard.html",
+        {
+            **data,
+            "rows": page.object_list,
+            "page": page,
+            "page_range": paginator.get_elided_page_range(page.number, on_each_side=2),
+            "page_query": urlencode({key: value for key, value in filters.items() if value}),
+            "period": period,
+            "can_chase": can_chase and period.is_open,
+            "is_gp": can_chase,
+            "selected_directorate": directorate,
+            "selected_status": status,
+        },
+    )
+
+
+@require_POST
+@require(is_gp)
+def chase(request: HttpRequest, period_id: int) -> HttpResponse:
+    period = _get_period(period_id)
+    kpi_id = _int_or_none(request.POST.get("kpi"))
+    directorate_id = _int_or_none(request.POST.get("chase_directorate"))
+    if kpi_id:
+        kpis = [get_object_or_404(Kpi, pk=kpi_id)]
+    elif directorate_id:
+        get_object_or_404(Directorate, pk=directorate_id)
+        kpis = selectors.chase_candidates(period, directorate_id=directorate_id)
+    else:
+        raise Http404("Choose a KPI or a directorate to chase.")
+    try:
+        sent = reminders.chase(period=period, kpis=kpis, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        count = len(sent.reminders)
+        notes = [f"Sent {count} reminder e-mail{'' if count == 1 else 's'}"]
+        if sent.already_sent:
+            notes.append(f"{len(sent.already_sent)} already chased today about the same KPIs")
+        if sent.no_email:
+            names = ", ".join(selectors.person_name(p) for p in sent.no_email)
+            notes.append(f"no e-mail address for {names}")
+        if not kpis:
+            notes = ["Nothing to chase: no KPI in this directorate is not started or overdue"]
+        elif not (sent.reminders or sent.already_sent or sent.no_email):
+            notes.append("no lead officer or delegate to chase")
+        messages.success(request, "; ".join(notes) + ".")
+    return redirect(_dashboard_url(period, request.POST))
+
+
+# Targets ---------------------------------------------------------------------------------------
+
+
+@require_GET
+@require(is_gp)
+def targets(request: HttpRequest) -> HttpResponse:
+    years = selectors.target_years()
+    directorates = list(Directorate.objects.order_by("name"))
+    this_year = financial_year_of(timezone.localdate())
+    form = TargetFilterForm(
+        request.GET or None, years=years, directorates=directorates, initial={"year": this_year}
+    )
+    year, directorate = this_year, None
+    if request.GET and form.is_valid():
+        year, directorate = form.cleaned_data["year"], form.cleaned_data["directorate"]
+    return render(
+        request,
+        "kpis/reporting/targets.html",
+        {
+            "filter_form": form,
+            "year": year,
+            "year_label": f"{year}/{(year + 1) % 100:02d}",
+            "rows": selectors.targets_for_year(year, directorate=directorate),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@require(is_gp)
+def target_edit(request: HttpRequest, reference: str, year: int) -> HttpResponse:
+    kpi = get_object_or_404(Kpi.objects.select_related("directorate"), reference=reference)
+    if not 2000 <= year <= 2100:
+        raise Http404("No such financial year.")
+    context = {"kpi": kpi, "year": year, "year_label": f"{year}/{(year + 1) % 100:02d}"}
+    if kpi.target_kind == Kpi.TargetKind.CONTEXTUAL:
+        status = 400 if request.method == "POST" else 200
+        return render(request, "kpis/reporting/target_contextual.html", context, status=status)
+    periods = selectors.periods_for_targets(kpi, year)
+    form = TargetForm(
+        request.POST or None,
+        kpi=kpi,
+        periods=periods,
+        targets=list(kpi.targets.filter(financial_year=year)),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            _save_targets(kpi=kpi, year=year, by=request.user, form=form)
+        except ValidationError as error:
+            form.add_error(None, error.messages)
+        else:
+            messages.success(
+                request, f"Targets for KPI {kpi.reference} in {context['year_label']} saved."
+            )
+            return redirect(reverse("reporting:targets") + f"?year={year}")
+    context |= {
+        "form": form,
+        "periods": periods,
+        "period_kind": selectors.FREQUENCY_TO_KIND.get(kpi.frequency),
+        "history": selectors.target_history(kpi, year),
+    }
+    return render(request, "kpis/reporting/target_edit.html", context)
+
+
+@transaction.atomic
+def _save_targets(*, kpi: Kpi, year: int, by: User, form: TargetForm) -> None:
+    """All of the year's targets or none (target_set checks permission and state for each)."""
+    intervention = form.cleaned_data["intervention_level"]
+    services.target_set(
+        kpi=kpi,
+        financial_year=year,
+        by=by,
+        value=form.cleaned_data["value"],
+        intervention_level=intervention,
+        note=form.cleaned_data["note"],
+    )
+    for period, value in form.period_targets():
+        services.target_set(
+            kpi=kpi,
+            financial_year=year,
+            by=by,
+            value=value,
+            intervention_level=intervention,
+            period=period,
+        )
+
+
+can_use_entry = is_officer | is_gp
+can_use_approvals = is_approver | is_gp
+UNSUBMITTED = (Measurement.Status.DRAFT, Measurement.Status.RETURNED)
+
+
+@dataclass
+class Block:
+    """One KPI's part of an entry page: its row, and a form unless it is read-only."""
+
+    row: selectors.EntryRow
+    form: EntryForm | None
+    read_only_reason: str = ""
+
+
+class PageErrors:
+    """Every block's errors as one GOV.UK error summary (it quacks like a form for the include)."""
+
+    def __init__(self, blocks: list[Block]) -> None:
+        self.blocks = blocks
+
+    @property
+    def errors(self) -> bool:
+        return any(block.form is not None and block.form.errors for block in self.blocks)
+
+    def error_list(self) -> list[tuple[str, str]]:
+        items = []
+        for block in self.blocks:
+            if block.form is None:
+                continue
+            for anchor, message in block.form.error_list():
+                kpi = block.row.kpi
+                items.append((anchor or block.row.anchor, f"KPI {kpi.reference}: {message}"))
+        return items
+
+
+class _Refused(Exception):
+    """Raised inside the page's transaction to undo every save when any block failed."""
+
+
+def _read_only_reason(row: selectors.EntryRow, user) -> str:
+    period = row.period
+    if period.is_locked:
+        return f"{period.label} is locked: its values can no longer be changed."
+    if is_gp(user):
+        return ""
+    if not period.is_open:
+        return f"{period.label} is not open for entry."
+    if row.status == Measurement.Status.SUBMITTED:
+        return "Submitted for sign-off. Ask your approver to return it if it needs to change."
+    if row.status == Measurement.Status.APPROVED:
+        return "Approved."
+    return ""
+
+
+def _block(row: selectors.EntryRow, user, data) -> Block:
+    reason = _read_only_reason(row, user)
+    if reason:
+        return Block(row, None, reason)
+    form = EntryForm(
+        data,
+        kpi=row.kpi,
+        prefix=f"e{row.period.pk}-{row.kpi.pk}",
+        initial=EntryForm.initial_for(row.measurement),
+    )
+    return Block(row, form)
+
+
+def _stale_message(kpi: Kpi, current: Measurement) -> str:
+    if current.pk is None or current.updated_at is None:
+        return "This value has changed since you opened the page: check it and save again."
+    when = timezone.localtime(current.updated_at).strftime("%H:%M")
+    if current.not_available:
+        now = "marked not available"
+    elif current.value is None:
+        now = "blank"
+    else:
+        now = selectors.format_value(kpi, current.value)
+    status = selectors.STATUS_LABELS.get(current.status, current.status)
+    return (
+        f"Someone else saved this value at {when}: the value is now {now} ({status}). "
+        "Your changes have not been saved: check them and save again to replace it."
+    )
+
+
+def _save_blocks(request: HttpRequest, blocks: list[Block], *, submit: bool, single: bool):
+    """Save every changed block in one transaction; a Counter of what was done, or None."""
+    editable = [block for block in blocks if block.form is not None]
+    plan = []
+    for block in editable:
+        form = block.form
+        if not form.is_valid():
+            continue
+        entry = form.entry()
+        existing = block.row.measurement
+        if not single and existing is None and form.is_blank():
+            continue  # an untouched KPI on a page of several
+        has_value = entry.value is not None or entry.not_available
+        block_submit = submit and (single or has_value)
+        unchanged = existing is not None and entry.matches(existing)
+        if unchanged and not block_submit and existing.status in UNSUBMITTED:
+            continue  # nothing changed: no new history record
+        plan.append((block, entry, block_submit))
+    done: Counter = Counter()
+    try:
+        with transaction.atomic():
+            for block, entry, block_submit in plan:
+                form = block.form
+                try:
+                    measurement_save(
+                        kpi=block.row.kpi,
+                        period=block.row.period,
+                        by=request.user,
+                        entry=entry,
+                        expected_version=form.cleaned_data.get("version") or 0,
+                        submit=block_submit,
+                    )
+                except StaleEdit as stale:
+                    form.add_error(
+                        form.first_field_name, _stale_message(block.row.kpi, stale.current)
+                    )
+                    form.refresh_version(stale.current.version)
+                except ValidationError as error:
+                    form.add_service_errors(error)
+                else:
+                    done["submitted" if block_submit else "draft"] += 1
+            if any(block.form.errors for block in editable):
+                raise _Refused
+    except _Refused:
+        return None
+    return done
+
+
+def _done_message(done: Counter) -> str:
+    parts = []
+    if done["submitted"]:
+        parts.append(f"{done['submitted']} submitted for sign-off")
+    if done["draft"]:
+        parts.append(f"{done['draft']} saved as {'a draft' if done['draft'] == 1 else 'drafts'}")
+    if not parts:
+        return "Nothing has changed, so nothing was saved."
+    return "KPI values saved: " + " and ".join(parts) + "."
+
+
+def _handle_post(request: HttpRequest, blocks: list[Block], *, single: bool):
+    submit = request.POST.get("action") == "submit"
+    done = _save_blocks(request, blocks, submit=submit, single=single)
+    if done is None:
+        return None
+    messages.success(request, _done_message(done))
+    return redirect(request.get_full_path())
+
+
+@require_http_methods(["GET", "POST"])
+@require(can_use_entry)
+def my_kpis(request: HttpRequest) -> HttpResponse:
+    """Every open period's KPIs the user leads or is delegated, on one form."""
+    today = timezone.localdate()
+    groups = selectors.my_entry_groups(request.user, today=today)
+    data = request.POST if request.method == "POST" else None
+    blocks_by_period = [
+        (group, [_block(row, request.user, data) for row in group.rows]) for group in groups
+    ]
+    blocks = [block for _, period_blocks in blocks_by_period for block in period_blocks]
+    if request.method == "POST" and (response := _handle_post(request, blocks, single=False)):
+        return response
+    return render(
+        request,
+        "kpis/reporting/entry/my_kpis.html",
+        {
+            "groups": blocks_by_period,
+            "form": PageErrors(blocks),
+            "has_forms": any(block.form is not None for block in blocks),
+            "today": today,
+        },
+    )
+
+
+def _kpi_for_entry(request: HttpRequest, period_id: int, reference: str):
+    """The KPI and period, or 404; 403 unless the user may enter this KPI's values."""
+    kpi = get_object_or_404(Kpi.objects.select_related("directorate"), reference=reference)
+    period = get_object_or_404(ReportingPeriod, pk=period_id)
+    if not can_enter(request.user, kpi):
+        raise PermissionDenied
+    if FREQUENCY_TO_KIND.get(kpi.frequency) != period.kind:
+        raise Http404("This KPI is not reported for this kind of period.")
+    return kpi, period
+
+
+@require_http_methods(["GET", "POST"])
+@require(can_use_entry)
+def edit(request: HttpRequest, period_id: int, reference: str) -> HttpResponse:
+    """One KPI's value for one period: the officer's own, or any for G&P."""
+    kpi, period = _kpi_for_entry(request, period_id, reference)
+    today = timezone.localdate()
+    row = selectors.entry_row(kpi, period, today=today)
+    data = request.POST if request.method == "POST" else None
+    block = _block(row, request.user, data)
+    if request.method == "POST":
+        if block.form is None:
+            # A crafted or late POST to a read-only value: refuse it, saving nothing.
+            messages.error(request, block.read_only_reason)
+            return redirect(request.get_full_path())
+        if response := _handle_post(request, [block], single=True):
+            return response
+    return render(
+        request,
+        "kpis/reporting/entry/edit.html",
+        {"entry_block": block, "row": row, "form": PageErrors([block]), "today": today},
+    )
+
+
+# Sign-off --------------------------------------------------------------------------------------
+
+
+@require_GET
+@require(can_use_approvals)
+def approvals(request: HttpRequest) -> HttpResponse:
+    return _render_approvals(request)
+
+
+def _render_approvals(request: HttpRequest, *, return_error: dict | None = None, status=200):
+    rows = selectors.approval_rows(request.user)
+    groups: dict[tuple, list] = {}
+    for row in rows:
+        groups.setdefault((row.kpi.directorate.name, row.period.label), []).append(row)
+    summary = _ReturnErrors(return_error)
+    return render(
+        request,
+        "kpis/reporting/entry/approvals.html",
+        {
+            "groups": [
+                {"directorate": d, "period": p, "rows": items} for (d, p), items in groups.items()
+            ],
+            "approvable": [row for row in rows if not row.mine],
+            "return_error": return_error,
+            "form": summary,
+        },
+        status=status,
+    )
+
+
+class _ReturnErrors:
+    def __init__(self, return_error: dict | None) -> None:
+        self.return_error = return_error
+
+    @property
+    def errors(self) -> bool:
+        return bool(self.return_error)
+
+    def error_list(self) -> list[tuple[str, str]]:
+        if not self.return_error:
+            return []
+        return [(self.return_error["anchor"], self.return_error["message"])]
+
+
+def _posted_measurements(request: HttpRequest) -> list[tuple[Measurement, int]]:
+    """The (measurement, version) pairs posted, each checked: 400 if malformed, 404 if unknown,
+    403 if the user may not sign it off (another directorate, or their own submission)."""
+    ids, versions = request.POST.getlist("measurement"), request.POST.getlist("version")
+    if not ids or len(ids) != len(versions):
+        raise _BadRequest
+    try:
+        pairs = [(int(i), int(v)) for i, v in zip(ids, versions, strict=True)]
+    except ValueError as error:
+        raise _BadRequest from error
+    found = Measurement.objects.select_related("kpi__directorate", "period").in_bulk(
+        [i for i, _ in pairs]
+    )
+    result = []
+    for measurement_id, version in pairs:
+        measurement = found.get(measurement_id)
+        if measurement is None:
+            raise Http404("No such value.")
+        if not can_approve(request.user, measurement.kpi):
+            raise PermissionDenied("You cannot sign off this directorate's values.")
+        if measurement.submitted_by_id == request.user.pk:
+            raise PermissionDenied("Nobody can approve or return their own submission.")
+        result.append((measurement, version))
+    return result
+
+
+class _BadRequest(Exception):
+    pass
+
+
+def _sign_off_problem(measurement: Measurement, error: Exception) -> str:
+    name = f"KPI {measurement.kpi.reference} ({measurement.period.label})"
+    if isinstance(error, StaleEdit):
+        current = error.current
+        when = timezone.localtime(current.updated_at).strftime("%H:%M")
+        status = selectors.STATUS_LABELS.get(current.status, current.status).lower()
+        return f"{name} was changed by someone else at {when}: it is now {status}."
+    text = " ".join(getattr(error, "messages", [str(error)]))
+    return f"{name}: {text}"
+
+
+@require_POST
+@require(can_use_approvals)
+def approve(request: HttpRequest) -> HttpResponse:
+    """Approve one value, or every value shown ("approve all"), all or nothing."""
+    try:
+        pairs = _posted_measurements(request)
+    except _BadRequest:
+        return HttpResponseBadRequest("Say which values to approve.")
+    current = None
+    try:
+        with transaction.atomic():
+            for current, version in pairs:
+                measurement_approve(measurement=current, by=request.user, expected_version=version)
+    except (StaleEdit, ValidationError) as error:
+        nothing = "Nothing was approved. " if len(pairs) > 1 else ""
+        messages.error(
+            request,
+            f"{nothing}{_sign_off_problem(current, error)} Check the list and try again.",
+        )
+        return redirect("entry:approvals")
+    if len(pairs) == 1:
+        m = pairs[0][0]
+        messages.success(request, f"KPI {m.kpi.reference} ({m.period.label}) approved.")
+    else:
+        messages.success(request, f"{len(pairs)} values approved.")
+    return redirect("entry:approvals")
+
+
+@require_POST
+@require(can_use_approvals)
+def return_value(request: HttpRequest) -> HttpResponse:
+    """Send a submitted value back to its officer with a reason (required)."""
+    try:
+        pairs = _posted_measurements(request)
+    except _BadRequest:
+        return HttpResponseBadRequest("Say which value to return.")
+    if len(pairs) != 1:
+        return HttpResponseBadRequest("Return one value at a time.")
+    measurement, version = pairs[0]
+    form = ReturnForm(request.POST)
+    if not form.is_valid():
+        return _render_approvals(
+            request,
+            return_error={
+                "measurement_id": measurement.pk,
+                "anchor": f"return-{measurement.pk}-reason",
+                "message": form.errors["reason"][0],
+            },
+        )
+    try:
+        measurement_return(
+            measurement=measurement,
+            by=request.user,
+            expected_version=version,
+            reason=form.cleaned_data["reason"],
+        )
+    except (StaleEdit, ValidationError) as error:
+        messages.error(request, f"{_sign_off_problem(measurement, error)} Nothing was changed.")
+        return redirect("entry:approvals")
+    officer = selectors.person_name(measurement.submitted_by) or "its officer"
+    messages.success(
+        request,
+        f"KPI {measurement.kpi.reference} ({measurement.period.label}) returned to {officer}.",
+    )
+    return redirect(reverse("entry:approvals"))
+
+
+SESSION_KEY = "values_import"
+PREVIEW_ROWS = 2000
+TEMPLATE = "kpis/reporting/values_upload.html"
+
+
+@dataclass
+class Pending:
+    """An upload waiting for its person to confirm it."""
+
+    token: str
+    filename: str
+    historic: bool
+    fingerprint: str
+    user_id: int
+
+    @property
+    def path(self) -> Path:
+        return _uploads_dir() / self.token
+
+
+def _uploads_dir() -> Path:
+    return Path(settings.MEDIA_ROOT) / "uploads" / "values"
+
+
+def _sweep_abandoned() -> None:
+    """Delete uploads nobody confirmed: older than any session that could still confirm them."""
+    folder = _uploads_dir()
+    if not folder.is_dir():
+        return
+    cutoff = time.time() - settings.SESSION_COOKIE_AGE
+    for path in folder.iterdir():
+        try:
+            if path.is_file() and path.stat().st_mtime < cutoff:
+                path.unlink()
+        except OSError:
+            pass  # another process got there first
+
+
+def _pending(request: HttpRequest, token: str | None = None) -> Pending | None:
+    """The session's waiting upload, if it is this person's (and carries `token`, if given)."""
+    stored = request.session.get(SESSION_KEY)
+    if not isinstance(stored, dict):
+        return None
+    try:
+        pending = Pending(**stored)
+    except TypeError:
+        return None
+    if pending.user_id != request.user.pk or (token is not None and token != pending.token):
+        return None
+    if not pending.path.is_file():
+        return None
+    return pending
+
+
+def _keep(request: HttpRequest, *, data: bytes, filename: str, historic: bool, fingerprint: str):
+    folder = _uploads_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    pending = Pending(
+        token=secrets.token_hex(16),
+        filename=filename,
+        historic=historic,
+        fingerprint=fingerprint,
+        user_id=request.user.pk,
+    )
+    pending.path.write_bytes(data)
+    request.session[SESSION_KEY] = pending.__dict__.copy()
+    return pending
+
+
+def _discard(request: HttpRequest) -> None:
+    stored = request.session.pop(SESSION_KEY, None)
+    if isinstance(stored, dict) and isinstance(stored.get("token"), str):
+        token = stored["token"]
+        if token.isalnum():  # our own hex token: never a path
+            (_uploads_dir() / token).unlink(missing_ok=True)
+
+
+def _preview(
+    request: HttpRequest,
+    form: ValuesUploadForm,
+    result: ValuesImportResult | None,
+    pending: Pending | None = None,
+    *,
+    filename: str = "",
+    historic: bool = False,
+    stale: bool = False,
+) -> HttpResponse:
+    rows = result.rows_errors_first()[:PREVIEW_ROWS] if result else []
+    return render(
+        request,
+        TEMPLATE,
+        {
+            "form": form,
+            "result": result,
+            "rows": rows,
+            "pending": pending,
+            "filename": filename,
+            "historic": historic,
+            "stale": stale,
+            "preview_limit": PREVIEW_ROWS,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@require(is_officer | is_gp)
+def upload(request: HttpRequest) -> HttpResponse:
+    if request.method != "POST":
+        return _preview(request, ValuesUploadForm(user=request.user), None)
+    form = ValuesUploadForm(request.POST, request.FILES, user=request.user)
+    if not form.is_valid():
+        return _preview(request, form, None)
+    _discard(request)
+    _sweep_abandoned()
+    upload_file = form.cleaned_data["file"]
+    historic = bool(form.cleaned_data.get("historic"))
+    data = upload_file.read()
+    result = values_import(
+        data=data, filename=upload_file.name, by=request.user, apply=False, historic=historic
+    )
+    pending = None
+    if result.ok and result.to_write:
+        pending = _keep(
+            request,
+            data=data,
+            filename=upload_file.name,
+            historic=historic,
+            fingerprint=result.fingerprint,
+        )
+    return _preview(request, form, result, pending, filename=upload_file.name, historic=historic)
+
+
+@require_POST
+@require(is_officer | is_gp)
+def confirm(request: HttpRequest) -> HttpResponse:
+    pending = _pending(request, request.POST.get("token", ""))
+    if pending is None:
+        messages.error(
+            request, "There is no upload of yours waiting to be imported. Upload the file again."
+        )
+        return redirect("values:upload")
+    historic = pending.historic and is_gp(request.user)
+    data = pending.path.read_bytes()
+    result = values_import(
+        data=data,
+        filename=pending.filename,
+        by=request.user,
+        apply=True,
+        historic=historic,
+        expected_fingerprint=pending.fingerprint,
+    )
+    if result.applied:
+        _discard(request)
+        counts = result.counts
+        messages.success(
+            request,
+            f"Imported {pending.filename}: {counts['new']} new, {counts['changed']} changed, "
+            f"{counts['unchanged']} unchanged.",
+        )
+        return redirect("values:upload")
+    form = ValuesUploadForm(user=request.user)
+    if result.ok and result.stale:
+        # The stored values moved on since the preview: show what it would do now.
+        _discard(request)
+        pending = _keep(
+            request,
+            data=data,
+            filename=pending.filename,
+            historic=historic,
+            fingerprint=result.fingerprint,
+        )
+        return _preview(
+            request,
+            form,
+            result,
+            pending,
+            filename=pending.filename,
+            historic=historic,
+            stale=True,
+        )
+    _discard(request)
+    return _preview(request, form, result, filename=pending.filename, historic=historic)
+
+
+@require_POST
+@require(is_officer | is_gp)
+def cancel(request: HttpRequest) -> HttpResponse:
+    if _pending(request, request.POST.get("token", "")) is not None:
+        _discard(request)
+        messages.info(request, "Import cancelled: nothing was changed.")
+    return redirect("values:upload")
+
+
+# A KPI's page ----------------------------------------------------------------------------------
+
+
+@require_GET
+@require(has_any_role)
+def kpi_detail(request: HttpRequest, reference: str) -> HttpResponse:
+    kpi = kpi_or_404(reference)
+    return render(
+        request,
+        "kpis/reporting/kpi_detail.html",
+        {
+            "kpi": kpi,
+            "committees": register_selectors.current_committees(kpi),
+            "history": register_selectors.kpi_change_history(kpi),
+            "value_history": selectors.kpi_value_history(kpi),
+            "can_keep_register": request.user.has_perm("kpis.keep_register"),
+        },
+    )
+
+
+# The council's RAG policy -----------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@require(has_any_role)
+def rag_policy(request: HttpRequest) -> HttpResponse:
+    can_edit = is_gp(request.user)
+    if request.method == "POST" and not can_edit:
+        raise PermissionDenied
+    council = RagPolicy.current()
+    form = RagPolicyForm(*posted(request)) if request.method == "POST" else None
+    if form is not None and form.is_valid():
+        try:
+            services.policy_update(by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "RAG policy saved. Values not yet locked have been re-rated.")
+            return redirect("reporting:rag_policy")
+    if form is None:
+        form = RagPolicyForm.for_policy(council)
+    history = council.history.select_related("history_user").order_by("-history_date", "-pk")
+    return render(
+        request,
+        "kpis/reporting/rag_policy.html",
+        {
+            "form": form,
+            "can_edit": can_edit,
+            "description": policy.policy_words(council),
+            "council": council,
+            "history": [
+                {
+                    "when": record.history_date,
+                    "who": record.history_user,
+                    "reason": record.history_change_reason,
+                    "kind": "Set up with the defaults" if record.history_type == "+" else "Changed",
+                    "description": _describe(record),
+                }
+                for record in history
+            ],
+        },
+    )
+
+
+def _describe(record) -> str:
+    try:
+        return policy.policy_words(record)
+    except ValueError:
+        return "A policy the rating engine cannot read."
