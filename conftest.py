@@ -6,7 +6,8 @@ import pytest
 from django.db import transaction
 from django.test import override_settings
 
-from kpis.register.tests.factories import DirectorateFactory, UserFactory
+from kpis.register.tests.factories import DirectorateFactory
+from pmf.tests.factories import UserFactory
 
 
 @pytest.hookimpl(wrapper=True)

@@ -10,6 +10,7 @@ from committees.models import (
     ActionUpdate,
     Audit,
     AuditCheck,
+    CommitteeDecision,
     CommitteeDetails,
     Meeting,
     Proposal,
@@ -162,8 +163,6 @@ def proposal_detail(proposal_id: int) -> Proposal:
 
 
 def _decisions():
-    from committees.models import CommitteeDecision
-
     return CommitteeDecision.objects.select_related("meeting__committee", "by")
 
 

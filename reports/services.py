@@ -18,6 +18,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from django_tasks import task
 
 from committees.models import Meeting
 from committees.services import clerks_committee
@@ -112,8 +113,6 @@ def _queue_pack(*, meeting: Meeting, by: User) -> PackJob:
     _require_manager(by, meeting)
     if meeting.period_id is None:
         raise ValidationError("Set the reporting period this meeting considers first.")
-    from reports.tasks import generate_pack
-
     job = PackJob.objects.create(meeting=meeting, requested_by=by)
     # Enqueue once the job row is committed, so a worker can always see it.
     transaction.on_commit(lambda: _enqueue(generate_pack, job))
@@ -143,8 +142,6 @@ def pack_preview_request(*, meeting: Meeting, by: User) -> PackJob:
     ).first()
     if pending is not None:
         return pending
-    from reports.tasks import generate_pack
-
     job = PackJob.objects.create(meeting=meeting, requested_by=by, preview=True)
     transaction.on_commit(lambda: _enqueue(generate_pack, job))
     return job
@@ -233,6 +230,12 @@ def run_job(job_id: int) -> int | None:
         )
         raise
     return version.pk
+
+
+@task()
+def generate_pack(job_id: int) -> int | None:
+    """The background task (django-tasks) that runs a queued PackJob: see `run_job`."""
+    return run_job(job_id)
 
 
 def _make_preview(job: PackJob) -> None:

@@ -1,11 +1,6 @@
-"""Background tasks (django-tasks): generating a committee pack."""
+"""The pack task's former address: tasks queued before it moved to `reports.services` (where the
+services that queue it live) still find it here."""
 
-from django_tasks import task
+from reports.services import generate_pack
 
-from reports import services
-
-
-@task()
-def generate_pack(job_id: int) -> int | None:
-    """Build and publish the pack a PackJob asks for; the job records progress and errors."""
-    return services.run_job(job_id)
+__all__ = ["generate_pack"]

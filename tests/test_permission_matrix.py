@@ -26,10 +26,10 @@ from kpis.register.tests.factories import (
     KpiFactory,
     PriorityFactory,
     ServiceFactory,
-    UserFactory,
 )
 from kpis.reporting.models import ReportingPeriod
 from pmf.roles import Role
+from pmf.tests.factories import UserFactory
 
 LOGIN = "login"  # 302 to the sign-in page, with ?next= the page asked for
 

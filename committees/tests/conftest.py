@@ -7,7 +7,8 @@ import pytest
 
 from committees import services
 from committees.tests.factories import CommitteeDetailsFactory, MeetingFactory, ProposalFactory
-from kpis.register.tests.factories import CommitteeFactory, UserFactory
+from kpis.register.tests.factories import CommitteeFactory
+from pmf.tests.factories import UserFactory
 
 
 @pytest.fixture

@@ -3,7 +3,8 @@ import datetime
 import factory
 
 from committees.models import ActionItem, CommitteeDetails, Meeting, Proposal
-from kpis.register.tests.factories import CommitteeFactory, DirectorateFactory, UserFactory
+from kpis.register.tests.factories import CommitteeFactory, DirectorateFactory
+from pmf.tests.factories import UserFactory
 
 
 class CommitteeDetailsFactory(factory.django.DjangoModelFactory):

@@ -172,7 +172,7 @@ def test_a_director_rejects_with_reasons(client, draft, gp, approver):
 
 
 def test_an_approver_of_another_directorate_gets_403(client, draft, gp, other_directorate):
-    from kpis.register.tests.factories import UserFactory
+    from pmf.tests.factories import UserFactory
 
     advance(draft, Stage.EQUALITY_ASSESSED, by=gp)
     other = UserFactory(username="approver-cef", roles=["Directorate approver"])

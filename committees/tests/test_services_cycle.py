@@ -9,7 +9,8 @@ from committees import services
 from committees.models import CommitteeDecision, Proposal, ProposalEvent, QualityCheck
 from committees.tests.factories import MeetingFactory, ProposalFactory
 from committees.tests.helpers import ALL_YES, advance
-from kpis.register.tests.factories import DirectorateFactory, UserFactory
+from kpis.register.tests.factories import DirectorateFactory
+from pmf.tests.factories import UserFactory
 
 Stage = Proposal.Stage
 

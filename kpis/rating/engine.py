@@ -513,7 +513,7 @@ def rate_many(
     if isinstance(policy, RatingPolicy):
         distinct, which = [policy], np.zeros(n, dtype=np.intp)
     else:
-        import pandas as pd
+        import pandas as pd  # only this path needs it, and importing pandas takes about a second
 
         policies = list(policy)
         if len(policies) != n:

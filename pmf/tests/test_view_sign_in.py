@@ -1,6 +1,6 @@
 from django.urls import reverse
 
-from kpis.register.tests.factories import UserFactory
+from pmf.tests.factories import UserFactory
 
 URL = reverse("login")
 

@@ -5,7 +5,7 @@ from reports.tests.factories import add_action, add_proposal, committee_pack
 
 @pytest.fixture
 def pack_clerk(db):
-    from kpis.register.tests.factories import UserFactory
+    from pmf.tests.factories import UserFactory
 
     return UserFactory(username="pack-clerk", roles=["Committee clerk"])
 

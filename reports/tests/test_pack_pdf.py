@@ -8,7 +8,7 @@ import subprocess
 import pytest
 from pypdf import PdfReader
 
-from kpis.register.tests.factories import UserFactory
+from pmf.tests.factories import UserFactory
 from reports import rendering, selectors
 from reports.tests.factories import add_action, add_proposal, committee_pack
 from reports.tests.helpers import pdf_pages, pdf_text

@@ -16,9 +16,9 @@ from kpis.register.tests.factories import (
     KpiFactory,
     PriorityFactory,
     ServiceFactory,
-    UserFactory,
 )
 from pmf.roles import Role
+from pmf.tests.factories import UserFactory
 from tests.browser.conftest import (
     assert_accessible,
     assert_error_summary_focused_and_linked,

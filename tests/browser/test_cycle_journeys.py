@@ -15,16 +15,12 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from kpis.register.models import Kpi
-from kpis.register.tests.factories import (
-    DirectorateFactory,
-    KpiFactory,
-    ServiceFactory,
-    UserFactory,
-)
+from kpis.register.tests.factories import DirectorateFactory, KpiFactory, ServiceFactory
 from kpis.reporting.models import Measurement, ReportingPeriod
 from kpis.reporting.services import Entry, measurement_approve, measurement_return, measurement_save
 from kpis.reporting.tests.factories import make_measurement, make_period, make_target
 from pmf.roles import Role
+from pmf.tests.factories import UserFactory
 from tests.browser.conftest import (
     assert_accessible,
     assert_error_summary_focused_and_linked,

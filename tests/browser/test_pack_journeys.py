@@ -6,8 +6,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from kpis.register.tests.factories import UserFactory
 from pmf.roles import Role
+from pmf.tests.factories import UserFactory
 from reports import services
 from reports.models import PackVersion
 from reports.tests.factories import committee_pack

@@ -4,8 +4,9 @@ import pytest
 from django.urls import reverse
 
 from kpis.register.models import Kpi
-from kpis.register.tests.factories import CommitteeFactory, KpiFactory, UserFactory
+from kpis.register.tests.factories import CommitteeFactory, KpiFactory
 from pmf.roles import Role
+from pmf.tests.factories import UserFactory
 from scorecards.tests.helpers import quarters, series, target
 from tests.browser.conftest import assert_accessible, signed_in
 

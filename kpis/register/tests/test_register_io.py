@@ -28,9 +28,9 @@ from kpis.register.tests.factories import (
     KpiFactory,
     PriorityFactory,
     ServiceFactory,
-    UserFactory,
 )
 from pmf.spreadsheets import read_table, write_csv
+from pmf.tests.factories import UserFactory
 
 EXAMPLE = Path(__file__).resolve().parents[3] / "docs" / "examples" / "register-example.csv"
 

@@ -8,7 +8,7 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from kpis.register.models import Kpi
-from kpis.register.tests.factories import KpiFactory, UserFactory
+from kpis.register.tests.factories import KpiFactory
 from kpis.reporting.models import Measurement, ReportingPeriod, Target
 from kpis.reporting.policy import target_for
 from kpis.reporting.services import (
@@ -26,6 +26,7 @@ from kpis.reporting.services import (
     target_set,
 )
 from kpis.reporting.tests.factories import make_measurement, make_period, make_target
+from pmf.tests.factories import UserFactory
 
 D = Decimal
 

@@ -7,9 +7,10 @@ import pytest
 from django.core import mail
 from django.core.management import CommandError, call_command
 
-from kpis.register.tests.factories import KpiFactory, UserFactory
+from kpis.register.tests.factories import KpiFactory
 from kpis.reporting import reminders
 from kpis.reporting.models import Measurement, Reminder, ReportingPeriod
+from pmf.tests.factories import UserFactory
 
 Status = Measurement.Status
 Kind = Reminder.Kind

@@ -6,10 +6,11 @@ import pytest
 from django.contrib.auth.models import Group
 from django.urls import reverse
 
-from kpis.register.tests.factories import KpiFactory, UserFactory
+from kpis.register.tests.factories import KpiFactory
 from kpis.reporting.models import Measurement, ReportingPeriod
 from kpis.reporting.services import measurement_return
 from kpis.reporting.tests.factories import make_measurement, make_period, make_target
+from pmf.tests.factories import UserFactory
 
 URL = "/my-kpis/approvals/"
 APPROVE = "/my-kpis/approvals/approve/"

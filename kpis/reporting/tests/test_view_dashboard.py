@@ -7,8 +7,9 @@ from django.core import mail
 from django.urls import reverse
 
 from kpis.register.models import Kpi
-from kpis.register.tests.factories import DirectorateFactory, KpiFactory, UserFactory
+from kpis.register.tests.factories import DirectorateFactory, KpiFactory
 from kpis.reporting.models import Measurement, Reminder, ReportingPeriod
+from pmf.tests.factories import UserFactory
 
 Status = Measurement.Status
 
