@@ -21,6 +21,7 @@ import posixpath
 import re
 import time
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -31,6 +32,7 @@ from django.template.loader import render_to_string
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from kpis.register.models import unit_style
 from scorecards.charts import SVG_DATA_URI, kpi_chart
 
 logger = logging.getLogger(__name__)
@@ -110,14 +112,21 @@ def _with_charts(data: dict) -> list[dict]:
         points = section["points"]
         forecast = section.get("forecast_point")
         chart = kpi_chart(
-            [(p["label"], p["value"]) for p in points],
-            target=[p["target"] for p in points],
+            [(p["label"], _as_reported(p["value"])) for p in points],
+            target=[_as_reported(p["target"]) for p in points],
             forecast=(forecast[0], forecast[1]) if forecast else None,
             unit_label=section["unit_label"],
             title=f"KPI {section['reference']}: {section['name']}",
+            style=unit_style(section.get("unit", "")),
         )
         sections.append({**section, "chart": chart, "history": _history_line(section)})
     return sections
+
+
+def _as_reported(value: float | None) -> Decimal | None:
+    """A reported figure frozen as a float, back as the decimal it was (its shortest repr), so
+    the chart writes it as the pages do; forecasts stay floats, estimates."""
+    return None if value is None else Decimal(repr(value))
 
 
 def _history_line(section: dict) -> str:

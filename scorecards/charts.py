@@ -28,6 +28,8 @@ from xml.sax.saxutils import escape
 
 from django.utils.safestring import SafeString, mark_safe
 
+from pmf.formatting import PLAIN, UnitStyle, format_value, number_text
+
 Number = Decimal | float | int
 
 WIDTH, HEIGHT = 640, 232
@@ -58,15 +60,6 @@ def _finite(value: object) -> float | None:
     except (TypeError, ValueError):
         return None
     return number if math.isfinite(number) else None
-
-
-def _number(value: float) -> str:
-    """12.0 → "12", 1234.5 → "1,234.5", 0.125 → "0.13"."""
-    places = 1 if abs(value) >= 10 else 2
-    text = f"{value:,.{places}f}"
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return "0" if text == "-0" else text
 
 
 def _nice_step(span: float) -> float:
@@ -111,13 +104,15 @@ def kpi_chart(
     unit_label: str,
     title: str,
     description: str | None = None,
+    style: UnitStyle = PLAIN,
 ) -> Chart:
     """An SVG line chart of (period label, value) points, oldest first, and its key.
 
     target: one number (a dashed line), or one per point (dashed steps; None where there is none).
     forecast: (period label, value) drawn after the last point, dotted, with a hollow marker.
     description: the <desc> text; by default a sentence summarising the values, target and
-    forecast. The chart is role="img" with <title> and <desc>; pages still give a data table.
+    forecast, its figures written in the unit's `style` like everywhere else. The chart is
+    role="img" with <title> and <desc>; pages still give a data table.
     """
     labels = [str(label) for label, _ in points]
     values = [_finite(value) for _, value in points]
@@ -130,12 +125,13 @@ def kpi_chart(
     targets = (targets + [None] * len(points))[: len(points)]
     forecast_value = _finite(forecast[1]) if forecast else None
     if description is None:
-        description = _describe(labels, values, targets, per_point, forecast, forecast_value)
+        description = _describe(points, target, per_point, forecast, style)
     key = [KeyItem("value", "Value")]
     if any(t is not None for t in targets):
         key.append(KeyItem("target", "Target"))
     if forecast_value is not None:
-        key.append(KeyItem("forecast", f"Forecast for {forecast[0]}: {_number(forecast_value)}"))
+        forecast_text = format_value(forecast[1], style)
+        key.append(KeyItem("forecast", f"Forecast for {forecast[0]}: {forecast_text}"))
     svg = _svg(labels, values, targets, per_point, forecast, forecast_value, title, description)
     return Chart(svg, title, description, unit_label, tuple(key))
 
@@ -194,7 +190,8 @@ def _svg(
         ty = y(tick)
         grid.append(f"M{LEFT} {ty:.1f}H{WIDTH - RIGHT}")
         tick_labels.append(
-            f'<text x="{LEFT - 6}" y="{ty + 4:.1f}" text-anchor="end">{_text(_number(tick))}</text>'
+            f'<text x="{LEFT - 6}" y="{ty + 4:.1f}" text-anchor="end">'
+            f"{_text(number_text(tick))}</text>"
         )
         tick += step
     out.append(f'<path d="{"".join(grid)}" fill="none" stroke="{GRID_COLOUR}" stroke-width="1"/>')
@@ -277,23 +274,27 @@ def _svg(
     return mark_safe("".join(out))  # noqa: S308 – every text above is escaped
 
 
-def _describe(labels, values, targets, per_point, forecast, forecast_value) -> str:
-    reported = [(label, v) for label, v in zip(labels, values, strict=True) if v is not None]
+def _describe(points, target, per_point: bool, forecast, style: UnitStyle) -> str:
+    """A sentence of the values, target and forecast, each figure as the pages write it."""
+    reported = [(str(label), v) for label, v in points if _finite(v) is not None]
     if not reported:
         sentence = "No values reported yet."
     else:
+        lowest = min(reported, key=lambda point: _finite(point[1]))[1]
+        highest = max(reported, key=lambda point: _finite(point[1]))[1]
         sentence = (
-            f"Values from {labels[0]} to {labels[-1]}: "
-            f"lowest {_number(min(v for _, v in reported))}, "
-            f"highest {_number(max(v for _, v in reported))}, "
-            f"latest {_number(reported[-1][1])} in {reported[-1][0]}."
+            f"Values from {points[0][0]} to {points[-1][0]}: "
+            f"lowest {format_value(lowest, style)}, "
+            f"highest {format_value(highest, style)}, "
+            f"latest {format_value(reported[-1][1], style)} in {reported[-1][0]}."
         )
-    known_targets = [t for t in targets if t is not None]
-    if known_targets:
-        if per_point and len(set(known_targets)) > 1:
-            sentence += f" The target changes over time; latest {_number(known_targets[-1])}."
+    targets = list(target) if per_point else [target]
+    known = [t for t in targets if _finite(t) is not None]
+    if known:
+        if per_point and len({_finite(t) for t in known}) > 1:
+            sentence += f" The target changes over time; latest {format_value(known[-1], style)}."
         else:
-            sentence += f" Target {_number(known_targets[-1])}."
-    if forecast_value is not None:
-        sentence += f" Forecast for {forecast[0]}: {_number(forecast_value)} (not data)."
+            sentence += f" Target {format_value(known[-1], style)}."
+    if forecast is not None and _finite(forecast[1]) is not None:
+        sentence += f" Forecast for {forecast[0]}: {format_value(forecast[1], style)} (not data)."
     return sentence

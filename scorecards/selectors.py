@@ -58,11 +58,12 @@ from django.db.models.functions import Cast
 
 from kpis import rating
 from kpis.rating import trends
-from kpis.register.models import Committee, CommitteeMembership, Directorate, Kpi
+from kpis.register.models import Committee, CommitteeMembership, Directorate, Kpi, unit_style
 from kpis.reporting import policy
 from kpis.reporting.models import Measurement, RagPolicy, ReportingPeriod, Target
 from kpis.reporting.periods import FREQUENCY_TO_KIND, parse_label, period_spec
 from kpis.reporting.policy import target_for
+from pmf.formatting import format_value
 
 Rating = rating.Rating
 
@@ -88,14 +89,6 @@ RATING_TAGS = {
     Rating.NOT_REPORTED: "govuk-tag--grey",
 }
 ORGANISATION_LEVELS = (Kpi.Level.CORPORATE, Kpi.Level.STRATEGIC)
-_UNIT_SUFFIX = {
-    Kpi.Unit.PERCENT: "%",
-    Kpi.Unit.DAYS: " days",
-    Kpi.Unit.WEEKS: " weeks",
-    Kpi.Unit.RATE_PER_1000: " per 1,000",
-    Kpi.Unit.RATE_PER_10000: " per 10,000",
-    Kpi.Unit.RATE_PER_100000: " per 100,000",
-}
 _PERSPECTIVE_ORDER = {value: n for n, value in enumerate(Kpi.Perspective.values)}
 _LEVEL_LABELS = dict(Kpi.Level.choices)
 _PERSPECTIVE_LABELS = dict(Kpi.Perspective.choices)
@@ -108,28 +101,9 @@ _UNIT_LABELS = dict(Kpi.Unit.choices)
 # Formatting ------------------------------------------------------------------------------------
 
 
-def number_text(value: Decimal | float | None) -> str:
-    """1234.5000 → "1,234.5"; a float (a forecast) to one decimal place, or two below 10."""
-    if value is None:
-        return ""
-    if isinstance(value, float):
-        places = 1 if abs(value) >= 10 else 2
-        value = Decimal(f"{value:.{places}f}")
-    number = value.normalize()
-    if number == number.to_integral_value():
-        number = number.quantize(Decimal(1))
-    text = f"{number:,f}"
-    return "0" if text == "-0" else text
-
-
 def value_text(unit: str, value: Decimal | float | None) -> str:
-    """A value as people read it: 72.5%, £1,250, 12 days, 4.2 per 10,000 (blank for none)."""
-    if value is None:
-        return ""
-    text = number_text(value)
-    if unit == Kpi.Unit.MONEY:
-        return f"-£{text[1:]}" if text.startswith("-") else f"£{text}"
-    return text + _UNIT_SUFFIX.get(unit, "")
+    """A figure of a KPI with this unit, written the one way (pmf.formatting)."""
+    return format_value(value, unit_style(unit))
 
 
 @functools.lru_cache(maxsize=16384)

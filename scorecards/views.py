@@ -144,6 +144,7 @@ def kpi_chart(request: HttpRequest, reference: str) -> HttpResponse:
             forecast=(row.forecast_label, row.forecast) if row.forecast is not None else None,
             unit_label=kpi.get_unit_display(),
             title=f"KPI {kpi.reference}: {kpi.name}",
+            style=kpi.unit_style,
         )
     return render(
         request,

@@ -11,6 +11,8 @@ from django.db import models
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from pmf.formatting import PLAIN, UnitStyle, format_value
+
 reference_validator = RegexValidator(
     r"^[A-Za-z0-9][A-Za-z0-9.-]{0,19}$",
     "Use letters, digits, dots or hyphens (at most 20), starting with a letter or digit.",
@@ -302,6 +304,14 @@ class Kpi(models.Model):
     def is_retired(self) -> bool:
         return self.status == self.Status.RETIRED
 
+    @property
+    def unit_style(self) -> UnitStyle:
+        return unit_style(self.unit)
+
+    def value_text(self, value) -> str:
+        """One of this KPI's figures as people read it: 72.5%, £1,250.50, 12 days."""
+        return format_value(value, self.unit_style)
+
 
 class CommitteeMembership(models.Model):
     """A KPI's place in a committee's KPI set, from one date to another.
@@ -339,3 +349,23 @@ class CommitteeMembership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kpi.reference} in {self.committee.short_name} from {self.started_on}"
+
+
+# How each unit's figures are written (pmf.formatting): the one table pages, exports, packs,
+# charts and e-mails read.
+UNIT_STYLES: dict[str, UnitStyle] = {
+    Kpi.Unit.PERCENT: UnitStyle(suffix="%"),
+    Kpi.Unit.COUNT: PLAIN,
+    Kpi.Unit.MONEY: UnitStyle(prefix="£", money=True),
+    Kpi.Unit.DAYS: UnitStyle(suffix=" days", singular_suffix=" day"),
+    Kpi.Unit.WEEKS: UnitStyle(suffix=" weeks", singular_suffix=" week"),
+    Kpi.Unit.RATE_PER_1000: UnitStyle(suffix=" per 1,000"),
+    Kpi.Unit.RATE_PER_10000: UnitStyle(suffix=" per 10,000"),
+    Kpi.Unit.RATE_PER_100000: UnitStyle(suffix=" per 100,000"),
+    Kpi.Unit.SCORE: PLAIN,
+    Kpi.Unit.RATIO: PLAIN,
+}
+
+
+def unit_style(unit: str) -> UnitStyle:
+    return UNIT_STYLES.get(unit, PLAIN)

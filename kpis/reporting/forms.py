@@ -146,15 +146,15 @@ class TargetForm(GovukForm):
         initial = kwargs.pop("initial", {}) or {}
         if annual:
             initial |= {
-                "value": annual.value.normalize(),
-                "intervention_level": annual.intervention_level.normalize()
+                "value": format_decimal(annual.value),
+                "intervention_level": format_decimal(annual.intervention_level)
                 if annual.intervention_level is not None
                 else None,
                 "note": annual.note,
             }
         for period in periods:
             if period.pk in by_period:
-                initial[self.period_field(period)] = by_period[period.pk].value.normalize()
+                initial[self.period_field(period)] = format_decimal(by_period[period.pk].value)
         super().__init__(*args, initial=initial, **kwargs)
         self.kpi = kpi
         self.periods = periods

@@ -10,6 +10,7 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from kpis.register.models import Kpi
+from pmf.formatting import number_text
 
 
 class ReportingPeriod(models.Model):
@@ -111,7 +112,7 @@ class Target(models.Model):
 
     def __str__(self) -> str:
         scope = self.period.label if self.period_id else f"{self.financial_year}"
-        return f"{self.kpi.reference} target {scope}: {self.value.normalize()}"
+        return f"{self.kpi.reference} target {scope}: {number_text(self.value)}"
 
 
 class Measurement(models.Model):

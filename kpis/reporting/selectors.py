@@ -8,7 +8,6 @@ import datetime
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from decimal import Decimal
 
 from django.db.models import Max, Q, QuerySet
 from django.utils import timezone
@@ -18,6 +17,7 @@ from kpis.register.models import Directorate, Kpi
 from kpis.reporting.models import Measurement, Reminder, ReportingPeriod, Target
 from kpis.reporting.periods import FREQUENCY_TO_KIND
 from kpis.reporting.policy import target_for
+from pmf.formatting import number_text
 from pmf.models import User
 from pmf.roles import is_gp
 
@@ -459,6 +459,7 @@ def kpi_value_history(kpi: Kpi) -> dict:
     ) + _history_entries(target_records, TARGET_FIELDS, scope=_target_scope)
     changes.sort(key=lambda entry: entry["when"], reverse=True)
     return {
+        "kpi": kpi,
         "rows": rows,
         "changes": changes,
         "is_contextual": kpi.target_kind == Kpi.TargetKind.CONTEXTUAL,
@@ -468,30 +469,13 @@ def kpi_value_history(kpi: Kpi) -> dict:
 LOCKED_FOR_OFFICERS = {Measurement.Status.SUBMITTED, Measurement.Status.APPROVED}
 
 
-def format_value(kpi: Kpi, value: Decimal | None) -> str:
-    """A value as people read it: 72.5%, £1,250.50, 12 days (blank when there is none)."""
-    if value is None:
-        return ""
-    if kpi.unit == Kpi.Unit.MONEY:
-        return f"£{value:,.2f}"
-    number = value.normalize()
-    if number == number.to_integral_value():
-        number = number.quantize(Decimal(1))
-    text = f"{number:,f}"
-    if kpi.unit == Kpi.Unit.PERCENT:
-        return f"{text}%"
-    if kpi.unit in (Kpi.Unit.DAYS, Kpi.Unit.WEEKS):
-        return f"{text} {kpi.get_unit_display().lower()}"
-    return text
-
-
 def measurement_display(kpi: Kpi, measurement: Measurement | None) -> str:
     """What a saved value says: the number, "Not available", or blank."""
     if measurement is None:
         return ""
     if measurement.not_available:
         return "Not available"
-    return format_value(kpi, measurement.value)
+    return kpi.value_text(measurement.value)
 
 
 def rating_of(measurement: Measurement | None) -> rating.Rating | None:
@@ -568,13 +552,13 @@ class EntryRow:
     def target_display(self) -> str:
         if self.kpi.target_kind == Kpi.TargetKind.CONTEXTUAL:
             return "Contextual (no target)"
-        return format_value(self.kpi, self.target.value) if self.target else ""
+        return self.kpi.value_text(self.target.value) if self.target else ""
 
     @property
     def intervention_display(self) -> str:
         if self.target is None or self.target.intervention_level is None:
             return ""
-        return format_value(self.kpi, self.target.intervention_level)
+        return self.kpi.value_text(self.target.intervention_level)
 
     @property
     def rating(self) -> rating.Rating | None:
@@ -703,13 +687,13 @@ class ApprovalRow:
         m = self.measurement
         if m.numerator is None and m.denominator is None:
             return ""
-        return f"{format_number(m.numerator)} / {format_number(m.denominator)}"
+        return f"{number_text(m.numerator) or '–'} / {number_text(m.denominator) or '–'}"
 
     @property
     def target_display(self) -> str:
         if self.kpi.target_kind == Kpi.TargetKind.CONTEXTUAL:
             return "Contextual (no target)"
-        return format_value(self.kpi, self.target.value) if self.target else "No target set"
+        return self.kpi.value_text(self.target.value) if self.target else "No target set"
 
     @property
     def rating(self) -> rating.Rating | None:
@@ -722,15 +706,6 @@ class ApprovalRow:
     @property
     def submitted_by_name(self) -> str:
         return person_name(self.measurement.submitted_by)
-
-
-def format_number(value: Decimal | None) -> str:
-    if value is None:
-        return "–"
-    number = value.normalize()
-    if number == number.to_integral_value():
-        number = number.quantize(Decimal(1))
-    return f"{number:,f}"
 
 
 def approval_rows(user: User) -> list[ApprovalRow]:

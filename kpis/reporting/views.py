@@ -435,7 +435,7 @@ def _stale_message(kpi: Kpi, current: Measurement) -> str:
     elif current.value is None:
         now = "blank"
     else:
-        now = selectors.format_value(kpi, current.value)
+        now = kpi.value_text(current.value)
     status = selectors.STATUS_LABELS.get(current.status, current.status)
     return (
         f"Someone else saved this value at {when}: the value is now {now} ({status}). "

@@ -36,7 +36,7 @@ def test_the_list_shows_each_kpis_target_for_the_year(client, gp, kpi, directora
     assert response.status_code == 200
     html = response.content.decode()
     assert "Targets for 2025/26" in html
-    assert ">85<" in html and ">70<" in html and ">60<" not in html
+    assert ">85%<" in html and ">70%<" in html and ">60%<" not in html
     assert "Contextual: no target" in html
     assert _edit(kpi) in html
     assert _edit(elsewhere) in html
