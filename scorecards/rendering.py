@@ -15,6 +15,7 @@ from html import escape
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 
+from pmf.tags import tag_html
 from scorecards.selectors import Row
 
 _SPECIAL = re.compile(r"[&<>\"']").search
@@ -71,7 +72,7 @@ def _row(row: Row, prefix: str) -> str:
         f"{td}{previous}</td>"
         f'<td class="govuk-table__cell app-nowrap"><span aria-hidden="true">{row.change.arrow}'
         f"</span> {_e(row.change.label)}</td>"
-        f'{td}<strong class="govuk-tag {row.rating_tag}">{_e(row.rating.label)}</strong>'
+        f"{td}{tag_html('rating', row.rating)}"
         f"{flags}</td>"
         f'<td class="govuk-table__cell app-nowrap"><span aria-hidden="true">{row.trend.arrow}'
         f"</span> {_e(row.trend.label)}</td>"

@@ -77,17 +77,6 @@ TREND_PERIODS = 4
 RED_RUN = 3
 REPORTED_STATUSES = frozenset({Measurement.Status.SUBMITTED, Measurement.Status.APPROVED})
 
-RATING_TAGS = {
-    Rating.BLUE: "govuk-tag--blue",
-    Rating.GREEN: "govuk-tag--green",
-    Rating.AMBER: "govuk-tag--yellow",
-    Rating.RED: "govuk-tag--red",
-    Rating.CONTEXTUAL: "govuk-tag--purple",
-    Rating.BASELINE: "govuk-tag--light-blue",
-    Rating.IN_DEVELOPMENT: "govuk-tag--turquoise",
-    Rating.SUSPENDED: "govuk-tag--grey",
-    Rating.NOT_REPORTED: "govuk-tag--grey",
-}
 ORGANISATION_LEVELS = (Kpi.Level.CORPORATE, Kpi.Level.STRATEGIC)
 _PERSPECTIVE_ORDER = {value: n for n, value in enumerate(Kpi.Perspective.values)}
 _LEVEL_LABELS = dict(Kpi.Level.choices)
@@ -262,10 +251,6 @@ class Point:
     rating: Rating
     provisional: bool
 
-    @property
-    def rating_tag(self) -> str:
-        return RATING_TAGS[self.rating]
-
 
 @dataclass(slots=True)
 class Row:
@@ -333,10 +318,6 @@ class Row:
         return _UNIT_LABELS.get(self.unit, self.unit)
 
     @property
-    def rating_tag(self) -> str:
-        return RATING_TAGS[self.rating]
-
-    @property
     def change_text(self) -> str:
         return f"{self.change.arrow} {self.change.label}"
 
@@ -379,10 +360,6 @@ class SummaryLine:
     label: str
     count: int
     percent: int
-
-    @property
-    def tag(self) -> str:
-        return RATING_TAGS[self.rating] if self.rating else ""
 
 
 @dataclass(frozen=True)

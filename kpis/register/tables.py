@@ -1,7 +1,7 @@
 import django_tables2 as tables
-from django.utils.html import format_html
 
 from kpis.register.models import Kpi
+from pmf.tags import tag_html
 
 
 class KpiRegisterTable(tables.Table):
@@ -33,14 +33,4 @@ class KpiRegisterTable(tables.Table):
         empty_text = "No KPIs match these filters."
 
     def render_status(self, record: Kpi) -> str:
-        colour = {
-            Kpi.Status.LIVE: "govuk-tag--green",
-            Kpi.Status.SUSPENDED: "govuk-tag--yellow",
-            Kpi.Status.RETIRED: "govuk-tag--grey",
-            Kpi.Status.IN_DEVELOPMENT: "govuk-tag--purple",
-            Kpi.Status.BASELINE: "govuk-tag--light-blue",
-            Kpi.Status.CONTEXTUAL: "govuk-tag--blue",
-        }.get(record.status, "")
-        return format_html(
-            '<strong class="govuk-tag {}">{}</strong>', colour, record.get_status_display()
-        )
+        return tag_html("kpi", record.status, record.get_status_display())

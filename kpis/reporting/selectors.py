@@ -30,25 +30,6 @@ STATUS_LABELS = {
     Measurement.Status.APPROVED: "Approved",
     Measurement.Status.RETURNED: "Returned",
 }
-STATUS_TAGS = {
-    NOT_STARTED: "govuk-tag--grey",
-    Measurement.Status.DRAFT: "govuk-tag--light-blue",
-    Measurement.Status.SUBMITTED: "govuk-tag--blue",
-    Measurement.Status.APPROVED: "govuk-tag--green",
-    Measurement.Status.RETURNED: "govuk-tag--orange",
-}
-STATE_TAGS = {
-    ReportingPeriod.State.NOT_OPEN: "govuk-tag--grey",
-    ReportingPeriod.State.OPEN: "govuk-tag--green",
-    ReportingPeriod.State.CLOSED: "govuk-tag--yellow",
-    ReportingPeriod.State.LOCKED: "govuk-tag--purple",
-}
-RATING_TAGS = {
-    rating.Rating.BLUE: "govuk-tag--blue",
-    rating.Rating.GREEN: "govuk-tag--green",
-    rating.Rating.AMBER: "govuk-tag--yellow",
-    rating.Rating.RED: "govuk-tag--red",
-}
 # Values still waiting for their owner: nothing yet, a draft, or returned by the approver.
 AWAITING_OWNER = {NOT_STARTED, Measurement.Status.DRAFT, Measurement.Status.RETURNED}
 NOT_REPORTED_STATUSES = (Kpi.Status.SUSPENDED, Kpi.Status.RETIRED)
@@ -72,7 +53,6 @@ def periods_by_year() -> list[dict]:
     """Every period grouped by financial year, newest year first (one query)."""
     years: dict[int, list[ReportingPeriod]] = defaultdict(list)
     for period in ReportingPeriod.objects.order_by("-financial_year", "starts_on"):
-        period.state_tag = STATE_TAGS.get(period.state, "")
         years[period.financial_year].append(period)
     return [
         {
@@ -103,7 +83,6 @@ class DashboardRow:
     lead_officer: str
     status: str
     status_label: str
-    status_tag: str
     updated_at: datetime.datetime | None
     submission_overdue: bool
     signoff_overdue: bool
@@ -209,7 +188,6 @@ def completion_dashboard(
             lead_officer=f"{first or ''} {last or ''}".strip() or (login or ""),
             status=kpi_status,
             status_label=STATUS_LABELS[kpi_status],
-            status_tag=STATUS_TAGS[kpi_status],
             updated_at=updated_at,
             submission_overdue=submission_overdue,
             signoff_overdue=signoff_overdue,
@@ -409,10 +387,8 @@ class ValueRow:
     period: ReportingPeriod
     measurement: Measurement
     target: Target | None
-    rating_label: str
-    rating_tag: str
+    rating: rating.Rating | None
     status_label: str
-    status_tag: str
     entered_by: str
     submitted_by: str
     approved_by: str
@@ -433,16 +409,13 @@ def kpi_value_history(kpi: Kpi) -> dict:
     rows = []
     for measurement in measurements:
         target = target_for(kpi, measurement.period, targets)
-        rated = measurement.rating
         rows.append(
             ValueRow(
                 period=measurement.period,
                 measurement=measurement,
                 target=target,
-                rating_label=_rating_label(rated) if rated else "",
-                rating_tag=RATING_TAGS.get(rated, "govuk-tag--grey"),
+                rating=rating_of(measurement),
                 status_label=STATUS_LABELS.get(measurement.status, measurement.status),
-                status_tag=STATUS_TAGS.get(measurement.status, ""),
                 entered_by=person_name(measurement.entered_by),
                 submitted_by=person_name(measurement.submitted_by),
                 approved_by=person_name(measurement.approved_by),
@@ -521,10 +494,6 @@ class EntryRow:
         return STATUS_LABELS[self.status]
 
     @property
-    def status_tag(self) -> str:
-        return STATUS_TAGS[self.status]
-
-    @property
     def version(self) -> int:
         return self.measurement.version if self.measurement else 0
 
@@ -563,10 +532,6 @@ class EntryRow:
     @property
     def rating(self) -> rating.Rating | None:
         return rating_of(self.measurement)
-
-    @property
-    def rating_tag(self) -> str:
-        return RATING_TAGS.get(self.rating, "govuk-tag--grey")
 
     @property
     def anchor(self) -> str:
@@ -698,10 +663,6 @@ class ApprovalRow:
     @property
     def rating(self) -> rating.Rating | None:
         return rating_of(self.measurement)
-
-    @property
-    def rating_tag(self) -> str:
-        return RATING_TAGS.get(self.rating, "govuk-tag--grey")
 
     @property
     def submitted_by_name(self) -> str:

@@ -1,8 +1,8 @@
 """Template filters for the one way figures are written (pmf.formatting).
 
-    {% load figures %}
-    {{ value|figure:kpi }}   72.5%, £1,250.50, 12 days: anything with a `unit_style`, or a UnitStyle
-    {{ value|number }}       1,250.5
+{% load figures %}
+{{ value|figure:kpi }}   72.5%, £1,250.50, 12 days: anything with a `unit_style`, or a UnitStyle
+{{ value|number }}       1,250.5
 """
 
 from django import template

@@ -66,12 +66,12 @@ def test_it_lists_values_newest_first_with_target_rating_and_people(reported, ow
     latest = rows[0]
     assert latest.measurement.value == 60
     assert latest.target.value == 80
-    assert latest.rating_label == "Red"
+    assert latest.rating.label == "Red"
     assert latest.status_label == "Approved"
     assert latest.entered_by == owner.get_full_name()
     assert latest.submitted_by == owner.get_full_name()
     assert latest.approved_by == approver.get_full_name()
-    assert rows[1].rating_label == "Green"
+    assert rows[1].rating.label == "Green"
 
 
 def test_a_per_period_target_beats_the_annual_one(reported, gp):

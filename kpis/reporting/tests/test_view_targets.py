@@ -89,7 +89,7 @@ def test_a_monthly_kpi_gets_a_target_field_for_each_month(client, gp, directorat
     client.force_login(gp)
     page = client.get(_edit(monthly)).content.decode()
     assert "Target for 2025/26 Apr" in page and "Target for 2025/26 Mar" in page
-    assert "Q1" not in page
+    assert "Target for 2025/26 Q" not in page  # (a bare "Q1" can occur in a random token)
 
 
 def test_the_history_shows_who_changed_what(client, gp, kpi, year):

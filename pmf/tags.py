@@ -1,0 +1,69 @@
+"""Statuses shown as GOV.UK tags: each one's colour, in one place for every page.
+
+Keyed by the stored value of each kind of status, so this shell module needs none of the apps'
+enums; `pmf/tests/test_tags.py` checks every value of every enum has its colour. The words are
+the enums' own labels. Colour is never the only signal: a tag always carries its word.
+"""
+
+import functools
+
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+
+COLOURS: dict[str, dict[str, str]] = {
+    # A RAG rating (kpis.rating.Rating), in the 2022 report's order.
+    "rating": {
+        "blue": "blue",
+        "green": "green",
+        "amber": "yellow",
+        "red": "red",
+        "contextual": "purple",
+        "baseline": "light-blue",
+        "in_development": "turquoise",
+        "suspended": "grey",
+        "not_reported": "grey",
+    },
+    # Where a period's value is in its sign-off (Measurement.Status, and not started yet).
+    "value": {
+        "not_started": "grey",
+        "draft": "light-blue",
+        "submitted": "blue",
+        "approved": "green",
+        "returned": "orange",
+    },
+    # A reporting period's state (ReportingPeriod.State).
+    "period": {"not_open": "grey", "open": "green", "closed": "yellow", "locked": "purple"},
+    # A KPI's status in the register (Kpi.Status).
+    "kpi": {
+        "live": "green",
+        "suspended": "yellow",
+        "retired": "grey",
+        "in_development": "purple",
+        "baseline": "light-blue",
+        "contextual": "blue",
+    },
+    # A pack generation (reports.PackJob.Status).
+    "job": {"queued": "grey", "running": "blue", "done": "green", "failed": "red"},
+    # What a row of an import will do.
+    "outcome": {"new": "green", "changed": "blue", "unchanged": "grey", "error": "red"},
+}
+
+
+def tag_class(kind: str, value: str) -> str:
+    """The tag's classes: "govuk-tag govuk-tag--green"; grey for a value with no colour."""
+    return f"govuk-tag govuk-tag--{COLOURS[kind].get(str(value), 'grey')}"
+
+
+def tag_html(kind: str, value: str, label: str | None = None) -> SafeString:
+    """<strong class="govuk-tag …">Label</strong>, the label escaped; by default the value's own
+    label (a TextChoices or Rating member has one)."""
+    if label is None:
+        return _own_label_tag(kind, value)
+    return format_html('<strong class="{}">{}</strong>', tag_class(kind, value), label)
+
+
+@functools.lru_cache(maxsize=512)
+def _own_label_tag(kind: str, value: str) -> SafeString:
+    # A scorecard writes thousands of these; a value and its label make the same tag every time.
+    label = getattr(value, "label", str(value))
+    return format_html('<strong class="{}">{}</strong>', tag_class(kind, value), label)

@@ -1,0 +1,40 @@
+"""Every status has one colour (pmf.tags), used by every page."""
+
+import pytest
+from django.template import Context, Template
+
+from kpis.rating import Rating
+from kpis.register.models import Kpi
+from kpis.reporting.io import Outcome
+from kpis.reporting.models import Measurement, ReportingPeriod
+from kpis.reporting.selectors import NOT_STARTED
+from pmf.tags import COLOURS, tag_class, tag_html
+from reports.models import PackJob
+
+
+@pytest.mark.parametrize(
+    ("kind", "values"),
+    [
+        ("rating", Rating),
+        ("value", [NOT_STARTED, *Measurement.Status]),
+        ("period", ReportingPeriod.State),
+        ("kpi", Kpi.Status),
+        ("job", PackJob.Status),
+        ("outcome", Outcome),
+    ],
+)
+def test_every_status_has_its_one_colour(kind, values):
+    assert {str(value) for value in values} == set(COLOURS[kind])
+
+
+def test_a_tag_carries_its_word_escaped():
+    assert tag_html("rating", Rating.CONTEXTUAL) == (
+        '<strong class="govuk-tag govuk-tag--purple">Contextual</strong>'
+    )
+    assert "&lt;b&gt;" in tag_html("value", "draft", "<b>Draft</b>")
+    assert tag_class("rating", "unheard-of") == "govuk-tag govuk-tag--grey"
+
+
+def test_the_template_tag_draws_the_same():
+    template = Template('{% load tags %}{% status_tag "rating" rating %}')
+    assert template.render(Context({"rating": Rating.AMBER})) == tag_html("rating", Rating.AMBER)
