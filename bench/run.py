@@ -18,6 +18,7 @@ MODULES = [
     "bench.bench_dashboard",
     "bench.bench_entry",
     "bench.bench_values_import",
+    "bench.bench_xlsx_readers",
     "bench.bench_scorecards",
     "bench.bench_packs",
 ]

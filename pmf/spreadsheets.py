@@ -21,6 +21,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
+from python_calamine import CalamineWorkbook, SheetTypeEnum
 
 MAX_ROWS = 100_000
 MAX_BYTES = 20 * 1024 * 1024
@@ -84,7 +85,7 @@ def read_table(
         return _build_table(raw_rows, max_rows=max_rows)
     except SpreadsheetError:
         raise
-    except Exception as error:  # openpyxl and zipfile raise many kinds while streaming rows
+    except Exception as error:  # the readers and zipfile raise many kinds while reading rows
         raise SpreadsheetError(f"The file could not be read ({type(error).__name__}).") from error
 
 
@@ -181,14 +182,15 @@ def _decode(data: bytes) -> str:
 
 
 def _xlsx_rows(data: bytes) -> Iterator[list[str]]:
+    """The first worksheet's rows, read with calamine, or with openpyxl where calamine would read
+    the file differently or unsafely (see `_is_plain_sheet`)."""
     _check_zip(data)
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as error:  # openpyxl raises KeyError, XML errors and more for broken files
-        raise SpreadsheetError(
-            "The file could not be opened as an Excel workbook. Save it again as .xlsx."
-        ) from error
-    return _sheet_rows(workbook)
+    unpacked, plain = _unpack(data)
+    # Limits on a sheet's rows, columns and cells belong here, before either reader parses it
+    # (calamine parses the whole sheet in one call); limits on time belong in the row loops.
+    if plain:
+        return _calamine_rows(unpacked)
+    return _openpyxl_rows(data)
 
 
 def _check_zip(data: bytes) -> None:
@@ -204,17 +206,125 @@ def _check_zip(data: bytes) -> None:
         raise SpreadsheetError("The workbook unpacks to far more data than it holds; refused.")
 
 
-def _sheet_rows(workbook: Any) -> Iterator[list[str]]:
+def _unpack(data: bytes) -> tuple[bytes, bool]:
+    """The workbook again with its parts stored uncompressed, and whether its sheets are plain.
+
+    calamine is given this copy rather than the upload, so that it parses exactly the parts that
+    were checked, as zipfile reads them: one part to a name, none longer than its stated size.
+    """
+    buffer = io.BytesIO()
+    plain = True
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(buffer, "w") as copy:
+            parts = {info.filename: info for info in source.infolist()}  # the last of a name wins
+            for name, info in parts.items():
+                part = source.read(info)
+                if plain and b"sheetData" in part:
+                    plain = _is_plain_sheet(part)
+                copy.writestr(name, part)
+    except Exception as error:  # zipfile raises CRC, zlib, encryption and other errors
+        raise SpreadsheetError(f"The file could not be read ({type(error).__name__}).") from error
+    return buffer.getvalue(), plain
+
+
+# Cell references that calamine can place without building an outsized grid: columns A to AZ,
+# rows 1 to 109,999 (MAX_ROWS with room for blank rows).
+_PLAIN_REFERENCE = rb"(?:A?[A-Z])?(?:[1-9][0-9]{0,4}|10[0-9]{4})"
+_UNPLAIN_CELL = re.compile(rb'<c(?=[\s/>])(?! r="' + _PLAIN_REFERENCE + rb'")')
+_PREFIXED_CELL = re.compile(rb"<[A-Za-z_][\w.-]*:c(?=[\s/>])")
+_UNPLAIN_R = re.compile(rb"r\s*=\s*[\"'](?!" + _PLAIN_REFERENCE + rb"[\"'])")
+_ERROR_CELL = re.compile(rb"(?<![^\s\"'])t\s*=\s*([\"'])e\1")
+# A billion or more, or not finite: calamine refuses the whole file if such a number is in a date
+# or duration cell (or crashes, if it is a large negative), where openpyxl reads it as #VALUE!.
+_HUGE_NUMBER = re.compile(
+    rb"<v>\s*[-+]?(?:[0-9]{10}|\.?[0-9][0-9.]*[eE]\+?[0-9]|(?i:inf|infinity|nan)\s*<)"
+)
+
+
+def _is_plain_sheet(xml: bytes) -> bool:
+    """Whether calamine reads this sheet as openpyxl does, in memory bounded by the sheet's size.
+
+    calamine fills a grid from the first to the last cell before it yields a row, and the
+    process aborts if the grid cannot be allocated: a few bytes can name cells A1 and
+    XFD1048576. So every cell must start `<c r="B12"` (as Excel and openpyxl write them),
+    within `_PLAIN_REFERENCE`, and have no second `r`. And calamine reads an error cell
+    (#DIV/0!) as blank, where openpyxl gives its text, and fails on `_HUGE_NUMBER`s.
+    """
+    if _UNPLAIN_CELL.search(xml):
+        return False
+    if b":c" in xml and _PREFIXED_CELL.search(xml):
+        return False
+    for match in _UNPLAIN_R.finditer(xml):
+        if xml[match.start() - 1 : match.start()] in (b" ", b"\t", b"\r", b"\n", b'"', b"'"):
+            return False
+    if (b'"e"' in xml or b"'e'" in xml) and _ERROR_CELL.search(xml):
+        return False
+    return not _HUGE_NUMBER.search(xml)
+
+
+def _calamine_rows(data: bytes) -> Iterator[list[str]]:
+    try:
+        workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
+    except BaseException as error:
+        if not isinstance(error, Exception) and not _is_rust_panic(error):
+            raise
+        raise SpreadsheetError(
+            "The file could not be opened as an Excel workbook. Save it again as .xlsx."
+        ) from error
+    return _calamine_sheet_rows(workbook)
+
+
+def _calamine_sheet_rows(workbook: CalamineWorkbook) -> Iterator[list[str]]:
+    try:
+        kinds = [sheet.typ for sheet in workbook.sheets_metadata]
+        if SheetTypeEnum.WorkSheet not in kinds:  # openpyxl skips chart sheets too
+            raise SpreadsheetError("The workbook has no worksheets.")
+        sheet = workbook.get_sheet_by_index(kinds.index(SheetTypeEnum.WorkSheet))
+        if sheet.start is None:  # no cells at all (and iter_rows would panic)
+            return
+        # calamine yields an empty row for each blank row above the first cell, but starts every
+        # row at the first column with a cell: put back the blank columns before it.
+        blank_columns = [""] * sheet.start[1]
+        for values in sheet.iter_rows():
+            yield blank_columns + [_cell_text(value) for value in values]
+    except BaseException as error:
+        if not _is_rust_panic(error):
+            raise
+        raise SpreadsheetError("The file could not be read (PanicException).") from error
+    finally:
+        workbook.close()
+
+
+def _is_rust_panic(error: BaseException) -> bool:
+    # pyo3 raises a panic in Rust as PanicException, which derives from BaseException only.
+    return type(error).__name__ == "PanicException"
+
+
+def _openpyxl_rows(data: bytes) -> Iterator[list[str]]:
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as error:  # openpyxl raises KeyError, XML errors and more for broken files
+        raise SpreadsheetError(
+            "The file could not be opened as an Excel workbook. Save it again as .xlsx."
+        ) from error
+    return _openpyxl_sheet_rows(workbook)
+
+
+def _openpyxl_sheet_rows(workbook: Any) -> Iterator[list[str]]:
     try:
         if not workbook.worksheets:
             raise SpreadsheetError("The workbook has no worksheets.")
-        for values in workbook.worksheets[0].iter_rows(values_only=True):
+        sheet = workbook.worksheets[0]
+        sheet.reset_dimensions()  # read every cell, as calamine does, whatever range it states
+        for values in sheet.iter_rows(values_only=True):
             yield [_cell_text(value) for value in values]
     finally:
         workbook.close()
 
 
 def _cell_text(value: Any) -> str:
+    if isinstance(value, str):  # first: most cells are text
+        return value.replace("\x00", "").strip()
     if value is None:
         return ""
     if isinstance(value, bool):
