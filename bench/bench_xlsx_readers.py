@@ -83,8 +83,8 @@ def _results(label: str, timings: dict[str, list[float]], note: str) -> list[Res
 
 def _register_file() -> bytes:
     from bench.bench_register import KPI_COUNT, _build_register
-    from kpis.models import Kpi
-    from kpis.register_io import register_export_xlsx
+    from kpis.register.io import register_export_xlsx
+    from kpis.register.models import Kpi
 
     _build_register(KPI_COUNT)  # before the values' KPIs, which it would count as its own
     return register_export_xlsx(Kpi.objects.exclude(reference__startswith="V"))
@@ -123,9 +123,9 @@ def read_table_by_reader() -> list[Result]:
 
 
 def imports_by_reader() -> list[Result]:
-    from kpis.models import Measurement
-    from kpis.register_io import register_import
-    from kpis.values_io import values_import
+    from kpis.register.io import register_import
+    from kpis.reporting.io import values_import
+    from kpis.reporting.models import Measurement
 
     register = _register_file()
     user, values, rows = _values_file()
