@@ -1,15 +1,15 @@
 """The committee pack's content for a meeting, assembled as one frozen, JSON-ready dict.
 
 `pack_data(meeting)` reads everything a pack shows in a fixed number of queries whatever the
-number of KPIs: the draft narrative, the committee's scorecard for the meeting's period (five
-queries), the same KPIs' twelve-period history for the appendix (four), the KPIs' priorities (one),
-the proposals table (two) and the action tracker (two). The result holds only text, numbers,
+number of KPIs: the draft narrative, the committee's scorecard for the meeting's period with each
+KPI's history for the appendix (five queries), the KPIs' priorities (one), the proposals table
+(two) and the action tracker (two). The result holds only text, numbers,
 lists and dicts, so a published version stores it as JSON and renders it again unchanged.
 """
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch
 from django.utils import timezone
 
 from committees import selectors as committee_selectors
@@ -17,7 +17,6 @@ from committees.models import CommitteeDetails, Meeting
 from kpis.rating import Rating
 from kpis.rating.trends import Trend
 from kpis.register.models import Kpi
-from kpis.reporting.models import RagPolicy
 from reports.models import PackDraft, PackJob, PackVersion
 from scorecards import selectors as scorecard_selectors
 
@@ -132,103 +131,153 @@ def _row_dict(row: scorecard_selectors.Row) -> dict:
     }
 
 
-def _history(kpi_scope: QuerySet[Kpi], period, council) -> dict[int, scorecard_selectors.Row]:
-    """Each KPI's history for the appendix: the scorecard's own engine, keeping the points."""
-    rows = scorecard_selectors.histories(kpi_scope, period=period, council=council)
-    return {row.kpi_id: row for row in rows}
-
-
 def pack_data(meeting: Meeting, draft: PackDraft | None = None) -> dict:
     """Everything the pack shows, as plain data (see the module docstring for the queries)."""
     if meeting.period is None:
         raise ValueError("Set the reporting period this meeting considers before making its pack.")
-    period = meeting.period
+    period, committee = meeting.period, meeting.committee
     draft = draft if draft is not None else draft_for(meeting)
-    committee = meeting.committee
-
-    card = scorecard_selectors.scorecard(kind="committee", period=period, committee=committee)
-    scope = scorecard_selectors.scope_queryset(kind="committee", period=period, committee=committee)
-    history = _history(scope, period, RagPolicy.current())
-
-    priorities: dict[int, dict] = {}
-    kpi_ids = [row.kpi_id for row in card.rows]
-    for kpi_id, number, name in Kpi.priorities.through.objects.filter(
-        kpi_id__in=kpi_ids
-    ).values_list("kpi_id", "priority__number", "priority__name"):
-        entry = priorities.setdefault(number, {"number": number, "name": name, "kpi_ids": []})
-        entry["kpi_ids"].append(kpi_id)
-
+    card = scorecard_selectors.scorecard(
+        kind="committee", period=period, committee=committee, keep_points=True
+    )
     rows = [_row_dict(row) for row in card.rows]
     by_id = {row["kpi_id"]: row for row in rows}
-
-    appendix = []
-    for row in rows:
-        full = history.get(row["kpi_id"])
-        points = full.points[-APPENDIX_PERIODS:] if full else []
-        first = next((n for n, p in enumerate(points) if p.value is not None), len(points) - 1)
-        points = points[max(first, 0) :]
-        forecast = None
-        if full is not None and full.forecast is not None:
-            forecast = [full.forecast_label, full.forecast]
-        appendix.append(
-            {
-                **row,
-                "points": [
-                    {
-                        "label": p.label,
-                        "value": _number(p.value),
-                        "value_display": p.value_display or "Not reported",
-                        "target": _number(p.target),
-                        "target_display": p.target_display,
-                        "rating_label": p.rating.label,
-                        "provisional": p.provisional,
-                    }
-                    for p in points
-                ],
-                "forecast_point": forecast,
-            }
-        )
-
     reds = [row for row in rows if row["rating"] == Rating.RED.value]
     exceptions = [row for row, full in zip(rows, card.rows, strict=True) if _is_exception(full)]
-    body = exceptions if draft.exception_mode else reds
+    actions = _actions(committee)
+    meeting_date = f"{meeting.date:%-d %B %Y}"
+    return {
+        "title": f"Quarterly performance report: {period.label}",
+        "committee": committee.name,
+        "committee_short_name": committee.short_name,
+        "meeting_id": meeting.pk,
+        "meeting_date": meeting_date,
+        "meeting_date_iso": meeting.date.isoformat(),
+        "period": period.label,
+        "exception_mode": draft.exception_mode,
+        "cover": _cover(draft, committee.name, meeting_date),
+        "background": draft.background,
+        "proposals": _proposals(meeting),
+        "summary": _summary(card),
+        "not_reported": {
+            "label": card.not_reported.label,
+            "count": card.not_reported.count,
+            "percent": card.not_reported.percent,
+        },
+        "kpi_count": card.kpi_count,
+        "body_kpis": exceptions if draft.exception_mode else reds,
+        "red_count": len(reds),
+        "exception_count": len(exceptions),
+        "perspectives": _perspectives(card),
+        "alignment_table": _alignment(by_id),
+        "scorecard": [
+            {"label": group.label, "rows": [by_id[r.kpi_id] for r in group.rows]}
+            for group in card.groups
+        ],
+        "appendix": [_appendix_section(by_id[row.kpi_id], row) for row in card.rows],
+        "actions": actions,
+        "overdue_actions": sum(1 for a in actions if a["status"] == "Overdue"),
+        "alignment": draft.alignment,
+        "implications": draft.implications,
+        "source_documents": _lines(draft.source_documents),
+        "policy_description": card.policy_description,
+        "built_at": timezone.now().isoformat(timespec="seconds"),
+    }
 
+
+def _cover(draft: PackDraft, committee_name: str, meeting_date: str) -> dict:
+    return {
+        "to": draft.to or committee_name,
+        "meeting_date": meeting_date,
+        "from": _lines(draft.from_text),
+        "electoral_divisions": draft.electoral_divisions,
+        "key_decision": draft.key_decision,
+        "forward_plan_ref": draft.forward_plan_ref,
+        "outcome": draft.outcome,
+        "recommendations": _lines(draft.recommendations),
+        "officer_contact": _lines(draft.officer_contact),
+        "member_contacts": _lines(draft.member_contacts),
+    }
+
+
+def _summary(card: scorecard_selectors.Scorecard) -> list[dict]:
+    return [
+        {
+            "rating": line.rating.value if line.rating else "",
+            "label": line.label,
+            "count": line.count,
+            "percent": line.percent,
+        }
+        for line in card.summary
+    ]
+
+
+def _appendix_section(row: dict, full: scorecard_selectors.Row) -> dict:
+    """A KPI's appendix section: its scorecard row with the last APPENDIX_PERIODS points from
+    its first reported value, and its forecast, for the chart and the values line."""
+    points = full.points[-APPENDIX_PERIODS:]
+    first = next((n for n, p in enumerate(points) if p.value is not None), len(points) - 1)
+    forecast = [full.forecast_label, full.forecast] if full.forecast is not None else None
+    return {
+        **row,
+        "points": [
+            {
+                "label": p.label,
+                "value": _number(p.value),
+                "value_display": p.value_display or "Not reported",
+                "target": _number(p.target),
+                "target_display": p.target_display,
+                "rating_label": p.rating.label,
+                "provisional": p.provisional,
+            }
+            for p in points[max(first, 0) :]
+        ],
+        "forecast_point": forecast,
+    }
+
+
+def _perspectives(card: scorecard_selectors.Scorecard) -> list[dict]:
+    """Each perspective's Blue, Green, Amber and Red counts, the rest, and its total."""
+    shown = (Rating.BLUE, Rating.GREEN, Rating.AMBER, Rating.RED)
     perspectives = []
     for group in card.groups:
-        counts = {r: 0 for r in (Rating.BLUE, Rating.GREEN, Rating.AMBER, Rating.RED)}
-        other = 0
-        for r in group.rows:
-            if r.rating in counts:
-                counts[r.rating] += 1
-            else:
-                other += 1
+        ratings = [row.rating for row in group.rows]
         perspectives.append(
             {
                 "label": group.label,
-                "counts": [counts[r] for r in counts],
-                "other": other,
+                "counts": [ratings.count(r) for r in shown],
+                "other": sum(1 for r in ratings if r not in shown),
                 "total": len(group.rows),
             }
         )
+    return perspectives
 
+
+def _alignment(by_id: dict[int, dict]) -> list[dict]:
+    """Each corporate priority with the pack's KPIs that serve it (one query)."""
+    priorities: dict[int, dict] = {}
+    for kpi_id, number, name in Kpi.priorities.through.objects.filter(
+        kpi_id__in=list(by_id)
+    ).values_list("kpi_id", "priority__number", "priority__name"):
+        entry = priorities.setdefault(number, {"number": number, "name": name, "kpis": []})
+        entry["kpis"].append(by_id[kpi_id])
     alignment = []
     for number in sorted(priorities):
         entry = priorities[number]
-        linked = [by_id[k] for k in entry["kpi_ids"] if k in by_id]
-        linked.sort(key=lambda r: scorecard_selectors.natural_key(r["reference"]))
-        alignment.append(
-            {
-                "number": number,
-                "name": entry["name"],
-                "kpis": [
-                    {"reference": r["reference"], "name": r["name"], "rating": r["rating_label"]}
-                    for r in linked
-                ],
-            }
+        linked = sorted(
+            entry["kpis"], key=lambda r: scorecard_selectors.natural_key(r["reference"])
         )
+        kpis = [
+            {"reference": r["reference"], "name": r["name"], "rating": r["rating_label"]}
+            for r in linked
+        ]
+        alignment.append({"number": number, "name": entry["name"], "kpis": kpis})
+    return alignment
 
+
+def _proposals(meeting: Meeting) -> list[dict]:
     decisions = committee_selectors.meeting_decisions(meeting)
-    proposals = [
+    return [
         {
             "kpi_number": p.kpi_number,
             "kpi_name": p.kpi_name,
@@ -240,6 +289,8 @@ def pack_data(meeting: Meeting, draft: PackDraft | None = None) -> dict:
         for p in committee_selectors.meeting_proposals(meeting)
     ]
 
+
+def _actions(committee) -> list[dict]:
     actions = []
     for item in committee_selectors.action_tracker(committee):
         latest = next(iter(item.updates.all()), None)
@@ -256,65 +307,7 @@ def pack_data(meeting: Meeting, draft: PackDraft | None = None) -> dict:
                 "update_on": f"{latest.written_on:%-d %B %Y}" if latest else "",
             }
         )
-
-    summary = [
-        {
-            "rating": line.rating.value if line.rating else "",
-            "label": line.label,
-            "count": line.count,
-            "percent": line.percent,
-        }
-        for line in card.summary
-    ]
-    meeting_date = f"{meeting.date:%-d %B %Y}"
-    return {
-        "title": f"Quarterly performance report: {period.label}",
-        "committee": committee.name,
-        "committee_short_name": committee.short_name,
-        "meeting_id": meeting.pk,
-        "meeting_date": meeting_date,
-        "meeting_date_iso": meeting.date.isoformat(),
-        "period": period.label,
-        "exception_mode": draft.exception_mode,
-        "cover": {
-            "to": draft.to or committee.name,
-            "meeting_date": meeting_date,
-            "from": _lines(draft.from_text),
-            "electoral_divisions": draft.electoral_divisions,
-            "key_decision": draft.key_decision,
-            "forward_plan_ref": draft.forward_plan_ref,
-            "outcome": draft.outcome,
-            "recommendations": _lines(draft.recommendations),
-            "officer_contact": _lines(draft.officer_contact),
-            "member_contacts": _lines(draft.member_contacts),
-        },
-        "background": draft.background,
-        "proposals": proposals,
-        "summary": summary,
-        "not_reported": {
-            "label": card.not_reported.label,
-            "count": card.not_reported.count,
-            "percent": card.not_reported.percent,
-        },
-        "kpi_count": card.kpi_count,
-        "body_kpis": body,
-        "red_count": len(reds),
-        "exception_count": len(exceptions),
-        "perspectives": perspectives,
-        "alignment_table": alignment,
-        "scorecard": [
-            {"label": group.label, "rows": [by_id[r.kpi_id] for r in group.rows]}
-            for group in card.groups
-        ],
-        "appendix": appendix,
-        "actions": actions,
-        "overdue_actions": sum(1 for a in actions if a["status"] == "Overdue"),
-        "alignment": draft.alignment,
-        "implications": draft.implications,
-        "source_documents": _lines(draft.source_documents),
-        "policy_description": card.policy_description,
-        "built_at": timezone.now().isoformat(timespec="seconds"),
-    }
+    return actions
 
 
 # The pack pages ----------------------------------------------------------------------------------

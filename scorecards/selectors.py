@@ -58,6 +58,7 @@ from django.db.models.functions import Cast
 
 from kpis import rating
 from kpis.rating import trends
+from kpis.rating.assessment import Assessment, Goal, Measure, Projection, Reading, assess
 from kpis.register.models import Committee, CommitteeMembership, Directorate, Kpi, unit_style
 from kpis.reporting import policy
 from kpis.reporting.models import Measurement, RagPolicy, ReportingPeriod, Target
@@ -68,13 +69,10 @@ from pmf.formatting import format_value
 Rating = rating.Rating
 
 KINDS = ("organisation", "directorate", "committee")
-#: How many periods of each kind of history a scorecard reads (trend, seasonal forecast, red runs).
-HISTORY = {"month": 24, "quarter": 8, "year": 5}
-#: How many periods the KPI page's chart shows.
-CHART_PERIODS = {"month": 24, "quarter": 12, "year": 6}
+#: How many periods of each kind of history a scorecard reads (trend, seasonal forecast, red runs)
+#: and a KPI's chart shows: one window, so a flag reads the same on every page and in packs.
+HISTORY = {"month": 24, "quarter": 12, "year": 6}
 PERIODS_IN_YEAR = {"month": 12, "quarter": 4, "year": 1}
-TREND_PERIODS = 4
-RED_RUN = 3
 REPORTED_STATUSES = frozenset({Measurement.Status.SUBMITTED, Measurement.Status.APPROVED})
 
 ORGANISATION_LEVELS = (Kpi.Level.CORPORATE, Kpi.Level.STRATEGIC)
@@ -275,22 +273,45 @@ class Row:
     previous: Decimal | None
     previous_display: str
     previous_label: str
-    change: trends.Change
-    rating: Rating
-    trend: trends.Trend
     commentary: str
     action_plan: str
     provisional: bool
-    forecast: float | None
     forecast_label: str
-    forecast_rating: Rating | None
-    forecast_seasonal: bool
-    year_end: float | None
-    year_end_rating: Rating | None
-    green_but_declining: bool
-    red_run: int  # consecutive reported Reds up to now (unreported periods skipped)
-    consistently_red: bool
+    assessment: Assessment  # rating, change, trend, forecasts and flags: each defined there once
     points: list[Point] = field(default_factory=list)
+
+    # The assessment's parts, as pages, exports and packs name them.
+    @property
+    def rating(self) -> Rating:
+        return self.assessment.rating
+
+    @property
+    def change(self) -> trends.Change:
+        return self.assessment.change
+
+    @property
+    def trend(self) -> trends.Trend:
+        return self.assessment.trend
+
+    @property
+    def forecast(self) -> float | None:
+        return self.assessment.forecast.value if self.assessment.forecast else None
+
+    @property
+    def forecast_seasonal(self) -> bool:
+        return bool(self.assessment.forecast and self.assessment.forecast.seasonal)
+
+    @property
+    def year_end(self) -> float | None:
+        return self.assessment.year_end.value if self.assessment.year_end else None
+
+    @property
+    def red_run(self) -> int:
+        return self.assessment.red_run
+
+    @property
+    def flags(self) -> list[str]:
+        return self.assessment.flags
 
     # Words for pages and exports.
     @property
@@ -328,30 +349,19 @@ class Row:
     @property
     def forecast_text(self) -> str:
         """ "Forecast for 2025/26 Q3: 72.1% (Amber)" – always says it is a forecast."""
-        return self._projection(
-            f"Forecast for {self.forecast_label}", self.forecast, self.forecast_rating
-        )
+        return self._projection(f"Forecast for {self.forecast_label}", self.assessment.forecast)
 
     @property
     def year_end_text(self) -> str:
-        return self._projection("Projected year-end", self.year_end, self.year_end_rating)
+        return self._projection("Projected year-end", self.assessment.year_end)
 
-    def _projection(self, what: str, value: float | None, rated: Rating | None) -> str:
-        if value is None:
+    def _projection(self, what: str, projection: Projection | None) -> str:
+        if projection is None:
             return ""
-        text = f"{what}: {value_text(self.unit, value)}"
-        if rated is not None and rated.is_performance:
-            text += f" ({rated.label})"
+        text = f"{what}: {value_text(self.unit, projection.value)}"
+        if projection.rating.is_performance:
+            text += f" ({projection.rating.label})"
         return text
-
-    @property
-    def flags(self) -> list[str]:
-        flags = []
-        if self.green_but_declining:
-            flags.append("Green but declining")
-        if self.consistently_red:
-            flags.append(f"Deep-dive candidate: red for {self.red_run} periods")
-        return flags
 
 
 @dataclass(frozen=True)
@@ -454,6 +464,7 @@ def scorecard(
     priority: int | None = None,
     page_size: int | None = None,
     page: int | str | None = None,
+    keep_points: bool = False,
 ) -> Scorecard:
     """One balanced scorecard for a period: rows, RAG summary, forecasts and flags.
 
@@ -463,6 +474,7 @@ def scorecard(
     With `page_size`, rows are made for one page only (`page`, 1 by default; out-of-range or
     malformed numbers give the nearest page): every KPI's current rating is read first for the
     summary, the RAG filter and the order, then the full rows for that page's KPIs (eight queries).
+    With `keep_points`, each row keeps its history's points for a chart (packs).
     """
     filters = Filters(rag=tuple(rag), level=tuple(level), priority=priority)
     kpis_qs = scope_queryset(kind=kind, period=period, directorate=directorate, committee=committee)
@@ -475,7 +487,7 @@ def scorecard(
     scope = kpis_qs.values("pk")
     shown_page, continued = None, False
     if page_size is None:
-        rows = _rows(kpis, scope, period=period, council=council)
+        rows = _rows(kpis, scope, period=period, council=council, keep_points=keep_points)
         rated = [(row, row.rating) for row in rows]
     else:
         ratings = _current_ratings(kpis, scope, period=period, council=council)
@@ -491,7 +503,13 @@ def scorecard(
     else:
         shown_page = Paginator([k for k, _ in rated], page_size).get_page(page)
         on_page = list(shown_page.object_list)
-        rows = _rows(on_page, [k.pk for k in on_page], period=period, council=council)
+        rows = _rows(
+            on_page,
+            [k.pk for k in on_page],
+            period=period,
+            council=council,
+            keep_points=keep_points,
+        )
         before = shown_page.start_index() - 2  # the last KPI of the page before, if any
         continued = before >= 0 and rated[before][0].perspective == on_page[0].perspective
     return Scorecard(
@@ -558,17 +576,18 @@ def _percent(count: int, total: int) -> int:
 # The engine ------------------------------------------------------------------------------------
 
 
-def _raters(council: RagPolicy):
-    """rate(kpi, value, target, not_available) as kpis.reporting.policy.rate_value, with policies
-    cached.
+def _measures(council: RagPolicy):
+    """measure_of(kpi): how the KPI is read and rated (kpis.rating.assessment.Measure), with
+    policies cached.
 
-    rate_value builds the council's engine policy on every call; over thousands of values that is
-    most of the cost, so the council's policy is built once and a KPI's only if it overrides it.
+    Building an engine policy from the council's RagPolicy costs more than rating a value; over
+    thousands of values that is most of the cost, so the council's policy is built once and a
+    KPI's own only if it overrides it.
     """
     base = policy.engine_policy(council)
-    cache: dict[int, rating.RatingPolicy] = {}
+    cache: dict[int, Measure] = {}
 
-    def policy_for(kpi: _Kpi) -> rating.RatingPolicy:
+    def measure_of(kpi: _Kpi) -> Measure:
         found = cache.get(kpi.pk)
         if found is None:
             has_own = (
@@ -576,29 +595,21 @@ def _raters(council: RagPolicy):
                 or kpi.rag_tolerance_basis
                 or kpi.rag_use_intervention_levels is not None
             )
-            found = policy.engine_policy(council, kpi) if has_own else base
+            kind = FREQUENCY_TO_KIND[kpi.frequency]
+            found = Measure(
+                direction=kpi.direction,
+                status=kpi.status,
+                policy=policy.engine_policy(council, kpi) if has_own else base,
+                contextual=kpi.target_kind == Kpi.TargetKind.CONTEXTUAL,
+                periods_in_year=PERIODS_IN_YEAR[kind],
+                season_length=4 if kind == "quarter" else None,
+                value_basis=kpi.value_basis,
+                aggregate=_aggregate(kpi),
+            )
             cache[kpi.pk] = found
         return found
 
-    def rate(kpi: _Kpi, value, target, not_available: bool = False) -> Rating:
-        if kpi.target_kind == Kpi.TargetKind.CONTEXTUAL:
-            return Rating.CONTEXTUAL
-        goal = target.value if target else None
-        intervention = target.intervention_level if target else None
-        if isinstance(value, float):  # a forecast: compare in floats (the engine's fast path)
-            goal = None if goal is None else float(goal)
-            intervention = None if intervention is None else float(intervention)
-        return rating.rate(
-            value,
-            goal,
-            direction=kpi.direction,
-            status=kpi.status,
-            intervention=intervention,
-            policy=policy_for(kpi),
-            not_available=not_available,
-        )
-
-    return rate
+    return measure_of
 
 
 def _aggregate(kpi: _Kpi) -> str:
@@ -746,14 +757,13 @@ def _rows(
     *,
     period: ReportingPeriod,
     council: RagPolicy,
-    history: dict[str, int] | None = None,
     keep_points: bool = False,
 ) -> list[Row]:
     """Every KPI's full row (trend, forecasts, flags) from three queries; see _window."""
     if not kpis:
         return []
-    window = _window(kpis, scope, period=period, history=history or HISTORY)
-    rate = _raters(council)
+    window = _window(kpis, scope, period=period, history=HISTORY)
+    measure_of = _measures(council)
     rows = []
     for kpi in kpis:
         kind = FREQUENCY_TO_KIND[kpi.frequency]
@@ -767,7 +777,7 @@ def _rows(
                 measured=window.values.get(kpi.pk, {}),
                 targets=window.targets,
                 period_ids=window.period_ids,
-                rate=rate,
+                measure=measure_of(kpi),
                 keep_points=keep_points,
             )
         )
@@ -783,7 +793,7 @@ def _current_ratings(
     if not kpis:
         return []
     window = _window(kpis, scope, period=period, history=None)
-    rate = _raters(council)
+    measure_of = _measures(council)
     ratings = []
     for kpi in kpis:
         kind = FREQUENCY_TO_KIND[kpi.frequency]
@@ -795,20 +805,8 @@ def _current_ratings(
             _Period(window.period_ids.get((kind, current)), year),
             window.targets.get((kpi.pk, year), []),
         )
-        ratings.append(_rating_of(kpi, measured.get(current), target, rate))
+        ratings.append(measure_of(kpi).rate_reading(_reading(measured.get(current), target)))
     return ratings
-
-
-def histories(kpis_qs: QuerySet[Kpi], *, period: ReportingPeriod, council: RagPolicy) -> list[Row]:
-    """Each KPI's row with its chart's points (CHART_PERIODS of history), for packs (4 queries)."""
-    return _rows(
-        _kpi_records(kpis_qs),
-        kpis_qs.values("pk"),
-        period=period,
-        council=council,
-        history=CHART_PERIODS,
-        keep_points=True,
-    )
 
 
 # A value's fields, as _rows fetches them.
@@ -831,13 +829,15 @@ def _current_position(end: int, start_in: int, measured: dict[int, list]) -> int
     return end
 
 
-def _rating_of(kpi: _Kpi, m: list | None, target: _Target | None, rate) -> Rating:
-    """The rating stored with a reported value, else the engine's (see the module docstring)."""
+def _reading(m: list | None, target: _Target | None) -> Reading:
+    """A period's value as the assessment reads it: with the rating stored with a reported value
+    (else the engine rates it; see the module docstring)."""
+    goal = target.value if target else None
+    intervention = target.intervention_level if target else None
     if m is None:
-        return rate(kpi, None, target)
-    if m[_STATUS] in REPORTED_STATUSES and m[_RATING]:
-        return _RATINGS[m[_RATING]]
-    return rate(kpi, m[_VALUE], target, m[_NOT_AVAILABLE])
+        return Reading(target=goal, intervention=intervention)
+    reported = _RATINGS[m[_RATING]] if m[_STATUS] in REPORTED_STATUSES and m[_RATING] else None
+    return Reading(m[_VALUE], bool(m[_NOT_AVAILABLE]), reported, goal, intervention)
 
 
 def _row(
@@ -850,96 +850,25 @@ def _row(
     measured: dict[int, list],
     targets: dict[tuple[int, int], list[_Target]],
     period_ids: dict[tuple[str, int], int],
-    rate,
+    measure: Measure,
     keep_points: bool,
 ) -> Row:
+    """The KPI's row: its assessment (kpis.rating.assessment) arranged with its register fields."""
     current = _current_position(end, start_in, measured)
-    target_cache: dict[int, _Target | None] = {}
-
-    def target_at(position: int) -> _Target | None:
-        year = position // PERIODS_IN_YEAR[kind]
-        found = target_cache.get(position, False)
-        if found is False:
-            found = target_for(
-                kpi,
-                _Period(period_ids.get((kind, position)), year),
-                targets.get((kpi.pk, year), []),
-            )
-            target_cache[position] = found
-        return found
-
-    series: list[float | None] = []
-    ratings: list[Rating] = []
-    points: list[Point] = []
-    updated = None
-    for position in range(first, current + 1):
-        m = measured.get(position)
-        value = m[_VALUE] if m else None
-        series.append(value)
-        if value is not None:
-            updated = position
-        ratings.append(_rating_of(kpi, m, target_at(position), rate))
-        if keep_points:
-            target = target_at(position)
-            points.append(
-                Point(
-                    label=_label(kind, position),
-                    value=_decimal(m[_VALUE]) if m else None,
-                    value_display="Not available"
-                    if m and m[_NOT_AVAILABLE]
-                    else value_text(kpi.unit, _decimal(m[_VALUE]) if m else None),
-                    target=target.value if target else None,
-                    target_display=_target_text(kpi, target),
-                    rating=ratings[-1],
-                    provisional=bool(m) and m[_STATUS] not in REPORTED_STATUSES,
-                )
-            )
-
+    target_at = _target_finder(kpi, kind, targets, period_ids)
+    positions = range(first, current + 1)
+    readings = [_reading(measured.get(position), target_at(position)) for position in positions]
+    assessment = assess(
+        measure,
+        readings,
+        next_target=_goal(target_at(current + 1) or target_at(current)),
+        **_year_end_inputs(kpi, kind, first, current, targets),
+    )
     m = measured.get(current)
     previous_m = measured.get(current - 1)
     current_value = _decimal(m[_VALUE]) if m else None
-    previous_value = _decimal(previous_m[_VALUE]) if previous_m else None
     target = target_at(current)
-    direction = kpi.direction
-    current_rating = ratings[-1] if ratings else rate(kpi, None, target)
-    trend = trends.trend(series, direction=direction, periods=TREND_PERIODS)
-
-    # Forecast of the next period, seasonal for quarterly KPIs with a year and more of values.
-    season = 4 if kind == "quarter" else None
-    forecast = trends.forecast_next(series, periods=TREND_PERIODS, season_length=season)
-    seasonal = False
-    if forecast is not None and season and len(series) >= season:
-        known = len(series) - series.count(None)
-        seasonal = known >= season + 2 and series[-season] is not None
-    forecast_rating = None
-    if forecast is not None:
-        forecast_rating = rate(kpi, forecast, target_at(current + 1) or target)
-
-    # Projected year-end outturn against the annual target.
-    year_end = year_end_rating = None
-    if kpi.target_kind == Kpi.TargetKind.ANNUAL and kind != "year":
-        year = current // PERIODS_IN_YEAR[kind]
-        annual = next((t for t in targets.get((kpi.pk, year), ()) if t.period_id is None), None)
-        if annual is not None:
-            year_start = _position(kind, year, 1)
-            so_far = series[year_start - first :] if year_start >= first else series
-            year_end = trends.forecast_year_end(
-                so_far,
-                periods_in_year=PERIODS_IN_YEAR[kind],
-                value_basis=kpi.value_basis,
-                aggregate=_aggregate(kpi),
-            )
-            if year_end is not None:
-                year_end_rating = rate(kpi, year_end, annual)
-
-    red_run = 0
-    for r in reversed(ratings):
-        if r is Rating.RED:
-            red_run += 1
-        elif r.is_performance:
-            break
-
-    not_available = bool(m) and m[_NOT_AVAILABLE]
+    updated = next((p for p in reversed(positions) if readings[p - first].value is not None), None)
     return Row(
         kpi_id=kpi.pk,
         reference=kpi.reference,
@@ -950,7 +879,7 @@ def _row(
         metric_category=kpi.metric_category,
         frequency=kpi.frequency,
         unit=kpi.unit,
-        direction=direction,
+        direction=kpi.direction,
         status=kpi.status,
         kind=kind,
         period_label=_label(kind, current),
@@ -958,27 +887,82 @@ def _row(
         target=target.value if target else None,
         target_display=_target_text(kpi, target),
         current=current_value,
-        current_display="Not available" if not_available else value_text(kpi.unit, current_value),
-        previous=previous_value,
-        previous_display=value_text(kpi.unit, previous_value),
+        current_display=_value_display(kpi, m),
+        previous=_decimal(previous_m[_VALUE]) if previous_m else None,
+        previous_display=_value_display(kpi, previous_m, not_available_words=False),
         previous_label=_label(kind, current - 1),
-        change=trends.change(current_value, previous_value, direction=direction),
-        rating=current_rating,
-        trend=trend,
         commentary=m[_COMMENTARY] if m else "",
         action_plan=m[_ACTION_PLAN] if m else "",
-        provisional=bool(m) and m[_STATUS] not in REPORTED_STATUSES,
-        forecast=forecast,
+        provisional=_is_provisional(m),
         forecast_label=_label(kind, current + 1),
-        forecast_rating=forecast_rating,
-        forecast_seasonal=seasonal,
-        year_end=year_end,
-        year_end_rating=year_end_rating,
-        green_but_declining=trends.green_but_declining(current_rating, trend),
-        red_run=red_run,
-        consistently_red=red_run >= RED_RUN and trends.consistently_red(ratings, run=RED_RUN),
-        points=points,
+        assessment=assessment,
+        points=_points(kpi, kind, positions, measured, assessment.ratings, target_at)
+        if keep_points
+        else [],
     )
+
+
+def _target_finder(kpi: _Kpi, kind: str, targets, period_ids):
+    """target_at(position): the target a period of the KPI is measured against, looked up once."""
+    found: dict[int, _Target | None] = {}
+
+    def target_at(position: int) -> _Target | None:
+        if position not in found:
+            year = position // PERIODS_IN_YEAR[kind]
+            found[position] = target_for(
+                kpi,
+                _Period(period_ids.get((kind, position)), year),
+                targets.get((kpi.pk, year), []),
+            )
+        return found[position]
+
+    return target_at
+
+
+def _goal(target: _Target | None) -> Goal | None:
+    return None if target is None else Goal(target.value, target.intervention_level)
+
+
+def _year_end_inputs(kpi: _Kpi, kind: str, first: int, current: int, targets) -> dict:
+    """Where the current financial year starts among the readings, and its annual target: only
+    for a KPI with an annual target reported more often than yearly."""
+    if kpi.target_kind != Kpi.TargetKind.ANNUAL or kind == "year":
+        return {}
+    year = current // PERIODS_IN_YEAR[kind]
+    annual = next((t for t in targets.get((kpi.pk, year), ()) if t.period_id is None), None)
+    if annual is None:
+        return {}
+    return {"year_start": _position(kind, year, 1) - first, "annual_target": _goal(annual)}
+
+
+def _value_display(kpi: _Kpi, m: list | None, *, not_available_words: bool = True) -> str:
+    if m and m[_NOT_AVAILABLE] and not_available_words:
+        return "Not available"
+    return value_text(kpi.unit, _decimal(m[_VALUE]) if m else None)
+
+
+def _is_provisional(m: list | None) -> bool:
+    return bool(m) and m[_STATUS] not in REPORTED_STATUSES
+
+
+def _points(kpi: _Kpi, kind: str, positions: range, measured, ratings, target_at) -> list[Point]:
+    """The chart's points and its data table: each period's value, target and rating."""
+    points = []
+    for position, rated in zip(positions, ratings, strict=True):
+        m = measured.get(position)
+        target = target_at(position)
+        points.append(
+            Point(
+                label=_label(kind, position),
+                value=_decimal(m[_VALUE]) if m else None,
+                value_display=_value_display(kpi, m),
+                target=target.value if target else None,
+                target_display=_target_text(kpi, target),
+                rating=rated,
+                provisional=_is_provisional(m),
+            )
+        )
+    return points
 
 
 def _target_text(kpi: _Kpi, target: _Target | None) -> str:
@@ -1023,7 +1007,14 @@ def kpi_performance(kpi: Kpi, *, upto: ReportingPeriod | None = None) -> KpiPerf
         upto = ReportingPeriod.objects.filter(kind=kind).order_by("-starts_on").first()
     if upto is None:
         return KpiPerformance(kpi=kpi, row=None)
-    row = histories(Kpi.objects.filter(pk=kpi.pk), period=upto, council=RagPolicy.current())[0]
+    one = Kpi.objects.filter(pk=kpi.pk)
+    row = _rows(
+        _kpi_records(one),
+        one.values("pk"),
+        period=upto,
+        council=RagPolicy.current(),
+        keep_points=True,
+    )[0]
     first_value = next((n for n, p in enumerate(row.points) if p.value is not None), None)
     row.points = row.points[first_value:] if first_value is not None else row.points[-1:]
     return KpiPerformance(kpi=kpi, row=row)

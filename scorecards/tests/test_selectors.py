@@ -272,7 +272,7 @@ def test_a_green_kpi_on_a_worsening_trend_is_flagged_green_but_declining():
     target(kpi, 80, year=2025)
     series(kpi, periods, [95, 91, 87, 83], rating="green")
     row = selectors.scorecard(kind="organisation", period=periods[-1]).rows[0]
-    assert row.green_but_declining
+    assert row.assessment.green_but_declining
     assert row.flags == ["Green but declining"]
 
 
@@ -285,16 +285,20 @@ def test_three_reds_in_a_row_make_a_deep_dive_candidate_and_two_do_not():
     series(other, periods, [50, 50, 40, 40], rating="green")
     Measurement.objects.filter(kpi=other, period__in=periods[2:]).update(rating="red")
     first, second = selectors.scorecard(kind="organisation", period=periods[-1]).rows
-    assert first.consistently_red and first.red_run == 3
+    assert first.assessment.consistently_red and first.red_run == 3
     assert first.flags == ["Deep-dive candidate: red for 3 periods"]
-    assert not second.consistently_red and second.flags == []
+    assert not second.assessment.consistently_red and second.flags == []
 
 
 def test_an_unreported_quarter_does_not_break_a_run_of_reds():
     periods = quarters((2024, 4), 4)
     kpi = KpiFactory(level=Kpi.Level.STRATEGIC)
     series(kpi, periods, [40, None, 41, 40], rating="red")
-    assert selectors.scorecard(kind="organisation", period=periods[-1]).rows[0].consistently_red
+    assert (
+        selectors.scorecard(kind="organisation", period=periods[-1])
+        .rows[0]
+        .assessment.consistently_red
+    )
 
 
 def test_the_forecast_is_labelled_as_a_forecast_with_its_rating():
