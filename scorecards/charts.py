@@ -155,90 +155,115 @@ def _svg(
         f'<title id="{uid}-title">{_text(title)}</title>',
         f'<desc id="{uid}-desc">{_text(description)}</desc>',
     ]
-
     known = [v for v in values if v is not None] + [t for t in targets if t is not None]
     if forecast_value is not None:
         known.append(forecast_value)
-    plot_w = WIDTH - LEFT - RIGHT
-    plot_h = HEIGHT - TOP - BOTTOM
     if not known or not slots:
         out.append(
-            f'<text x="{WIDTH / 2:.1f}" y="{TOP + plot_h / 2:.1f}" text-anchor="middle">'
-            "No values to show yet</text></svg>"
+            f'<text x="{WIDTH / 2:.1f}" y="{TOP + _Plot.height() / 2:.1f}" '
+            'text-anchor="middle">No values to show yet</text></svg>'
         )
         return mark_safe("".join(out))  # noqa: S308 – every text above is escaped
+    plot = _Plot.around(known, slots)
+    axis_labels = labels + ([forecast[0]] if slots > len(labels) else [])
+    out += _axes(plot, axis_labels)
+    out += _target_marks(plot, targets, per_point)
+    out += _value_marks(plot, values)
+    if forecast_value is not None:
+        out += _forecast_marks(plot, values, len(labels), forecast_value)
+    out.append("</svg>")
+    return mark_safe("".join(out))  # noqa: S308 – every text above is escaped
 
-    low, high = min(known), max(known)
-    if low == high:
-        pad = abs(low) * 0.1 or 1.0
-        low, high = low - pad, high + pad
-    step = _nice_step(high - low)
-    low, high = math.floor(low / step) * step, math.ceil(high / step) * step
-    slot_w = plot_w / slots
 
-    def x(i: int) -> float:
-        return LEFT + slot_w * (i + 0.5)
+@dataclass(frozen=True)
+class _Plot:
+    """The plotting area's scale: `low` to `high` in steps of `step`, `slots` periods across."""
 
-    def y(v: float) -> float:
-        return TOP + plot_h * (high - v) / (high - low)
+    low: float
+    high: float
+    step: float
+    slots: int
 
-    # Axes, grid and tick labels. The grid is one path and the markers another: WeasyPrint
-    # styles and draws every SVG element on its own, so fewer elements make a pack faster.
-    grid, tick_labels = [], []
-    tick = low
-    while tick <= high + step / 1000:
-        ty = y(tick)
+    @staticmethod
+    def height() -> float:
+        return HEIGHT - TOP - BOTTOM
+
+    @classmethod
+    def around(cls, known: list[float], slots: int) -> _Plot:
+        low, high = min(known), max(known)
+        if low == high:
+            pad = abs(low) * 0.1 or 1.0
+            low, high = low - pad, high + pad
+        step = _nice_step(high - low)
+        return cls(math.floor(low / step) * step, math.ceil(high / step) * step, step, slots)
+
+    @property
+    def slot_width(self) -> float:
+        return (WIDTH - LEFT - RIGHT) / self.slots
+
+    def x(self, i: int) -> float:
+        return LEFT + self.slot_width * (i + 0.5)
+
+    def y(self, v: float) -> float:
+        return TOP + self.height() * (self.high - v) / (self.high - self.low)
+
+
+def _axes(plot: _Plot, axis_labels: list[str]) -> list[str]:
+    """Grid, tick labels and period labels. The grid is one path (and the markers another):
+    WeasyPrint styles and draws every SVG element on its own, so fewer make a pack faster."""
+    grid, out = [], []
+    tick = plot.low
+    while tick <= plot.high + plot.step / 1000:
+        ty = plot.y(tick)
         grid.append(f"M{LEFT} {ty:.1f}H{WIDTH - RIGHT}")
-        tick_labels.append(
+        out.append(
             f'<text x="{LEFT - 6}" y="{ty + 4:.1f}" text-anchor="end">'
             f"{_text(number_text(tick))}</text>"
         )
-        tick += step
-    out.append(f'<path d="{"".join(grid)}" fill="none" stroke="{GRID_COLOUR}" stroke-width="1"/>')
-    out.extend(tick_labels)
+        tick += plot.step
+    bottom = TOP + plot.height()
+    out.insert(
+        0, f'<path d="{"".join(grid)}" fill="none" stroke="{GRID_COLOUR}" stroke-width="1"/>'
+    )
     out.append(
-        f'<line x1="{LEFT}" y1="{TOP + plot_h}" x2="{WIDTH - RIGHT}" y2="{TOP + plot_h}" '
+        f'<line x1="{LEFT}" y1="{bottom}" x2="{WIDTH - RIGHT}" y2="{bottom}" '
         f'stroke="{INK}" stroke-width="1"/>'
     )
-    every = next((n for n in LABEL_EVERY if n * slot_w >= MIN_LABEL_GAP), LABEL_EVERY[-1])
-    axis_labels = labels + ([forecast[0]] if slots > len(labels) else [])
+    every = next((n for n in LABEL_EVERY if n * plot.slot_width >= MIN_LABEL_GAP), LABEL_EVERY[-1])
     last = len(axis_labels) - 1
     for i, label in enumerate(axis_labels):
-        if (last - i) % every:
-            continue
-        out.append(
-            f'<text x="{x(i):.1f}" y="{HEIGHT - BOTTOM + 18}" text-anchor="middle">'
-            f"{_text(label)}</text>"
-        )
-
-    # Target: a dashed line, or dashed steps where it changes from period to period.
-    if per_point:
-        d = []
-        previous = None
-        for i, t in enumerate(targets):
-            if t is None:
-                previous = None
-                continue
-            x0, x1 = x(i) - slot_w / 2, x(i) + slot_w / 2
-            d.append(f"{'L' if previous is not None else 'M'}{x0:.1f} {y(t):.1f}H{x1:.1f}")
-            previous = t
-        if d:
+        if not (last - i) % every:
             out.append(
-                f'<path d="{"".join(d)}" fill="none" stroke="{TARGET_COLOUR}" '
-                f'stroke-width="2" stroke-dasharray="6 4"/>'
+                f'<text x="{plot.x(i):.1f}" y="{HEIGHT - BOTTOM + 18}" text-anchor="middle">'
+                f"{_text(label)}</text>"
             )
-    elif targets and targets[0] is not None:
-        ty = y(targets[0])
-        out.append(
-            f'<line x1="{LEFT}" y1="{ty:.1f}" x2="{WIDTH - RIGHT}" y2="{ty:.1f}" '
-            f'stroke="{TARGET_COLOUR}" stroke-width="2" stroke-dasharray="6 4"/>'
-        )
+    return out
 
-    # Values: a polyline per unbroken run, a marker on every value.
-    run: list[str] = []
-    for i, v in enumerate(values + [None]):
+
+def _target_marks(plot: _Plot, targets: list[float | None], per_point: bool) -> list[str]:
+    """A dashed line, or dashed steps where the target changes from period to period."""
+    dashes = f'stroke="{TARGET_COLOUR}" stroke-width="2" stroke-dasharray="6 4"'
+    if not per_point:
+        if not targets or targets[0] is None:
+            return []
+        ty = plot.y(targets[0])
+        return [f'<line x1="{LEFT}" y1="{ty:.1f}" x2="{WIDTH - RIGHT}" y2="{ty:.1f}" {dashes}/>']
+    d, previous = [], None
+    half = plot.slot_width / 2
+    for i, t in enumerate(targets):
+        if t is not None:
+            move = "L" if previous is not None else "M"
+            d.append(f"{move}{plot.x(i) - half:.1f} {plot.y(t):.1f}H{plot.x(i) + half:.1f}")
+        previous = t
+    return [f'<path d="{"".join(d)}" fill="none" {dashes}/>'] if d else []
+
+
+def _value_marks(plot: _Plot, values: list[float | None]) -> list[str]:
+    """A polyline per unbroken run of values, and a marker on every value."""
+    out, run = [], []
+    for i, v in enumerate([*values, None]):
         if v is not None:
-            run.append(f"{x(i):.1f},{y(v):.1f}")
+            run.append(f"{plot.x(i):.1f},{plot.y(v):.1f}")
             continue
         if len(run) > 1:
             out.append(
@@ -247,31 +272,35 @@ def _svg(
             )
         run = []
     # A round-capped line of no length is a dot: every marker in one path.
-    markers = "".join(f"M{x(i):.1f} {y(v):.1f}h0" for i, v in enumerate(values) if v is not None)
+    markers = "".join(
+        f"M{plot.x(i):.1f} {plot.y(v):.1f}h0" for i, v in enumerate(values) if v is not None
+    )
     if markers:
         out.append(
             f'<path d="{markers}" fill="none" stroke="{VALUE_COLOUR}" stroke-width="8" '
             f'stroke-linecap="round"/>'
         )
+    return out
 
-    # Forecast: dotted from the last value, hollow marker, labelled.
-    if forecast_value is not None:
-        fx, fy = x(len(labels)), y(forecast_value)
-        last_known = next(
-            ((i, v) for i, v in reversed(list(enumerate(values))) if v is not None), None
-        )
-        if last_known is not None:
-            out.append(
-                f'<line x1="{x(last_known[0]):.1f}" y1="{y(last_known[1]):.1f}" '
-                f'x2="{fx:.1f}" y2="{fy:.1f}" stroke="{FORECAST_COLOUR}" stroke-width="3" '
-                f'stroke-dasharray="2 4" stroke-linecap="round"/>'
-            )
+
+def _forecast_marks(
+    plot: _Plot, values: list[float | None], at: int, forecast_value: float
+) -> list[str]:
+    """Dotted from the last value to a hollow marker."""
+    fx, fy = plot.x(at), plot.y(forecast_value)
+    out = []
+    last_known = next(((i, v) for i, v in reversed(list(enumerate(values))) if v is not None), None)
+    if last_known is not None:
         out.append(
-            f'<circle cx="{fx:.1f}" cy="{fy:.1f}" r="5" fill="#ffffff" '
-            f'stroke="{FORECAST_COLOUR}" stroke-width="2"/>'
+            f'<line x1="{plot.x(last_known[0]):.1f}" y1="{plot.y(last_known[1]):.1f}" '
+            f'x2="{fx:.1f}" y2="{fy:.1f}" stroke="{FORECAST_COLOUR}" stroke-width="3" '
+            f'stroke-dasharray="2 4" stroke-linecap="round"/>'
         )
-    out.append("</svg>")
-    return mark_safe("".join(out))  # noqa: S308 – every text above is escaped
+    out.append(
+        f'<circle cx="{fx:.1f}" cy="{fy:.1f}" r="5" fill="#ffffff" '
+        f'stroke="{FORECAST_COLOUR}" stroke-width="2"/>'
+    )
+    return out
 
 
 def _describe(points, target, per_point: bool, forecast, style: UnitStyle) -> str:

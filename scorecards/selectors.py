@@ -39,6 +39,7 @@ import gc
 import re
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from typing import NamedTuple
 
 from django.core.paginator import Page, Paginator
 from django.db import connections
@@ -211,6 +212,17 @@ _KPI_FIELDS = (
         )
     ),
 )
+
+
+class _Stored(NamedTuple):
+    """A period's stored value as a scorecard fetches it (a float, as typed: see _values_of)."""
+
+    value: float | None
+    not_available: bool
+    status: str
+    rating: str
+    commentary: str
+    action_plan: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -656,7 +668,7 @@ class _Window:
     first_at: dict[str, int]  # the first period of the history read
     period_ids: dict[tuple[str, int], int]
     targets: dict[tuple[int, int], list[_Target]]
-    values: dict[int, dict[int, list]]  # KPI → position → a value's fields (see _VALUE …)
+    values: dict[int, dict[int, _Stored]]  # KPI → position → the value stored for it
 
 
 def _kpi_records(kpis_qs: QuerySet[Kpi]) -> list[_Kpi]:
@@ -680,24 +692,48 @@ def _window(
         else min(start_in[kind], end_at[kind])
         for kind in kinds
     }
-    earliest = min(
-        period_spec(kind, *_unposition(kind, first_at[kind])).starts_on for kind in kinds
+    period_ids = _period_ids(period, first_at, end_at)
+    # The values of the periods a row can show come with their commentary; none when only
+    # ratings are wanted.
+    shown = [
+        pk
+        for (kind, position), pk in period_ids.items()
+        if history is not None and min(start_in[kind], end_at[kind]) <= position <= end_at[kind]
+    ]
+    return _Window(
+        end_at,
+        start_in,
+        first_at,
+        period_ids,
+        _targets_of(scope, first_at, end_at),
+        _values_of(scope, period_ids, shown),
     )
 
-    # Query: the reporting periods in the window.
+
+def _period_ids(
+    period: ReportingPeriod, first_at: dict[str, int], end_at: dict[str, int]
+) -> dict[tuple[str, int], int]:
+    """Query: the reporting periods in the window, by (kind, position)."""
+    earliest = min(
+        period_spec(kind, *_unposition(kind, first)).starts_on for kind, first in first_at.items()
+    )
     period_ids: dict[tuple[str, int], int] = {}
     for pk, kind, year, number in ReportingPeriod.objects.filter(
-        kind__in=kinds, starts_on__gte=earliest, ends_on__lte=period.ends_on
+        kind__in=list(first_at), starts_on__gte=earliest, ends_on__lte=period.ends_on
     ).values_list("pk", "kind", "financial_year", "number"):
         position = _position(kind, year, number)
         if first_at[kind] <= position <= end_at[kind]:
             period_ids[(kind, position)] = pk
-    position_of = {pk: key for key, pk in period_ids.items()}
+    return period_ids
 
-    # Query: targets for every financial year in the window and the next period's (forecasts).
+
+def _targets_of(
+    scope, first_at: dict[str, int], end_at: dict[str, int]
+) -> dict[tuple[int, int], list[_Target]]:
+    """Query: targets for every financial year in the window and the next period's (forecasts)."""
     years = {
         year
-        for kind in kinds
+        for kind in first_at
         for year in range(
             first_at[kind] // PERIODS_IN_YEAR[kind], (end_at[kind] + 1) // PERIODS_IN_YEAR[kind] + 1
         )
@@ -709,45 +745,49 @@ def _window(
         .values_list("kpi_id", "period_id", "financial_year", "value", "intervention_level")
     ):
         targets.setdefault((kpi_id, year), []).append(_Target(period_id, year, value, intervention))
+    return targets
 
-    # Query: every value in the window, in one values_list() query (tuples: see _VALUE ...).
-    # Values come as floats (no Decimal conversion for thousands of history values; a stored
-    # value has at most 4 decimal places, so repr() gives it back exactly); commentary only for
-    # the periods a row can show, not the whole history (and none for ratings alone).
-    values: dict[int, dict[int, list]] = {}
-    if position_of:
-        shown = [  # none when only ratings are wanted
-            pk
-            for (kind, position), pk in period_ids.items()
-            if history is not None and min(start_in[kind], end_at[kind]) <= position <= end_at[kind]
-        ]
 
-        def shown_only(name: str) -> Case:
-            return Case(
-                When(period_id__in=shown, then=F(name)), default=Value(""), output_field=TextField()
-            )
+def _values_of(
+    scope, period_ids: dict[tuple[str, int], int], shown: list[int]
+) -> dict[int, dict[int, _Stored]]:
+    """Query: every value in the window, KPI → position → its stored fields.
 
-        for kpi_id, period_id, *m in _fetch(
-            Measurement.objects.filter(kpi__in=scope, period_id__in=list(position_of))
-            .order_by()  # no default ordering: it would join the KPIs and periods to sort
-            .annotate(
-                float_value=Cast("value", FloatField()),
-                shown_commentary=shown_only("commentary"),
-                shown_action_plan=shown_only("action_plan"),
-            )
-            .values_list(
-                "kpi_id",
-                "period_id",
-                "float_value",
-                "not_available",
-                "status",
-                "rating",
-                "shown_commentary",
-                "shown_action_plan",
-            )
-        ):
-            values.setdefault(kpi_id, {})[position_of[period_id][1]] = m
-    return _Window(end_at, start_in, first_at, period_ids, targets, values)
+    Values come as floats (no Decimal conversion for thousands of history values; a stored value
+    has at most 4 decimal places, so repr() gives it back exactly); commentary only for the
+    `shown` periods, not the whole history.
+    """
+    position_of = {pk: key for key, pk in period_ids.items()}
+    values: dict[int, dict[int, _Stored]] = {}
+    if not position_of:
+        return values
+
+    def shown_only(name: str) -> Case:
+        return Case(
+            When(period_id__in=shown, then=F(name)), default=Value(""), output_field=TextField()
+        )
+
+    for kpi_id, period_id, *m in _fetch(
+        Measurement.objects.filter(kpi__in=scope, period_id__in=list(position_of))
+        .order_by()  # no default ordering: it would join the KPIs and periods to sort
+        .annotate(
+            float_value=Cast("value", FloatField()),
+            shown_commentary=shown_only("commentary"),
+            shown_action_plan=shown_only("action_plan"),
+        )
+        .values_list(
+            "kpi_id",
+            "period_id",
+            "float_value",
+            "not_available",
+            "status",
+            "rating",
+            "shown_commentary",
+            "shown_action_plan",
+        )
+    ):
+        values.setdefault(kpi_id, {})[position_of[period_id][1]] = _Stored(*m)
+    return values
 
 
 @_cyclic_gc_paused()
@@ -809,8 +849,6 @@ def _current_ratings(
     return ratings
 
 
-# A value's fields, as _rows fetches them.
-_VALUE, _NOT_AVAILABLE, _STATUS, _RATING, _COMMENTARY, _ACTION_PLAN = range(6)
 _RATINGS = {r.value: r for r in Rating}
 
 
@@ -819,25 +857,25 @@ def _decimal(value: float | None) -> Decimal | None:
     return None if value is None else Decimal(repr(value))
 
 
-def _current_position(end: int, start_in: int, measured: dict[int, list]) -> int:
+def _current_position(end: int, start_in: int, measured: dict[int, _Stored]) -> int:
     """The KPI's current period: the latest of its own periods within the scorecard's period that
     has a value (a monthly KPI on a quarterly scorecard), else the last one ending by its end."""
     for position in range(end, start_in - 1, -1):
         m = measured.get(position)
-        if m is not None and m[_VALUE] is not None:
+        if m is not None and m.value is not None:
             return position
     return end
 
 
-def _reading(m: list | None, target: _Target | None) -> Reading:
+def _reading(m: _Stored | None, target: _Target | None) -> Reading:
     """A period's value as the assessment reads it: with the rating stored with a reported value
     (else the engine rates it; see the module docstring)."""
     goal = target.value if target else None
     intervention = target.intervention_level if target else None
     if m is None:
         return Reading(target=goal, intervention=intervention)
-    reported = _RATINGS[m[_RATING]] if m[_STATUS] in REPORTED_STATUSES and m[_RATING] else None
-    return Reading(m[_VALUE], bool(m[_NOT_AVAILABLE]), reported, goal, intervention)
+    reported = _RATINGS[m.rating] if m.status in REPORTED_STATUSES and m.rating else None
+    return Reading(m.value, bool(m.not_available), reported, goal, intervention)
 
 
 def _row(
@@ -847,7 +885,7 @@ def _row(
     first: int,
     end: int,
     start_in: int,
-    measured: dict[int, list],
+    measured: dict[int, _Stored],
     targets: dict[tuple[int, int], list[_Target]],
     period_ids: dict[tuple[str, int], int],
     measure: Measure,
@@ -866,7 +904,7 @@ def _row(
     )
     m = measured.get(current)
     previous_m = measured.get(current - 1)
-    current_value = _decimal(m[_VALUE]) if m else None
+    current_value = _decimal(m.value) if m else None
     target = target_at(current)
     updated = next((p for p in reversed(positions) if readings[p - first].value is not None), None)
     return Row(
@@ -888,11 +926,11 @@ def _row(
         target_display=_target_text(kpi, target),
         current=current_value,
         current_display=_value_display(kpi, m),
-        previous=_decimal(previous_m[_VALUE]) if previous_m else None,
+        previous=_decimal(previous_m.value) if previous_m else None,
         previous_display=_value_display(kpi, previous_m, not_available_words=False),
         previous_label=_label(kind, current - 1),
-        commentary=m[_COMMENTARY] if m else "",
-        action_plan=m[_ACTION_PLAN] if m else "",
+        commentary=m.commentary if m else "",
+        action_plan=m.action_plan if m else "",
         provisional=_is_provisional(m),
         forecast_label=_label(kind, current + 1),
         assessment=assessment,
@@ -935,14 +973,14 @@ def _year_end_inputs(kpi: _Kpi, kind: str, first: int, current: int, targets) ->
     return {"year_start": _position(kind, year, 1) - first, "annual_target": _goal(annual)}
 
 
-def _value_display(kpi: _Kpi, m: list | None, *, not_available_words: bool = True) -> str:
-    if m and m[_NOT_AVAILABLE] and not_available_words:
+def _value_display(kpi: _Kpi, m: _Stored | None, *, not_available_words: bool = True) -> str:
+    if m and m.not_available and not_available_words:
         return "Not available"
-    return value_text(kpi.unit, _decimal(m[_VALUE]) if m else None)
+    return value_text(kpi.unit, _decimal(m.value) if m else None)
 
 
-def _is_provisional(m: list | None) -> bool:
-    return bool(m) and m[_STATUS] not in REPORTED_STATUSES
+def _is_provisional(m: _Stored | None) -> bool:
+    return bool(m) and m.status not in REPORTED_STATUSES
 
 
 def _points(kpi: _Kpi, kind: str, positions: range, measured, ratings, target_at) -> list[Point]:
@@ -954,7 +992,7 @@ def _points(kpi: _Kpi, kind: str, positions: range, measured, ratings, target_at
         points.append(
             Point(
                 label=_label(kind, position),
-                value=_decimal(m[_VALUE]) if m else None,
+                value=_decimal(m.value) if m else None,
                 value_display=_value_display(kpi, m),
                 target=target.value if target else None,
                 target_display=_target_text(kpi, target),

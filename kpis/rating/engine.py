@@ -509,31 +509,7 @@ def rate_many(
         if bad.any():
             raise _bad_direction(direction_arr[bad.argmax()])
 
-    # One row of settings per distinct policy, spread to every row (no per-group subsetting).
-    if isinstance(policy, RatingPolicy):
-        distinct, which = [policy], np.zeros(n, dtype=np.intp)
-    else:
-        import pandas as pd  # only this path needs it, and importing pandas takes about a second
-
-        policies = list(policy)
-        if len(policies) != n:
-            raise ValueError("policy must be one RatingPolicy or one per value")
-        ids = np.fromiter(map(id, policies), dtype=np.int64, count=n)
-        which, unique_ids = pd.factorize(ids)
-        by_id: dict[int, RatingPolicy] = {}
-        for p in policies:  # stops as soon as every distinct policy has been seen
-            if id(p) not in by_id:
-                if not isinstance(p, RatingPolicy):
-                    raise ValueError(f"not a RatingPolicy: {p!r}")
-                by_id[id(p)] = p
-                if len(by_id) == len(unique_ids):
-                    break
-        distinct = [by_id[k] for k in unique_ids.tolist()]
-    relative = np.array([p._relative for p in distinct], dtype=bool)[which]
-    tol = np.array([p._tol_f for p in distinct], dtype="float64")[which]
-    has_blue = np.array([p._blue_f is not None for p in distinct], dtype=bool)[which]
-    blue = np.array([p._blue_f or 0.0 for p in distinct], dtype="float64")[which]
-    use_i = np.array([p.use_intervention_levels for p in distinct], dtype=bool)[which]
+    relative, tol, has_blue, blue, use_i = _policy_columns(policy, n)
 
     with np.errstate(over="ignore", invalid="ignore"):
         gap = np.where(higher, v - t, t - v)
@@ -574,3 +550,37 @@ def rate_many(
             if s_value != "live":
                 codes[status_arr == s_value] = _CODE[_status_rating(s_value)]
     return _CODE_TO_RATING[codes]
+
+
+def _policy_columns(
+    policy: RatingPolicy | Sequence[RatingPolicy], n: int
+) -> tuple[np.ndarray, ...]:
+    """The policy's settings as one column per setting, a row per value: (relative basis,
+    tolerance, Blue on, Blue margin, intervention levels used). One row of settings per distinct
+    policy, spread to every row (no per-group subsetting)."""
+    if isinstance(policy, RatingPolicy):
+        distinct, which = [policy], np.zeros(n, dtype=np.intp)
+    else:
+        import pandas as pd  # only this path needs it, and importing pandas takes about a second
+
+        policies = list(policy)
+        if len(policies) != n:
+            raise ValueError("policy must be one RatingPolicy or one per value")
+        ids = np.fromiter(map(id, policies), dtype=np.int64, count=n)
+        which, unique_ids = pd.factorize(ids)
+        by_id: dict[int, RatingPolicy] = {}
+        for p in policies:  # stops as soon as every distinct policy has been seen
+            if id(p) not in by_id:
+                if not isinstance(p, RatingPolicy):
+                    raise ValueError(f"not a RatingPolicy: {p!r}")
+                by_id[id(p)] = p
+                if len(by_id) == len(unique_ids):
+                    break
+        distinct = [by_id[k] for k in unique_ids.tolist()]
+    return (
+        np.array([p._relative for p in distinct], dtype=bool)[which],
+        np.array([p._tol_f for p in distinct], dtype="float64")[which],
+        np.array([p._blue_f is not None for p in distinct], dtype=bool)[which],
+        np.array([p._blue_f or 0.0 for p in distinct], dtype="float64")[which],
+        np.array([p.use_intervention_levels for p in distinct], dtype=bool)[which],
+    )
