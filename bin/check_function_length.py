@@ -32,7 +32,7 @@ def main() -> int:
     for line in found:
         print(line)
     if found:
-        print(f"{len(found)} function(s) of {LIMIT} lines or more: split them so they read at once.")
+        print(f"{len(found)} function(s) of {LIMIT} lines or more: split them to read at a glance.")
         return 1
     return 0
 

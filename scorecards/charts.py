@@ -2,13 +2,13 @@
 
 `kpi_chart` returns the SVG with what goes beside it as HTML: the unit and the key (value,
 target, forecast). Only the axis labels are drawn as SVG text, because WeasyPrint lays out SVG
-text one letter at a time (about a quarter of a millisecond a letter on a 2-core VM): the unit
+text one letter at a time (docs/performance.md has the cost): the unit
 and key in HTML took a third off the time a pack spends on its charts.
 
-Hand-written rather than matplotlib: a polyline, a target line and a few labels cost well under a
-millisecond to draw and little for WeasyPrint to lay out, so a 100-chart pack is not held back by
-its charts. Everything is drawn with presentation attributes (stroke=, fill=, font-size=), never
-style= or classes, because the app's CSP (style-src 'self') blocks style attributes inside inline
+Hand-written rather than matplotlib: a polyline, a target line and a few labels cost little to
+draw and little for WeasyPrint to lay out, so a 100-chart pack is not held back by its charts.
+Everything is drawn with presentation attributes (stroke=, fill=, font-size=), never style= or
+classes, because the app's CSP (style-src 'self') blocks style attributes inside inline
 SVG and a PDF pack has no stylesheet. Every piece of text is XML-escaped here; the result is then
 safe to mark safe.
 

@@ -1,8 +1,8 @@
 """A scorecard table's rows as HTML, built in Python.
 
-The Django template engine spends about 8 µs on each variable it renders, and format_html about
-4 µs on each argument; a scorecard row has more than twenty, so a 2,000-KPI organisational
-scorecard spent 0.2–0.4 s on its rows alone. Here each row is an f-string in which every piece
+The Django template engine's cost for each variable it renders, and format_html's for each
+argument, add up over a scorecard row's twenty-odd pieces and 2,000 rows to more than the rest of
+the page (figures in docs/performance.md). Here each row is an f-string in which every piece
 of data goes through `_e` (the standard library's html.escape, quotes included); the result is
 marked safe once. The table's frame, headings and the rest of the page stay in
 templates/scorecards/scorecard.html.

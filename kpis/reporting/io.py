@@ -10,8 +10,8 @@ written. Re-importing a file changes nothing. A preview (apply=False) writes not
 Speed: everything a file can refer to is loaded up front in a fixed number of queries, the rows
 are checked with the pure functions of `kpis.reporting.services` (not `measurement_save`, which
 costs several queries a row), and the values and their history records are written with one
-statement each (see `_write`), so 100,000 rows take seconds and the number of queries never grows
-with the file.
+statement each (see `_write`), so a large file is quick to write and the number of queries never
+grows with the file.
 """
 
 import difflib
@@ -614,8 +614,8 @@ def _write(writes: list[_Write], *, by: User | None, filename: str, historic: bo
     """Insert the new values, update the changed ones and record every one in their history.
 
     The rows go to the database with one `executemany` per statement rather than through
-    `bulk_create`/`bulk_update`: Django's per-value SQL compilation cost some 20 seconds for
-    100,000 values and their history records, and the ORM's batches made the number of queries
+    `bulk_create`/`bulk_update`: Django's per-value SQL compilation was most of the time of a
+    100,000-value import with its history records, and the ORM's batches made the number of queries
     grow with the file. The history records are the ones django-simple-history would write (same
     table, same columns): who, when, "Imported from <file>", and every field after the change.
     """
