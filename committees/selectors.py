@@ -16,18 +16,12 @@ from committees.models import (
     Proposal,
     ProposalEvent,
 )
-from kpis.register.models import Committee, CommitteeMembership, Kpi
-
-
-def _active_on(day: datetime.date) -> Q:
-    """Memberships in force on `day`: started by then and not yet ended (the end is exclusive,
-    as `kpis.selectors.current_committees` has it)."""
-    return Q(started_on__lte=day) & (Q(ended_on__isnull=True) | Q(ended_on__gt=day))
+from kpis.register.models import Committee, CommitteeMembership, Kpi, in_force_on
 
 
 def kpi_set_on(committee: Committee, day: datetime.date) -> list[Kpi]:
     """The committee's KPI set as it stood on `day`, from its membership history (one query)."""
-    memberships = CommitteeMembership.objects.filter(_active_on(day), committee=committee)
+    memberships = CommitteeMembership.objects.in_force_on(day).filter(committee=committee)
     return list(
         Kpi.objects.filter(pk__in=memberships.values("kpi_id"))
         .select_related("directorate", "service")
@@ -46,11 +40,7 @@ def set_changes(committee: Committee) -> list[CommitteeMembership]:
 
 def committee_list(*, today: datetime.date) -> list[Committee]:
     """Committees with their details, current set size and next meeting (three queries)."""
-    in_set = Count(
-        "memberships",
-        filter=Q(memberships__started_on__lte=today)
-        & (Q(memberships__ended_on__isnull=True) | Q(memberships__ended_on__gt=today)),
-    )
+    in_set = Count("memberships", filter=in_force_on(today, via="memberships__"))
     next_meeting = (
         Meeting.objects.filter(committee=OuterRef("pk"), date__gte=today)
         .exclude(status=Meeting.Status.CANCELLED)

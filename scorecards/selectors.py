@@ -49,7 +49,6 @@ from django.db.models import (
     F,
     FloatField,
     OuterRef,
-    Q,
     QuerySet,
     TextField,
     Value,
@@ -74,7 +73,6 @@ KINDS = ("organisation", "directorate", "committee")
 #: and a KPI's chart shows: one window, so a flag reads the same on every page and in packs.
 HISTORY = {"month": 24, "quarter": 12, "year": 6}
 PERIODS_IN_YEAR = {"month": 12, "quarter": 4, "year": 1}
-REPORTED_STATUSES = frozenset({Measurement.Status.SUBMITTED, Measurement.Status.APPROVED})
 
 ORGANISATION_LEVELS = (Kpi.Level.CORPORATE, Kpi.Level.STRATEGIC)
 _PERSPECTIVE_ORDER = {value: n for n, value in enumerate(Kpi.Perspective.values)}
@@ -455,11 +453,8 @@ def scope_queryset(
         if committee is None:
             raise ValueError("A committee scorecard needs a committee.")
         day = period.ends_on
-        current = CommitteeMembership.objects.filter(
-            Q(ended_on__isnull=True) | Q(ended_on__gt=day),
-            kpi=OuterRef("pk"),
-            committee=committee,
-            started_on__lte=day,
+        current = CommitteeMembership.objects.in_force_on(day).filter(
+            kpi=OuterRef("pk"), committee=committee
         )
         return kpis.filter(Exists(current))
     raise ValueError(f"Unknown scorecard kind {kind!r}; expected one of {', '.join(KINDS)}.")
@@ -874,7 +869,7 @@ def _reading(m: _Stored | None, target: _Target | None) -> Reading:
     intervention = target.intervention_level if target else None
     if m is None:
         return Reading(target=goal, intervention=intervention)
-    reported = _RATINGS[m.rating] if m.status in REPORTED_STATUSES and m.rating else None
+    reported = _RATINGS[m.rating] if m.status in Measurement.REPORTED and m.rating else None
     return Reading(m.value, bool(m.not_available), reported, goal, intervention)
 
 
@@ -980,7 +975,7 @@ def _value_display(kpi: _Kpi, m: _Stored | None, *, not_available_words: bool = 
 
 
 def _is_provisional(m: _Stored | None) -> bool:
-    return bool(m) and m.status not in REPORTED_STATUSES
+    return bool(m) and m.status not in Measurement.REPORTED
 
 
 def _points(kpi: _Kpi, kind: str, positions: range, measured, ratings, target_at) -> list[Point]:

@@ -293,10 +293,6 @@ class _Register:
         return found
 
 
-def _current_memberships(today: datetime.date) -> Q:
-    return Q(ended_on__isnull=True) | Q(ended_on__gt=today)
-
-
 def _load_register(table: Table, today: datetime.date) -> _Register:
     named_users = {row.get("lead_officer", "").lower() for row in table.rows} - {""}
     users = (
@@ -310,7 +306,7 @@ def _load_register(table: Table, today: datetime.date) -> _Register:
     for kpi_id, priority_id in Kpi.priorities.through.objects.values_list("kpi_id", "priority_id"):
         kpi_priorities[kpi_id].add(priority_id)
     memberships: dict[int, list[CommitteeMembership]] = defaultdict(list)
-    for membership in CommitteeMembership.objects.filter(_current_memberships(today)):
+    for membership in CommitteeMembership.objects.not_ended_by(today):
         memberships[membership.kpi_id].append(membership)
     return _Register(
         directorates=_index(Directorate.objects.all(), "name", "short_name"),
@@ -624,9 +620,7 @@ def _apply(plan: _Plan, *, by: User | None, reason: str, today: datetime.date) -
 def register_export(*, kpis: QuerySet[Kpi]) -> tuple[list[str], list[list]]:
     """The register in the import format, in three queries whatever the number of KPIs."""
     today = timezone.localdate()
-    current = CommitteeMembership.objects.filter(_current_memberships(today)).select_related(
-        "committee"
-    )
+    current = CommitteeMembership.objects.not_ended_by(today).select_related("committee")
     kpis = kpis.select_related("directorate", "service", "lead_officer").prefetch_related(
         "priorities", Prefetch("memberships", queryset=current, to_attr="current_memberships")
     )

@@ -4,6 +4,8 @@ Nothing here is ever deleted. A KPI that leaves the register is retired with a d
 and its reference number can never be given to another KPI.
 """
 
+import datetime
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
@@ -99,6 +101,12 @@ class Committee(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class KpiQuerySet(models.QuerySet):
+    def reporting(self) -> "KpiQuerySet":
+        """KPIs that report values: not suspended or retired."""
+        return self.exclude(status__in=(Kpi.Status.SUSPENDED, Kpi.Status.RETIRED))
 
 
 class Kpi(models.Model):
@@ -260,6 +268,8 @@ class Kpi(models.Model):
     removed_by_decision = models.CharField("decision that removed it", max_length=300, blank=True)
     history = HistoricalRecords(m2m_fields=[priorities])
 
+    objects = KpiQuerySet.as_manager()
+
     class Meta:
         ordering = ["reference"]
         verbose_name = "KPI"
@@ -313,6 +323,24 @@ class Kpi(models.Model):
         return format_value(value, self.unit_style)
 
 
+def in_force_on(day: datetime.date, *, via: str = "") -> models.Q:
+    """Memberships in force on `day`: started by then and not yet ended (the end is exclusive).
+    `via` reaches them through a relation, as in Count("memberships", filter=...)."""
+    return models.Q(**{f"{via}started_on__lte": day}) & (
+        models.Q(**{f"{via}ended_on__isnull": True}) | models.Q(**{f"{via}ended_on__gt": day})
+    )
+
+
+class MembershipQuerySet(models.QuerySet):
+    def in_force_on(self, day: datetime.date) -> "MembershipQuerySet":
+        """The memberships in force on `day`: a committee's KPI set as it stood then."""
+        return self.filter(in_force_on(day))
+
+    def not_ended_by(self, day: datetime.date) -> "MembershipQuerySet":
+        """The memberships still to end after `day`: in force then, or starting later."""
+        return self.filter(models.Q(ended_on__isnull=True) | models.Q(ended_on__gt=day))
+
+
 class CommitteeMembership(models.Model):
     """A KPI's place in a committee's KPI set, from one date to another.
 
@@ -332,6 +360,8 @@ class CommitteeMembership(models.Model):
     )
     history = HistoricalRecords()
 
+    objects = MembershipQuerySet.as_manager()
+
     class Meta:
         ordering = ["committee__name", "started_on"]
         constraints = [
@@ -349,6 +379,10 @@ class CommitteeMembership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kpi.reference} in {self.committee.short_name} from {self.started_on}"
+
+    def is_in_force_on(self, day: datetime.date) -> bool:
+        """As `in_force_on`, for a membership already fetched."""
+        return self.started_on <= day and (self.ended_on is None or self.ended_on > day)
 
 
 # How each unit's figures are written (pmf.formatting): the one table pages, exports, packs,

@@ -27,12 +27,7 @@ def kpi_detail(*, reference: str) -> Kpi:
 def current_committees(kpi: Kpi, *, on: datetime.date | None = None) -> list[Committee]:
     """The committees a KPI was reported to on a date (today by default), from prefetched rows."""
     day = on or datetime.date.today()
-    return [
-        membership.committee
-        for membership in kpi.memberships.all()
-        if membership.started_on <= day
-        and (membership.ended_on is None or membership.ended_on > day)
-    ]
+    return [m.committee for m in kpi.memberships.all() if m.is_in_force_on(day)]
 
 
 def kpi_change_history(kpi: Kpi) -> list[dict]:

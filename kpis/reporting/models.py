@@ -13,6 +13,12 @@ from kpis.register.models import Kpi
 from pmf.formatting import number_text
 
 
+class PeriodQuerySet(models.QuerySet):
+    def open(self) -> "PeriodQuerySet":
+        """The periods open for entry now."""
+        return self.filter(state=ReportingPeriod.State.OPEN)
+
+
 class ReportingPeriod(models.Model):
     """A month, quarter or year of the UK financial year (April to March), e.g. `2025/26 Q3`.
 
@@ -45,6 +51,8 @@ class ReportingPeriod(models.Model):
     signoff_deadline = models.DateField("sign-off deadline", null=True, blank=True)
     state_reason = models.TextField(blank=True, help_text="Why it was last reopened.")
     history = HistoricalRecords()
+
+    objects = PeriodQuerySet.as_manager()
 
     class Meta:
         ordering = ["starts_on", "kind"]
@@ -115,6 +123,15 @@ class Target(models.Model):
         return f"{self.kpi.reference} target {scope}: {number_text(self.value)}"
 
 
+class MeasurementQuerySet(models.QuerySet):
+    def reported(self) -> "MeasurementQuerySet":
+        """Values their owner has submitted, approved or not yet: what scorecards count."""
+        return self.filter(status__in=Measurement.REPORTED)
+
+    def awaiting_signoff(self) -> "MeasurementQuerySet":
+        return self.filter(status=Measurement.Status.SUBMITTED)
+
+
 class Measurement(models.Model):
     """A KPI's value for one reporting period, with its commentary and sign-off state."""
 
@@ -123,6 +140,9 @@ class Measurement(models.Model):
         SUBMITTED = "submitted", "Submitted"
         APPROVED = "approved", "Approved"
         RETURNED = "returned", "Returned"
+
+    # Submitted or approved: the value stands as reported, with the rating it was reported with.
+    REPORTED = frozenset({Status.SUBMITTED, Status.APPROVED})
 
     kpi = models.ForeignKey(Kpi, on_delete=models.PROTECT, related_name="measurements")
     period = models.ForeignKey(
@@ -158,6 +178,8 @@ class Measurement(models.Model):
     approved_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords()
+
+    objects = MeasurementQuerySet.as_manager()
 
     class Meta:
         ordering = ["kpi__reference", "period__starts_on"]

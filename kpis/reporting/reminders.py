@@ -198,9 +198,8 @@ def _awaiting_owner(period: ReportingPeriod) -> list[Kpi]:
 
 
 def _awaiting_signoff(period: ReportingPeriod) -> dict[User, list[Kpi]]:
-    submitted = Measurement.objects.filter(
-        period=period, status=Measurement.Status.SUBMITTED
-    ).select_related("kpi__directorate")
+    submitted = Measurement.objects.awaiting_signoff().filter(period=period)
+    submitted = submitted.select_related("kpi__directorate")
     kpis = [measurement.kpi for measurement in submitted]
     directorate_ids = {kpi.directorate_id for kpi in kpis}
     approvers: dict[int, list[User]] = defaultdict(list)
@@ -225,7 +224,7 @@ def send_due_reminders(*, today: datetime.date | None = None) -> Sent:
     today = today or timezone.localdate()
     days_before = getattr(settings, "REMINDER_DAYS_BEFORE", 3)
     result = Sent()
-    for period in ReportingPeriod.objects.filter(state=ReportingPeriod.State.OPEN):
+    for period in ReportingPeriod.objects.open():
         deadline = period.submission_deadline
         if deadline is not None:
             kind = None

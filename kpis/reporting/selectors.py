@@ -32,7 +32,6 @@ STATUS_LABELS = {
 }
 # Values still waiting for their owner: nothing yet, a draft, or returned by the approver.
 AWAITING_OWNER = {NOT_STARTED, Measurement.Status.DRAFT, Measurement.Status.RETURNED}
-NOT_REPORTED_STATUSES = (Kpi.Status.SUSPENDED, Kpi.Status.RETIRED)
 KIND_ORDER = {
     ReportingPeriod.Kind.YEAR: 0,
     ReportingPeriod.Kind.QUARTER: 1,
@@ -67,7 +66,7 @@ def periods_by_year() -> list[dict]:
 def kpis_due_in(period: ReportingPeriod) -> QuerySet[Kpi]:
     """The KPIs reported in a period: frequency matches its kind, neither suspended nor retired."""
     frequencies = [f for f, kind in FREQUENCY_TO_KIND.items() if kind == period.kind]
-    return Kpi.objects.filter(frequency__in=frequencies).exclude(status__in=NOT_REPORTED_STATUSES)
+    return Kpi.objects.reporting().filter(frequency__in=frequencies)
 
 
 # The completion dashboard ----------------------------------------------------------------------
@@ -597,15 +596,15 @@ def my_entry_groups(user: User, *, today: datetime.date) -> list[PeriodGroup]:
 
     Suspended and retired KPIs are left out. Five queries whatever the number of KPIs.
     """
-    periods = list(ReportingPeriod.objects.filter(state=ReportingPeriod.State.OPEN))
+    periods = list(ReportingPeriod.objects.open())
     if not periods:
         return []
     kinds = {period.kind for period in periods}
     frequencies = [freq for freq, kind in FREQUENCY_TO_KIND.items() if kind in kinds]
     kpi_ids = Kpi.objects.filter(Q(lead_officer=user) | Q(delegates=user)).values("pk")
     kpis = list(
-        Kpi.objects.filter(pk__in=kpi_ids, frequency__in=frequencies)
-        .exclude(status__in=NOT_REPORTED_STATUSES)
+        Kpi.objects.reporting()
+        .filter(pk__in=kpi_ids, frequency__in=frequencies)
         .select_related("directorate")
         .order_by("reference")
     )
@@ -675,7 +674,7 @@ def approval_rows(user: User) -> list[ApprovalRow]:
     Two queries whatever the number of values.
     """
     measurements = (
-        Measurement.objects.filter(status=Measurement.Status.SUBMITTED)
+        Measurement.objects.awaiting_signoff()
         .exclude(period__state=ReportingPeriod.State.LOCKED)
         .select_related("kpi", "kpi__directorate", "period", "submitted_by")
         .order_by("kpi__directorate__name", "period__starts_on", "kpi__reference")
