@@ -12,3 +12,9 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username
+
+
+def person_name(user: "User | None") -> str:
+    """A person as pages, histories and e-mails name them: full name, else username; blank for
+    no one."""
+    return "" if user is None else str(user)

@@ -21,8 +21,8 @@ from django.utils.formats import date_format
 
 from kpis.register.models import Directorate, Kpi
 from kpis.reporting.models import Measurement, Reminder, ReportingPeriod
-from kpis.reporting.selectors import AWAITING_OWNER, NOT_STARTED, kpis_due_in, person_name
-from pmf.models import User
+from kpis.reporting.selectors import AWAITING_OWNER, NOT_STARTED, kpis_due_in
+from pmf.models import User, person_name
 from pmf.roles import is_gp
 
 Kind = Reminder.Kind

@@ -14,11 +14,12 @@ from django.utils import timezone
 
 from kpis import rating
 from kpis.register.models import Directorate, Kpi
-from kpis.reporting.models import Measurement, Reminder, ReportingPeriod, Target
+from kpis.reporting.models import Measurement, RagPolicy, Reminder, ReportingPeriod, Target
 from kpis.reporting.periods import FREQUENCY_TO_KIND
 from kpis.reporting.policy import target_for
 from pmf.formatting import number_text
-from pmf.models import User
+from pmf.history import Entry, history_entries
+from pmf.models import User, person_name
 from pmf.roles import is_gp
 
 NOT_STARTED = "not_started"
@@ -37,12 +38,6 @@ KIND_ORDER = {
     ReportingPeriod.Kind.QUARTER: 1,
     ReportingPeriod.Kind.MONTH: 2,
 }
-
-
-def person_name(user) -> str:
-    if user is None:
-        return ""
-    return user.get_full_name() or user.get_username()
 
 
 # Periods ---------------------------------------------------------------------------------------
@@ -298,12 +293,22 @@ def periods_for_targets(kpi: Kpi, financial_year: int) -> list[ReportingPeriod]:
 TARGET_FIELDS = {"value": "Target", "intervention_level": "Intervention level", "note": "Note"}
 
 
-def target_history(kpi: Kpi, financial_year: int) -> list[dict]:
+def target_history(kpi: Kpi, financial_year: int) -> list[Entry]:
     """Every change to a KPI's targets for one year, newest first, with before and after."""
     records = Target.history.filter(kpi_id=kpi.pk, financial_year=financial_year).select_related(
         "history_user", "period"
     )
-    return _history_entries(list(records), TARGET_FIELDS, scope=_target_scope)
+    return _target_entries(records)
+
+
+def _target_entries(records) -> list[Entry]:
+    return history_entries(
+        records,
+        fields=list(TARGET_FIELDS),
+        labels=TARGET_FIELDS,
+        scope=_target_scope,
+        show_initial=True,
+    )
 
 
 def _target_scope(record) -> str:
@@ -313,6 +318,14 @@ def _target_scope(record) -> str:
 
 
 # Value history ---------------------------------------------------------------------------------
+
+
+def _rating_label(value: str) -> str:
+    try:
+        return rating.Rating(value).label
+    except ValueError:
+        return value
+
 
 MEASUREMENT_FIELDS = {
     "value": "Value",
@@ -327,58 +340,6 @@ MEASUREMENT_FIELDS = {
     "rating": "Rating",
     "returned_reason": "Reason returned",
 }
-
-
-def _display(field_name: str, value) -> str:
-    if value is None or value == "":
-        return ""
-    if field_name == "not_available":
-        return "Yes" if value else "No"
-    if field_name == "status":
-        return STATUS_LABELS.get(value, value)
-    if field_name == "rating":
-        return _rating_label(value)
-    if hasattr(value, "normalize"):
-        return f"{value.normalize():f}"
-    return str(value)
-
-
-def _rating_label(value: str) -> str:
-    try:
-        return rating.Rating(value).label
-    except ValueError:
-        return value
-
-
-def _history_entries(records: list, fields: dict[str, str], *, scope) -> list[dict]:
-    """Newest-first change entries from history records of several objects, diffed per object."""
-    records.sort(key=lambda r: (r.history_date, r.history_id))
-    previous: dict[int, object] = {}
-    entries = []
-    for record in records:
-        older = previous.get(record.id)
-        changes = []
-        for name, label in fields.items():
-            new = getattr(record, name)
-            old = getattr(older, name) if older is not None else None
-            if older is None and new in (None, "", False):
-                continue
-            if older is not None and old == new:
-                continue
-            changes.append({"field": label, "old": _display(name, old), "new": _display(name, new)})
-        previous[record.id] = record
-        entries.append(
-            {
-                "when": record.history_date,
-                "who": person_name(record.history_user) or "System",
-                "scope": scope(record),
-                "kind": record.get_history_type_display(),
-                "reason": record.history_change_reason or "",
-                "changes": changes,
-            }
-        )
-    entries.reverse()
-    return entries
 
 
 @dataclass
@@ -426,10 +387,15 @@ def kpi_value_history(kpi: Kpi) -> dict:
     target_records = list(
         Target.history.filter(kpi_id=kpi.pk).select_related("history_user", "period")
     )
-    changes = _history_entries(
-        value_records, MEASUREMENT_FIELDS, scope=lambda r: f"Value for {r.period.label}"
-    ) + _history_entries(target_records, TARGET_FIELDS, scope=_target_scope)
-    changes.sort(key=lambda entry: entry["when"], reverse=True)
+    changes = history_entries(
+        value_records,
+        fields=list(MEASUREMENT_FIELDS),
+        labels=MEASUREMENT_FIELDS,
+        words={"rating": _rating_label, "status": lambda status: STATUS_LABELS.get(status, status)},
+        scope=lambda record: f"Value for {record.period.label}",
+        show_initial=True,
+    ) + _target_entries(target_records)
+    changes.sort(key=lambda entry: entry.when, reverse=True)
     return {
         "kpi": kpi,
         "rows": rows,
@@ -698,3 +664,12 @@ def approval_rows(user: User) -> list[ApprovalRow]:
         )
         for m in measurements
     ]
+
+
+def rag_policy_history(council: RagPolicy) -> list[Entry]:
+    """Every version of the council's RAG policy, newest first (two queries)."""
+    return history_entries(
+        council.history.select_related("history_user"),
+        fields=["amber_tolerance", "tolerance_basis", "blue_margin", "use_intervention_levels"],
+        show_initial=True,
+    )

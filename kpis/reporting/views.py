@@ -956,7 +956,6 @@ def rag_policy(request: HttpRequest) -> HttpResponse:
             return redirect("reporting:rag_policy")
     if form is None:
         form = RagPolicyForm.for_policy(council)
-    history = council.history.select_related("history_user").order_by("-history_date", "-pk")
     return render(
         request,
         "kpis/reporting/rag_policy.html",
@@ -965,22 +964,6 @@ def rag_policy(request: HttpRequest) -> HttpResponse:
             "can_edit": can_edit,
             "description": policy.policy_words(council),
             "council": council,
-            "history": [
-                {
-                    "when": record.history_date,
-                    "who": record.history_user,
-                    "reason": record.history_change_reason,
-                    "kind": "Set up with the defaults" if record.history_type == "+" else "Changed",
-                    "description": _describe(record),
-                }
-                for record in history
-            ],
+            "history": selectors.rag_policy_history(council),
         },
     )
-
-
-def _describe(record) -> str:
-    try:
-        return policy.policy_words(record)
-    except ValueError:
-        return "A policy the rating engine cannot read."

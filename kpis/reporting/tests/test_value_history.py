@@ -12,6 +12,7 @@ from kpis.reporting import services
 from kpis.reporting.models import ReportingPeriod
 from kpis.reporting.selectors import kpi_value_history
 from kpis.reporting.services import Entry, periods_create_for_year
+from pmf.history import Change
 
 
 @pytest.fixture
@@ -87,17 +88,17 @@ def test_changes_show_who_did_what_with_before_and_after(reported, owner, approv
     services.target_set(kpi=reported, financial_year=2025, by=gp, value=Decimal("85"))
     changes = kpi_value_history(reported)["changes"]
     newest = changes[0]
-    assert newest["scope"] == "Annual target 2025/26"
-    assert newest["who"] == gp.get_full_name()
-    assert {"field": "Target", "old": "80", "new": "85"} in newest["changes"]
-    approval = next(c for c in changes if c["reason"] == "Approved" and "Q2" in c["scope"])
-    assert approval["who"] == approver.get_full_name()
-    assert {"field": "Status", "old": "Submitted", "new": "Approved"} in approval["changes"]
-    submitted = next(c for c in changes if c["reason"] == "Submitted" and "Q2" in c["scope"])
-    assert submitted["who"] == owner.get_full_name()
-    assert {"field": "Status", "old": "Draft", "new": "Submitted"} in submitted["changes"]
-    first = next(c for c in changes if c["reason"] == "Saved as draft" and "Q2" in c["scope"])
-    assert {"field": "Value", "old": "", "new": "60"} in first["changes"]
+    assert newest.scope == "Annual target 2025/26"
+    assert newest.who == gp.get_full_name()
+    assert Change("Target", "80", "85") in newest.changes
+    approval = next(c for c in changes if c.reason == "Approved" and "Q2" in c.scope)
+    assert approval.who == approver.get_full_name()
+    assert Change("Status", "Submitted", "Approved") in approval.changes
+    submitted = next(c for c in changes if c.reason == "Submitted" and "Q2" in c.scope)
+    assert submitted.who == owner.get_full_name()
+    assert Change("Status", "Draft", "Submitted") in submitted.changes
+    first = next(c for c in changes if c.reason == "Saved as draft" and "Q2" in c.scope)
+    assert Change("Value", "", "60") in first.changes
 
 
 def test_it_uses_a_fixed_number_of_queries(kpi, owner, approver, gp, django_assert_num_queries):

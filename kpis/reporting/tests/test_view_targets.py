@@ -9,6 +9,7 @@ from kpis.register.models import Kpi
 from kpis.register.tests.factories import DirectorateFactory, KpiFactory
 from kpis.reporting.models import ReportingPeriod, Target
 from kpis.reporting.services import periods_create_for_year
+from pmf.history import Change
 
 
 @pytest.fixture
@@ -98,11 +99,11 @@ def test_the_history_shows_who_changed_what(client, gp, kpi, year):
     client.post(_edit(kpi), {"value": "87.5", "intervention_level": "70"})
     response = client.get(_edit(kpi))
     history = response.context["history"]
-    assert history[0]["reason"] == "Target changed"
-    assert {"field": "Target", "old": "85", "new": "87.5"} in history[0]["changes"]
-    assert {"field": "Intervention level", "old": "", "new": "70"} in history[0]["changes"]
-    assert history[0]["who"] == gp.get_full_name()
-    assert history[1]["reason"] == "Target set"
+    assert history[0].reason == "Target changed"
+    assert Change("Target", "85", "87.5") in history[0].changes
+    assert Change("Intervention level", "", "70") in history[0].changes
+    assert history[0].who == gp.get_full_name()
+    assert history[1].reason == "Target set"
     html = response.content.decode()
     assert "87.5" in html and "<del>" in html
 
