@@ -13,7 +13,7 @@ import re
 import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from pathlib import PurePath
 from typing import Any
 
@@ -340,6 +340,75 @@ def _cell_text(value: Any) -> str:
     if isinstance(value, datetime.date | datetime.time):
         return value.isoformat()
     return str(value).replace("\x00", "").strip()
+
+
+# Reading cells ------------------------------------------------------------------------------------
+# Every import reads a cell's text through these, so a number, a yes or no, a year or a date
+# means the same, and is refused with the same words, in every file. They raise ValueError with
+# a message fit for the row's error list.
+
+YES = frozenset({"yes", "y", "true", "1"})
+NO = frozenset({"no", "n", "false", "0"})
+
+
+def parse_number(text: str, *, max_digits: int = 18, decimal_places: int = 4) -> Decimal | None:
+    """A number as people type it (1,250.50, £1250.5, 72.5%), fitting a DecimalField of that
+    size: blank is None; more decimal places than stored are refused unless they are zeros."""
+    if not text:
+        return None
+    try:
+        number = Decimal(re.sub(r"[£%,\s]", "", text))
+    except InvalidOperation:
+        number = None
+    if number is None or not number.is_finite():
+        raise ValueError(f"“{text}” is not a number. Enter a number, like 95 or 12.5.")
+    too_large = Decimal(10) ** (max_digits - decimal_places)
+    if number.copy_abs() >= too_large:  # first: quantizing a huge number fails
+        raise ValueError(f"“{text}” is too large.")
+    exponent = number.as_tuple().exponent
+    if isinstance(exponent, int) and exponent < -decimal_places:
+        rounded = number.quantize(Decimal(1).scaleb(-decimal_places))
+        if number != rounded:
+            raise ValueError(
+                f"“{text}” has more than {decimal_places} decimal places. Round it, "
+                f"for example with Excel's ROUND function."
+            )
+        number = rounded
+    if number.copy_abs() >= too_large:  # rounding can carry it over
+        raise ValueError(f"“{text}” is too large.")
+    return number
+
+
+def parse_yes_no(text: str) -> bool:
+    key = text.strip().lower()
+    if key in YES:
+        return True
+    if key in NO:
+        return False
+    raise ValueError(f"“{text}” is not yes or no. Use yes or no.")
+
+
+def parse_year(text: str) -> int:
+    if not re.fullmatch(r"\d{4}", text) or not 1900 <= int(text) <= 2999:
+        raise ValueError(f"“{text}” is not a year. Enter a year, like 2030.")
+    return int(text)
+
+
+def parse_date(text: str) -> datetime.date:
+    """A date as 2024-04-01 or 01/04/2024 (day first, as in the UK)."""
+    try:
+        return datetime.datetime.strptime(text, "%d/%m/%Y").date()
+    except ValueError:
+        pass
+    try:
+        return datetime.datetime.fromisoformat(text).date()
+    except ValueError:
+        raise ValueError(
+            f"“{text}” is not a date. Enter a date as YYYY-MM-DD or DD/MM/YYYY, like 2024-04-01."
+        ) from None
+
+
+# Writing cells ------------------------------------------------------------------------------------
 
 
 def _is_formula_like(text: str) -> bool:

@@ -13,7 +13,6 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
 from pathlib import PurePath
 from typing import Any
 
@@ -26,7 +25,17 @@ from django.utils import timezone
 from kpis.register.models import Committee, CommitteeMembership, Directorate, Kpi, Priority, Service
 from pmf.models import User
 from pmf.roles import is_gp
-from pmf.spreadsheets import SpreadsheetError, Table, read_table, write_csv, write_xlsx
+from pmf.spreadsheets import (
+    SpreadsheetError,
+    Table,
+    parse_date,
+    parse_number,
+    parse_year,
+    parse_yes_no,
+    read_table,
+    write_csv,
+    write_xlsx,
+)
 
 IMPORT_DECISION = "Register import"
 LIST_SEPARATOR = ";"
@@ -162,49 +171,6 @@ def _parse_choice(text: str, column: Column) -> str:
     return value
 
 
-YES = {"yes", "y", "true", "1"}
-NO = {"no", "n", "false", "0"}
-
-
-def _parse_yes_no(text: str) -> bool:
-    key = text.lower()
-    if key in YES:
-        return True
-    if key in NO:
-        return False
-    raise ValueError(f"“{text}” is not yes or no. Use yes or no.")
-
-
-def _parse_number(text: str) -> Decimal:
-    cleaned = re.sub(r"[£%,\s]", "", text)
-    try:
-        number = Decimal(cleaned)
-    except InvalidOperation:
-        number = None
-    if number is None or not number.is_finite():
-        raise ValueError(f"“{text}” is not a number. Enter a number, like 95 or 12.5.")
-    return number
-
-
-def _parse_year(text: str) -> int:
-    if not re.fullmatch(r"\d{4}", text) or not 1900 <= int(text) <= 2999:
-        raise ValueError(f"“{text}” is not a year. Enter a year, like 2030.")
-    return int(text)
-
-
-def _parse_date(text: str) -> datetime.date:
-    try:
-        return datetime.datetime.strptime(text, "%d/%m/%Y").date()
-    except ValueError:
-        pass
-    try:
-        return datetime.datetime.fromisoformat(text).date()
-    except ValueError:
-        raise ValueError(
-            f"“{text}” is not a date. Enter a date as YYYY-MM-DD or DD/MM/YYYY, like 2024-04-01."
-        ) from None
-
-
 def _split(text: str) -> list[str]:
     items = [item.strip() for item in text.split(LIST_SEPARATOR)]
     return list(dict.fromkeys(item for item in items if item))
@@ -329,15 +295,15 @@ def _parse_cell(column: Column, text: str, values: dict[str, Any], register: _Re
         case Kind.TEXT:
             return text
         case Kind.YES_NO:
-            return _parse_yes_no(text)
+            return parse_yes_no(text)
         case Kind.CHOICE:
             return _parse_choice(text, column)
         case Kind.NUMBER:
-            return _parse_number(text)
+            return parse_number(text, max_digits=16)
         case Kind.YEAR:
-            return _parse_year(text)
+            return parse_year(text)
         case Kind.DATE:
-            return _parse_date(text)
+            return parse_date(text)
         case Kind.DIRECTORATE:
             return register.directorate(text)
         case Kind.SERVICE:

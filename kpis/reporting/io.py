@@ -17,10 +17,8 @@ grows with the file.
 import difflib
 import enum
 import hashlib
-import re
 from collections import defaultdict
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
 from pathlib import PurePath
 from typing import Any
 
@@ -36,7 +34,7 @@ from kpis.reporting.policy import target_for
 from kpis.reporting.services import Entry, computed_value, entry_errors, rate_entry
 from pmf.models import User
 from pmf.roles import is_gp, is_officer
-from pmf.spreadsheets import SpreadsheetError, Table, read_table
+from pmf.spreadsheets import SpreadsheetError, Table, parse_number, parse_yes_no, read_table
 
 __all__ = [
     "COLUMNS",
@@ -77,10 +75,6 @@ WRITTEN_FIELDS = [
     "version",
     "updated_at",
 ]
-DECIMAL_PLACES = 4
-MAX_WHOLE_DIGITS = 14  # DecimalField(max_digits=18, decimal_places=4)
-YES = {"yes", "y", "true", "1"}
-NO = {"no", "n", "false", "0", ""}
 FILE_ROW = 1  # file-level problems are reported against the heading row
 
 
@@ -146,40 +140,6 @@ class ValuesImportResult:
 
 
 # Reading cells ------------------------------------------------------------------------------
-
-
-def _parse_number(text: str) -> Decimal | None:
-    if not text:
-        return None
-    cleaned = re.sub(r"[£%,\s]", "", text)
-    try:
-        number = Decimal(cleaned)
-    except InvalidOperation:
-        number = None
-    if number is None or not number.is_finite():
-        raise ValueError(f"“{text}” is not a number. Enter a number, like 95 or 12.5.")
-    if abs(number) >= Decimal(10) ** MAX_WHOLE_DIGITS:
-        raise ValueError(f"“{text}” is too large.")
-    exponent = number.as_tuple().exponent
-    if isinstance(exponent, int) and exponent < -DECIMAL_PLACES:
-        if number != number.quantize(Decimal(1).scaleb(-DECIMAL_PLACES)):
-            raise ValueError(
-                f"“{text}” has more than {DECIMAL_PLACES} decimal places. Round it, "
-                f"for example with Excel's ROUND function."
-            )
-        number = number.quantize(Decimal(1).scaleb(-DECIMAL_PLACES))
-    if abs(number) >= Decimal(10) ** MAX_WHOLE_DIGITS:
-        raise ValueError(f"“{text}” is too large.")
-    return number
-
-
-def _parse_yes_no(text: str) -> bool:
-    key = text.strip().lower()
-    if key in YES:
-        return True
-    if key in NO:
-        return False
-    raise ValueError(f"“{text}” is not yes or no. Use yes or no.")
 
 
 def _same_text(stored: str, text: str) -> bool:
@@ -345,9 +305,9 @@ def _read_row(
         text = row[header]
         try:
             if header in NUMBER_COLUMNS:
-                cells[header] = _parse_number(text)
+                cells[header] = parse_number(text)
             elif header == "not_available":
-                cells[header] = _parse_yes_no(text)
+                cells[header] = parse_yes_no(text) if text else False
             elif header in TEXT_COLUMNS:
                 cells[header] = text
         except ValueError as error:

@@ -12,6 +12,10 @@ from hypothesis import strategies as st
 from pmf.spreadsheets import (
     SpreadsheetError,
     neutralise,
+    parse_date,
+    parse_number,
+    parse_year,
+    parse_yes_no,
     read_table,
     restore,
     write_csv,
@@ -224,3 +228,50 @@ def test_read_table_raises_only_spreadsheet_error_when_a_workbook_part_is_junk(p
             target.writestr(name, content if name == part else source.read(name))
     with contextlib.suppress(SpreadsheetError):
         read_table(buffer.getvalue(), "junk.xlsx")
+
+
+@pytest.mark.parametrize(
+    ("text", "number"),
+    [
+        ("1,250.50", Decimal("1250.50")),
+        ("£1250.5", Decimal("1250.5")),
+        ("72.5%", Decimal("72.5")),
+        ("12.30000", Decimal("12.3000")),  # zeros past the fourth place are only zeros
+        ("", None),
+    ],
+)
+def test_a_number_cell_reads_as_people_type_it(text, number):
+    assert parse_number(text) == number
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("ninety", "is not a number"),
+        ("NaN", "is not a number"),
+        ("1.23456", "more than 4 decimal places"),
+        ("1e999999999", "too large"),
+        ("99999999999999.99999", "too large"),  # rounding to four places would not help
+    ],
+)
+def test_a_bad_number_cell_says_what_is_wrong(text, message):
+    with pytest.raises(ValueError, match=message):
+        parse_number(text)
+
+
+def test_a_smaller_field_takes_smaller_numbers():
+    assert parse_number("999999999999.9999", max_digits=16) == Decimal("999999999999.9999")
+    with pytest.raises(ValueError, match="too large"):
+        parse_number("1000000000000", max_digits=16)
+
+
+def test_yes_no_years_and_dates_read_one_way():
+    assert parse_yes_no(" Yes ") is True and parse_yes_no("n") is False
+    with pytest.raises(ValueError, match="not yes or no"):
+        parse_yes_no("maybe")
+    assert parse_year("2030") == 2030
+    with pytest.raises(ValueError, match="not a year"):
+        parse_year("30")
+    assert parse_date("01/04/2024") == parse_date("2024-04-01") == datetime.date(2024, 4, 1)
+    with pytest.raises(ValueError, match="not a date"):
+        parse_date("April")
