@@ -363,7 +363,7 @@ def parse_number(text: str, *, max_digits: int = 18, decimal_places: int = 4) ->
     if number is None or not number.is_finite():
         raise ValueError(f"“{text}” is not a number. Enter a number, like 95 or 12.5.")
     too_large = Decimal(10) ** (max_digits - decimal_places)
-    if number.copy_abs() >= too_large:  # first: quantizing a huge number fails
+    if number.copy_abs() >= too_large:  # before quantizing, which fails on a huge number
         raise ValueError(f"“{text}” is too large.")
     exponent = number.as_tuple().exponent
     if isinstance(exponent, int) and exponent < -decimal_places:
@@ -374,8 +374,6 @@ def parse_number(text: str, *, max_digits: int = 18, decimal_places: int = 4) ->
                 f"for example with Excel's ROUND function."
             )
         number = rounded
-    if number.copy_abs() >= too_large:  # rounding can carry it over
-        raise ValueError(f"“{text}” is too large.")
     return number
 
 
