@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator
 from unittest import mock
 
 from bench.harness import Result, summarise
+from pmf.roles import system_actor
 
 VALUES_ROUNDS = 3
 REGISTER_ROUNDS = 10
@@ -143,7 +144,9 @@ def imports_by_reader() -> list[Result]:
 
     def preview_register(reader: str) -> None:
         with _reading_with(reader):
-            result = register_import(data=register, filename="register.xlsx", by=None, apply=False)
+            result = register_import(
+                data=register, filename="register.xlsx", by=system_actor(), apply=False
+            )
         if result.errors or len(result.unchanged) != 2000:
             raise RuntimeError(f"the register preview failed: {result.errors[:3]}")
 

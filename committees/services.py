@@ -30,60 +30,14 @@ from committees.models import (
     QualityCheck,
 )
 from committees.selectors import kpi_set_on
+from committees.workflow import require_step
 from kpis.register import services as register
 from kpis.register.models import Committee, Kpi, Priority
 from kpis.reporting.models import ReportingPeriod
 from kpis.reporting.periods import financial_year_of, period_spec
 from pmf.models import User
-from pmf.roles import is_approver, is_clerk, is_gp, is_officer
 
 Stage = Proposal.Stage
-
-# --- who may do what ------------------------------------------------------------------------
-
-
-def clerks_committee(user: User, committee: Committee) -> bool:
-    """Whether the user is a clerk named for this committee."""
-    if not is_clerk(user):
-        return False
-    return CommitteeDetails.objects.filter(committee=committee, clerks=user).exists()
-
-
-def can_manage_committee(user: User, committee: Committee) -> bool:
-    """G&P, or the committee's own clerk: meetings, decisions and the action tracker."""
-    return is_gp(user) or clerks_committee(user, committee)
-
-
-def approves_for(user: User, proposal: Proposal) -> bool:
-    return is_approver(user) and proposal.directorate.approvers.filter(pk=user.pk).exists()
-
-
-def can_raise_proposal(user: User) -> bool:
-    return is_officer(user) or is_approver(user) or is_gp(user)
-
-
-def can_prepare(user: User, proposal: Proposal) -> bool:
-    """Draft, quality check, consult, assess: the person who raised it, its directorate's
-    approvers, or G&P."""
-    return (
-        is_gp(user)
-        or (proposal.raised_by_id == user.pk and can_raise_proposal(user))
-        or approves_for(user, proposal)
-    )
-
-
-def can_decide_as_director(user: User, proposal: Proposal) -> bool:
-    return is_gp(user) or approves_for(user, proposal)
-
-
-def can_record_committee_decision(user: User, proposal: Proposal) -> bool:
-    if is_gp(user):
-        return True
-    if not is_clerk(user):
-        return False
-    return CommitteeDetails.objects.filter(
-        committee__in=proposal.committees.all(), clerks=user
-    ).exists()
 
 
 def _refuse_unless(allowed: bool, message: str) -> None:
@@ -99,7 +53,10 @@ def committee_details_save(
     *, details: CommitteeDetails, by: User, clerks: Iterable[User]
 ) -> CommitteeDetails:
     """Chair, vice-chair, clerks and reporting order of a committee (G&P only)."""
-    _refuse_unless(is_gp(by), "Only the Governance and Performance team can change this.")
+    _refuse_unless(
+        by.has_perm("committees.keep_committees"),
+        "Only the Governance and Performance team can change this.",
+    )
     if details.reports_after_id and details.reports_after_id == details.committee_id:
         raise ValidationError({"reports_after": "A committee cannot follow itself."})
     details.full_clean()
@@ -123,7 +80,7 @@ def meeting_save(*, meeting: Meeting, by: User) -> Meeting:
     the strategic committee) may consider a quarter only after the other has, in a meeting
     before this one."""
     _refuse_unless(
-        can_manage_committee(by, meeting.committee),
+        by.has_perm("committees.manage_committee", meeting.committee),
         "Only G&P or this committee's clerk can manage its meetings.",
     )
     meeting.full_clean()
@@ -187,11 +144,16 @@ def proposal_save(
     committees = list(committees)
     if proposal.pk:
         stored = _locked(proposal)
-        _refuse_unless(can_prepare(by, stored), "You cannot edit this proposal.")
+        _refuse_unless(
+            by.has_perm("committees.prepare_proposal", stored), "You cannot edit this proposal."
+        )
         _require_stage(stored, Stage.DRAFT, step="edited")
         proposal.stage = stored.stage
     else:
-        _refuse_unless(can_raise_proposal(by), "Only officers, directors and G&P raise proposals.")
+        _refuse_unless(
+            by.has_perm("committees.raise_proposal"),
+            "Only officers, directors and G&P raise proposals.",
+        )
         proposal.raised_by = by
         proposal.stage = Stage.DRAFT
     if not committees:
@@ -213,8 +175,7 @@ def proposal_quality_check(
 ) -> Proposal:
     """Record the answer (yes / no / not applicable, and a note) to every quality standard."""
     proposal = _locked(proposal)
-    _refuse_unless(can_prepare(by, proposal), "You cannot quality check this proposal.")
-    _require_stage(proposal, Stage.DRAFT, step="quality checked")
+    require_step("quality", proposal, by, "You cannot quality check this proposal.")
     missing = [c.label for c in QualityCheck.Criterion if c.value not in answers]
     if missing:
         raise ValidationError(f"Answer every quality standard: {', '.join(missing)}.")
@@ -233,8 +194,7 @@ def proposal_consult(
 ) -> Proposal:
     """Record who was consulted (as the director decided) and what each said."""
     proposal = _locked(proposal)
-    _refuse_unless(can_prepare(by, proposal), "You cannot record consultation on this proposal.")
-    _require_stage(proposal, Stage.QUALITY_CHECKED, step="consulted on")
+    require_step("consultation", proposal, by, "You cannot record consultation on this proposal.")
     if not responses:
         raise ValidationError({"responses": "Enter at least one person or group consulted."})
     proposal.consultation_plan = plan
@@ -258,8 +218,7 @@ def proposal_record_equality(
 ) -> Proposal:
     """Record the Equality and Diversity Impact Assessment."""
     proposal = _locked(proposal)
-    _refuse_unless(can_prepare(by, proposal), "You cannot record the assessment.")
-    _require_stage(proposal, Stage.CONSULTED, step="assessed")
+    require_step("equality", proposal, by, "You cannot record the assessment.")
     if outcome not in EQUALITY_OUTCOMES:
         raise ValidationError({"outcome": "Select the outcome of the assessment."})
     if not summary.strip():
@@ -276,11 +235,12 @@ def proposal_director_decide(
     """The directorate's director (an approver of its directorate) or G&P approves or rejects.
     A rejection needs reasons and stays on record."""
     proposal = _locked(proposal)
-    _refuse_unless(
-        can_decide_as_director(by, proposal),
+    require_step(
+        "director",
+        proposal,
+        by,
         "Only a director of this proposal's directorate (or G&P) can decide it.",
     )
-    _require_stage(proposal, Stage.EQUALITY_ASSESSED, step="approved or rejected")
     if not approve and not reasons.strip():
         raise ValidationError({"reasons": "Enter the reasons for rejecting the proposal."})
     proposal.director_reasons = reasons
@@ -302,11 +262,9 @@ def proposal_committee_decide(
     """Record a committee's decision at a meeting: agreed, rejected or deferred (to be decided
     again at a later meeting). G&P, or the clerk of the meeting's committee."""
     proposal = _locked(proposal)
-    _refuse_unless(
-        is_gp(by) or clerks_committee(by, meeting.committee),
-        "Only G&P or the committee's clerk can record its decision.",
-    )
-    _require_stage(proposal, Stage.DIRECTOR_APPROVED, Stage.DEFERRED, step="decided")
+    refusal = "Only G&P or the committee's clerk can record its decision."
+    require_step("committee", proposal, by, refusal)
+    _refuse_unless(by.has_perm("committees.manage_committee", meeting.committee), refusal)
     if not proposal.committees.filter(pk=meeting.committee_id).exists():
         raise ValidationError({"meeting": "This proposal does not go to that committee."})
     if meeting.status == Meeting.Status.CANCELLED:
@@ -374,8 +332,7 @@ def proposal_adopt(*, proposal: Proposal, by: User, on: datetime.date | None = N
     start of the next reporting period (quarter) after `on` (today), with the decision recorded
     on the KPI and its memberships."""
     proposal = _locked(proposal)
-    _refuse_unless(is_gp(by), "Only the Governance and Performance team adopt proposals.")
-    _require_stage(proposal, Stage.COMMITTEE_AGREED, step="adopted")
+    require_step("adopt", proposal, by, "Only the Governance and Performance team adopt proposals.")
     effective = next_period_start(on or timezone.localdate())
     decision = proposal.decision_text or f"Proposal {proposal.reference} adopted"
     committees = list(proposal.committees.all())
@@ -443,7 +400,7 @@ def proposal_adopt(*, proposal: Proposal, by: User, on: datetime.date | None = N
 @transaction.atomic
 def action_save(*, item: ActionItem, by: User) -> ActionItem:
     _refuse_unless(
-        can_manage_committee(by, item.committee),
+        by.has_perm("committees.manage_committee", item.committee),
         "Only G&P or this committee's clerk can change its action tracker.",
     )
     item.full_clean()
@@ -458,7 +415,7 @@ def action_update_add(
 ) -> ActionUpdate:
     """Record an update on an action; the action takes the status the update reports."""
     _refuse_unless(
-        can_manage_committee(by, item.committee),
+        by.has_perm("committees.manage_committee", item.committee),
         "Only G&P or this committee's clerk can update its action tracker.",
     )
     update = ActionUpdate(item=item, written_on=written_on, status=status, text=text, by=by)
@@ -494,7 +451,10 @@ def audit_draw(
     size: int | None = None,
 ) -> Audit:
     """Draw the sample of a committee's KPI set (as it stood at the period's end) for audit."""
-    _refuse_unless(is_gp(by), "Only the Governance and Performance team audit KPIs.")
+    _refuse_unless(
+        by.has_perm("committees.keep_committees"),
+        "Only the Governance and Performance team audit KPIs.",
+    )
     if not period.is_locked:
         raise ValidationError("Audit a period only after it is locked.")
     if Audit.objects.filter(committee=committee, period=period).exists():
@@ -514,7 +474,10 @@ def audit_draw(
 @transaction.atomic
 def audit_draw_all(*, period: ReportingPeriod, by: User) -> list[Audit]:
     """Draw a sample from each active committee's set not yet audited for the period."""
-    _refuse_unless(is_gp(by), "Only the Governance and Performance team audit KPIs.")
+    _refuse_unless(
+        by.has_perm("committees.keep_committees"),
+        "Only the Governance and Performance team audit KPIs.",
+    )
     if not period.is_locked:
         raise ValidationError("Audit a period only after it is locked.")
     done = set(Audit.objects.filter(period=period).values_list("committee_id", flat=True))
@@ -536,7 +499,10 @@ def audit_check_record(
     findings: str,
     follow_up: str,
 ) -> AuditCheck:
-    _refuse_unless(is_gp(by), "Only the Governance and Performance team audit KPIs.")
+    _refuse_unless(
+        by.has_perm("committees.keep_committees"),
+        "Only the Governance and Performance team audit KPIs.",
+    )
     check.accurately_calculated = accurately_calculated
     check.accurately_reported = accurately_reported
     check.remedial_action = remedial_action

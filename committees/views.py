@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from committees import selectors, services
+from committees import selectors, services, workflow
 from committees.forms import (
     ActionItemForm,
     ActionUpdateForm,
@@ -30,7 +30,7 @@ from committees.models import ActionItem, Audit, AuditCheck, Meeting, Proposal
 from kpis.register.models import Committee, Kpi
 from kpis.reporting.models import ReportingPeriod
 from pmf.forms_govuk import posted
-from pmf.roles import has_any_role, is_approver, is_clerk, is_gp, is_officer, require
+from pmf.roles import require
 
 Stage = Proposal.Stage
 
@@ -63,18 +63,21 @@ def _latest_locked_quarter() -> ReportingPeriod | None:
 
 
 @require_GET
-@require(has_any_role)
+@require("pmf.read")
 def index(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     return render(
         request,
         "committees/index.html",
-        {"committees": selectors.committee_list(today=today), "can_manage": is_gp(request.user)},
+        {
+            "committees": selectors.committee_list(today=today),
+            "can_manage": request.user.has_perm("committees.keep_committees"),
+        },
     )
 
 
 @require_GET
-@require(has_any_role)
+@require("pmf.read")
 def detail(request: HttpRequest, committee_id: int) -> HttpResponse:
     committee = get_object_or_404(Committee, pk=committee_id)
     today = timezone.localdate()
@@ -93,14 +96,14 @@ def detail(request: HttpRequest, committee_id: int) -> HttpResponse:
             "changes": selectors.set_changes(committee),
             "meetings": selectors.meetings_of(committee),
             "period": _latest_locked_quarter(),
-            "can_manage": services.can_manage_committee(request.user, committee),
-            "is_gp": is_gp(request.user),
+            "can_manage": request.user.has_perm("committees.manage_committee", committee),
+            "is_gp": request.user.has_perm("committees.keep_committees"),
         },
     )
 
 
 @require_http_methods(["GET", "POST"])
-@require(is_gp)
+@require("committees.keep_committees")
 def details_edit(request: HttpRequest, committee_id: int) -> HttpResponse:
     committee = get_object_or_404(Committee, pk=committee_id)
     form = CommitteeDetailsForm(*posted(request), instance=services.details_for(committee))
@@ -124,12 +127,12 @@ def details_edit(request: HttpRequest, committee_id: int) -> HttpResponse:
 
 
 def _managed(request: HttpRequest, committee: Committee) -> None:
-    if not services.can_manage_committee(request.user, committee):
+    if not request.user.has_perm("committees.manage_committee", committee):
         raise PermissionDenied
 
 
 @require_http_methods(["GET", "POST"])
-@require(is_gp | is_clerk)
+@require("committees.manage_committee")
 def meeting_create(request: HttpRequest, committee_id: int) -> HttpResponse:
     committee = get_object_or_404(Committee, pk=committee_id)
     _managed(request, committee)
@@ -137,7 +140,7 @@ def meeting_create(request: HttpRequest, committee_id: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@require(is_gp | is_clerk)
+@require("committees.manage_committee")
 def meeting_edit(request: HttpRequest, meeting_id: int) -> HttpResponse:
     meeting = get_object_or_404(Meeting.objects.select_related("committee"), pk=meeting_id)
     _managed(request, meeting.committee)
@@ -162,7 +165,7 @@ def _meeting_form(request: HttpRequest, meeting: Meeting, title: str) -> HttpRes
 
 
 @require_GET
-@require(has_any_role)
+@require("pmf.read")
 def meeting(request: HttpRequest, meeting_id: int) -> HttpResponse:
     try:
         found = selectors.meeting_detail(meeting_id)
@@ -176,7 +179,7 @@ def meeting(request: HttpRequest, meeting_id: int) -> HttpResponse:
             "rows": selectors.meeting_proposals(found),
             "decisions": selectors.meeting_decisions(found),
             "kpis": selectors.kpi_set_on(found.committee, found.date),
-            "can_manage": services.can_manage_committee(request.user, found.committee),
+            "can_manage": request.user.has_perm("committees.manage_committee", found.committee),
         },
     )
 
@@ -185,7 +188,7 @@ def meeting(request: HttpRequest, meeting_id: int) -> HttpResponse:
 
 
 @require_GET
-@require(has_any_role)
+@require("pmf.read")
 def actions(request: HttpRequest, committee_id: int) -> HttpResponse:
     committee = get_object_or_404(Committee, pk=committee_id)
     return render(
@@ -194,13 +197,13 @@ def actions(request: HttpRequest, committee_id: int) -> HttpResponse:
         {
             "committee": committee,
             "items": selectors.action_tracker(committee),
-            "can_manage": services.can_manage_committee(request.user, committee),
+            "can_manage": request.user.has_perm("committees.manage_committee", committee),
         },
     )
 
 
 @require_http_methods(["GET", "POST"])
-@require(is_gp | is_clerk)
+@require("committees.manage_committee")
 def action_create(request: HttpRequest, committee_id: int) -> HttpResponse:
     committee = get_object_or_404(Committee, pk=committee_id)
     _managed(request, committee)
@@ -208,7 +211,7 @@ def action_create(request: HttpRequest, committee_id: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@require(is_gp | is_clerk)
+@require("committees.manage_committee")
 def action_edit(request: HttpRequest, action_id: int) -> HttpResponse:
     item = get_object_or_404(ActionItem.objects.select_related("committee"), pk=action_id)
     _managed(request, item.committee)
@@ -227,7 +230,7 @@ def _action_form(request: HttpRequest, item: ActionItem, title: str) -> HttpResp
 
 
 @require_http_methods(["GET", "POST"])
-@require(is_gp | is_clerk)
+@require("committees.manage_committee")
 def action_update(request: HttpRequest, action_id: int) -> HttpResponse:
     item = get_object_or_404(ActionItem.objects.select_related("committee"), pk=action_id)
     _managed(request, item.committee)
@@ -253,7 +256,7 @@ def action_update(request: HttpRequest, action_id: int) -> HttpResponse:
 
 
 @require_GET
-@require(has_any_role)
+@require("pmf.read")
 def proposals(request: HttpRequest) -> HttpResponse:
     form = ProposalFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
@@ -268,7 +271,7 @@ def proposals(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "proposals": found,
-            "can_raise": services.can_raise_proposal(request.user),
+            "can_raise": request.user.has_perm("committees.raise_proposal"),
         },
     )
 
@@ -281,16 +284,16 @@ KIND_TITLES = {
 
 
 @require_http_methods(["GET", "POST"])
-@require(is_officer | is_approver | is_gp)
+@require("committees.raise_proposal")
 def proposal_create(request: HttpRequest, kind: str) -> HttpResponse:
     return _proposal_form(request, Proposal(kind=kind, raised_by=request.user), kind)
 
 
 @require_http_methods(["GET", "POST"])
-@require(has_any_role)
+@require("pmf.read")
 def proposal_edit(request: HttpRequest, proposal_id: int) -> HttpResponse:
     proposal = get_object_or_404(Proposal, pk=proposal_id)
-    if not services.can_prepare(request.user, proposal):
+    if not request.user.has_perm("committees.prepare_proposal", proposal):
         raise PermissionDenied
     return _proposal_form(request, proposal, proposal.kind)
 
@@ -315,39 +318,8 @@ def _proposal_form(request: HttpRequest, proposal: Proposal, kind: str) -> HttpR
     return render(request, "committees/form.html", {"form": form, "title": title, "back": back})
 
 
-# step → (title, the stages it is taken from, who may take it)
-STEPS = {
-    "quality": ("Quality check", (Stage.DRAFT,), services.can_prepare),
-    "consultation": ("Record the consultation", (Stage.QUALITY_CHECKED,), services.can_prepare),
-    "equality": ("Record the equality impact assessment", (Stage.CONSULTED,), services.can_prepare),
-    "director": (
-        "Director's decision",
-        (Stage.EQUALITY_ASSESSED,),
-        services.can_decide_as_director,
-    ),
-    "committee": (
-        "Record the committee's decision",
-        (Stage.DIRECTOR_APPROVED, Stage.DEFERRED),
-        services.can_record_committee_decision,
-    ),
-    "adopt": (
-        "Adopt: change the register and KPI sets",
-        (Stage.COMMITTEE_AGREED,),
-        lambda user, proposal: is_gp(user),
-    ),
-}
-
-
-def available_steps(user, proposal: Proposal) -> list[tuple[str, str]]:
-    return [
-        (step, title)
-        for step, (title, stages, allowed) in STEPS.items()
-        if proposal.stage in stages and allowed(user, proposal)
-    ]
-
-
 @require_GET
-@require(has_any_role)
+@require("pmf.read")
 def proposal(request: HttpRequest, proposal_id: int) -> HttpResponse:
     try:
         found = selectors.proposal_detail(proposal_id)
@@ -358,8 +330,9 @@ def proposal(request: HttpRequest, proposal_id: int) -> HttpResponse:
         "committees/proposal.html",
         {
             "proposal": found,
-            "steps": available_steps(request.user, found),
-            "can_edit": found.stage == Stage.DRAFT and services.can_prepare(request.user, found),
+            "steps": workflow.available_steps(request.user, found),
+            "can_edit": found.stage == Stage.DRAFT
+            and request.user.has_perm("committees.prepare_proposal", found),
         },
     )
 
@@ -376,7 +349,7 @@ def _step_form(step: str, proposal: Proposal, request: HttpRequest):
         return DirectorDecisionForm(*data)
     if step == "committee":
         meetings = selectors.open_meetings_for(proposal)
-        if not is_gp(request.user):  # a clerk sees only the meetings of committees they clerk
+        if not request.user.has_perm("committees.keep_committees"):  # a clerk: their committees
             meetings = meetings.filter(committee__details__clerks=request.user)
         return CommitteeDecisionForm(*data, meetings=meetings)
     return AdoptForm(*data)
@@ -413,12 +386,12 @@ def _take_step(step: str, proposal: Proposal, form, user) -> Proposal:
 
 
 @require_http_methods(["GET", "POST"])
-@require(has_any_role)
+@require("pmf.read")
 def proposal_step(request: HttpRequest, proposal_id: int, step: str) -> HttpResponse:
     found = get_object_or_404(Proposal.objects.select_related("directorate", "kpi"), pk=proposal_id)
-    title, stages, allowed = STEPS[step]
-    if not allowed(request.user, found):
+    if not workflow.may_take(request.user, step, found):
         raise PermissionDenied
+    title, stages = workflow.STEPS[step].title, workflow.STEPS[step].stages
     form = _step_form(step, found, request)
     if request.method == "POST" and _save(
         form, lambda: _take_step(step, found, form, request.user)
@@ -442,9 +415,13 @@ def proposal_step(request: HttpRequest, proposal_id: int, step: str) -> HttpResp
 
 
 @require_http_methods(["GET", "POST"])
-@require(has_any_role)
+@require("pmf.read")
 def audits(request: HttpRequest) -> HttpResponse:
-    form = AuditDrawForm(*posted(request)) if is_gp(request.user) else None
+    form = (
+        AuditDrawForm(*posted(request))
+        if request.user.has_perm("committees.keep_committees")
+        else None
+    )
     if request.method == "POST":
         if form is None:
             raise PermissionDenied
@@ -464,19 +441,21 @@ def audits(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-@require(has_any_role)
+@require("pmf.read")
 def audit(request: HttpRequest, audit_id: int) -> HttpResponse:
     try:
         found = selectors.audit_detail(audit_id)
     except Audit.DoesNotExist as error:
         raise Http404 from error
     return render(
-        request, "committees/audit.html", {"audit": found, "can_check": is_gp(request.user)}
+        request,
+        "committees/audit.html",
+        {"audit": found, "can_check": request.user.has_perm("committees.keep_committees")},
     )
 
 
 @require_http_methods(["GET", "POST"])
-@require(is_gp)
+@require("committees.keep_committees")
 def audit_check(request: HttpRequest, check_id: int) -> HttpResponse:
     check = get_object_or_404(
         AuditCheck.objects.select_related("audit__committee", "audit__period", "kpi"), pk=check_id
@@ -496,7 +475,7 @@ def audit_check(request: HttpRequest, check_id: int) -> HttpResponse:
 
 
 @require_GET
-@require(has_any_role)
+@require("pmf.read")
 def kpi_audits(request: HttpRequest, reference: str) -> HttpResponse:
     kpi = get_object_or_404(Kpi, reference=reference)
     return render(

@@ -1,8 +1,45 @@
-"""Who may do what in the register: one place, used by views, services and templates."""
+"""Who may do what with the register and the reporting cycle: the one registry (see pmf.roles).
+
+A permission asked without an object answers for the role (may this person enter any values?);
+with a KPI it answers for that KPI (may they enter this one's?).
+"""
 
 import rules
 
-from pmf.roles import has_any_role, is_gp
+from kpis.register.models import Kpi
+from pmf.roles import acts_for_gp, is_approver, is_officer
 
-rules.add_perm("kpis.view_register", has_any_role)
-rules.add_perm("kpis.keep_register", is_gp)
+
+@rules.predicate
+def leads_or_delegate(user, kpi) -> bool:
+    """The KPI's lead officer or one of its delegates (anyone, when no KPI is named)."""
+    if kpi is None:
+        return True
+    return kpi.lead_officer_id == user.pk or kpi.delegates.filter(pk=user.pk).exists()
+
+
+@rules.predicate
+def approves_directorate(user, kpi) -> bool:
+    """An approver named for the KPI's directorate (anyone, when no KPI is named)."""
+    if kpi is None:
+        return True
+    return kpi.directorate.approvers.filter(pk=user.pk).exists()
+
+
+rules.add_perm("kpis.keep_register", acts_for_gp)
+rules.add_perm("kpis.run_cycle", acts_for_gp)  # periods, targets, chasing, the RAG policy
+rules.add_perm("kpis.view_completion", acts_for_gp | is_approver)
+rules.add_perm("kpis.enter_value", acts_for_gp | (is_officer & leads_or_delegate))
+rules.add_perm("kpis.approve_value", acts_for_gp | (is_approver & approves_directorate))
+
+
+def enterable_kpis(user) -> set[int] | None:
+    """The ids of the KPIs `user` may enter values for, to check a whole file at once (two
+    queries): None when they may enter any. The same rule as "kpis.enter_value"."""
+    if user.has_perm("kpis.run_cycle"):
+        return None
+    if not is_officer(user):
+        return set()
+    led = Kpi.objects.filter(lead_officer=user).values_list("pk", flat=True)
+    delegated = Kpi.delegates.through.objects.filter(user_id=user.pk)
+    return set(led) | set(delegated.values_list("kpi_id", flat=True))

@@ -2,31 +2,30 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 
-from pmf.roles import Role, role_names
+from pmf.roles import role_names
 
-# (label, url name, view-name prefixes that mark it current, roles that see it; None = all)
+# (label, url name, view-name prefixes that mark it current, the permission its page requires)
 NAVIGATION = [
-    ("My KPIs", "entry:my_kpis", ("entry:my_kpis", "entry:edit"), {Role.OFFICER, Role.GP}),
-    ("Approvals", "entry:approvals", ("entry:approv", "entry:return"), {Role.APPROVER, Role.GP}),
-    ("Scorecards", "scorecards:index", ("scorecards:",), None),
-    ("Committees", "committees:index", ("committees:",), None),
-    ("KPI register", "kpis:register", ("kpis:register", "kpis:detail", "kpis:edit"), None),
-    ("Reporting cycle", "reporting:periods", ("reporting:",), {Role.GP}),
-    ("Import values", "values:upload", ("values:",), {Role.OFFICER, Role.GP}),
-    ("Structure", "kpis:structure", ("kpis:structure",), {Role.GP}),
+    ("My KPIs", "entry:my_kpis", ("entry:my_kpis", "entry:edit"), "kpis.enter_value"),
+    ("Approvals", "entry:approvals", ("entry:approv", "entry:return"), "kpis.approve_value"),
+    ("Scorecards", "scorecards:index", ("scorecards:",), "pmf.read"),
+    ("Committees", "committees:index", ("committees:",), "pmf.read"),
+    ("KPI register", "kpis:register", ("kpis:register", "kpis:detail", "kpis:edit"), "pmf.read"),
+    ("Reporting cycle", "reporting:periods", ("reporting:",), "kpis.run_cycle"),
+    ("Import values", "values:upload", ("values:",), "kpis.enter_value"),
+    ("Structure", "kpis:structure", ("kpis:structure",), "kpis.keep_register"),
 ]
 
 
-def _navigation(request: HttpRequest, roles: list[str]) -> list[dict]:
-    """Service navigation items for the signed-in user's roles, the current one marked."""
-    if not roles:
+def _navigation(request: HttpRequest, user) -> list[dict]:
+    """Service navigation items for the pages the signed-in user may open, the current marked."""
+    if user is None or not user.is_authenticated:
         return []
-    held = {role for role in Role if role.label in roles}
     match = request.resolver_match
     current = match.view_name if match else ""
     items = []
-    for text, name, prefixes, allowed in NAVIGATION:
-        if allowed is not None and not held & allowed:
+    for text, name, prefixes, permission in NAVIGATION:
+        if not user.has_perm(permission):
             continue
         try:
             href = reverse(name)
@@ -45,5 +44,5 @@ def service(request: HttpRequest) -> dict:
         "product_name": settings.PRODUCT_NAME,
         "phase": settings.PHASE,
         "user_roles": roles,
-        "navigation": _navigation(request, roles),
+        "navigation": _navigation(request, user),
     }

@@ -21,22 +21,15 @@ from django.utils import timezone
 from django_tasks import task
 
 from committees.models import Meeting
-from committees.services import clerks_committee
 from pmf.models import User
-from pmf.roles import is_gp
 from reports import rendering, selectors
 from reports.models import PackDraft, PackJob, PackVersion, pack_folder
 
 logger = logging.getLogger(__name__)
 
 
-def can_manage_packs(user: User, meeting: Meeting) -> bool:
-    """G&P, or a clerk named for the meeting's committee."""
-    return is_gp(user) or clerks_committee(user, meeting.committee)
-
-
 def _require_manager(user: User, meeting: Meeting) -> None:
-    if not can_manage_packs(user, meeting):
+    if not user.has_perm("reports.manage_packs", meeting):
         raise PermissionDenied("Only G&P or this committee's clerk can manage its packs.")
 
 
@@ -153,7 +146,7 @@ def pack_request_period(*, period_id: int, by: User) -> list[PackJob]:
     return [
         _queue_pack(meeting=meeting, by=by)
         for meeting in selectors.meetings_in_period(period_id)
-        if can_manage_packs(by, meeting)
+        if by.has_perm("reports.manage_packs", meeting)
     ]
 
 

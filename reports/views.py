@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from committees.models import Meeting
 from kpis.reporting.models import ReportingPeriod
 from pmf.forms_govuk import posted
-from pmf.roles import has_any_role, is_clerk, is_gp, require
+from pmf.roles import require
 from reports import rendering, selectors, services
 from reports.forms import PackDraftForm, WithdrawForm
 from reports.models import PackVersion
@@ -26,7 +26,7 @@ def _meeting(meeting_id: int) -> Meeting:
 
 
 def _managed(request: HttpRequest, meeting: Meeting) -> None:
-    if not services.can_manage_packs(request.user, meeting):
+    if not request.user.has_perm("reports.manage_packs", meeting):
         raise PermissionDenied
 
 
@@ -45,7 +45,7 @@ def _live_data(meeting: Meeting) -> dict:
 
 
 @require_GET
-@require(has_any_role)
+@require("pmf.read")
 def meeting(request: HttpRequest, meeting_id: int) -> HttpResponse:
     found = _meeting(meeting_id)
     return render(
@@ -57,14 +57,14 @@ def meeting(request: HttpRequest, meeting_id: int) -> HttpResponse:
             "jobs": selectors.jobs_of(found),
             "preview": selectors.latest_preview(found),
             "preview_done": selectors.preview_to_download(found),
-            "can_manage": services.can_manage_packs(request.user, found),
+            "can_manage": request.user.has_perm("reports.manage_packs", found),
             "stalled_error": services.STALLED_ERROR,
         },
     )
 
 
 @require_http_methods(["GET", "POST"])
-@require(is_gp | is_clerk)
+@require("reports.manage_packs")
 def edit(request: HttpRequest, meeting_id: int) -> HttpResponse:
     found = _meeting(meeting_id)
     _managed(request, found)
@@ -85,7 +85,7 @@ def edit(request: HttpRequest, meeting_id: int) -> HttpResponse:
 
 
 @require_GET
-@require(has_any_role)
+@require("pmf.read")
 def preview(request: HttpRequest, meeting_id: int) -> HttpResponse:
     """The pack from live data, as the same HTML document the PDF is made from."""
     html = rendering.render_html(_live_data(_meeting(meeting_id)))
@@ -93,7 +93,7 @@ def preview(request: HttpRequest, meeting_id: int) -> HttpResponse:
 
 
 @require_GET
-@require(has_any_role)
+@require("pmf.read")
 def preview_pdf(request: HttpRequest, meeting_id: int) -> HttpResponse:
     """The latest preview PDF made in the background (live data then, not published)."""
     job = selectors.preview_to_download(_meeting(meeting_id))
@@ -104,7 +104,7 @@ def preview_pdf(request: HttpRequest, meeting_id: int) -> HttpResponse:
 
 
 @require_POST
-@require(has_any_role)
+@require("pmf.read")
 def preview_pdf_request(request: HttpRequest, meeting_id: int) -> HttpResponse:
     found = _meeting(meeting_id)
     try:
@@ -117,7 +117,7 @@ def preview_pdf_request(request: HttpRequest, meeting_id: int) -> HttpResponse:
 
 
 @require_POST
-@require(is_gp | is_clerk)
+@require("reports.manage_packs")
 def generate(request: HttpRequest, meeting_id: int) -> HttpResponse:
     found = _meeting(meeting_id)
     _managed(request, found)
@@ -131,13 +131,13 @@ def generate(request: HttpRequest, meeting_id: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@require(is_gp | is_clerk)
+@require("reports.manage_packs")
 def generate_period(request: HttpRequest, period_id: int) -> HttpResponse:
     period = get_object_or_404(ReportingPeriod, pk=period_id)
     meetings = [
         m
         for m in selectors.meetings_in_period(period.pk)
-        if services.can_manage_packs(request.user, m)
+        if request.user.has_perm("reports.manage_packs", m)
     ]
     if request.method == "POST":
         jobs = services.pack_request_period(period_id=period.pk, by=request.user)
@@ -154,7 +154,7 @@ def _version(meeting_id: int, number: int) -> PackVersion:
 
 
 @require_GET
-@require(has_any_role)
+@require("pmf.read")
 def version_pdf(request: HttpRequest, meeting_id: int, number: int) -> HttpResponse:
     """Any version, withdrawn or not, for signed-in users."""
     version = _version(meeting_id, number)
@@ -163,7 +163,7 @@ def version_pdf(request: HttpRequest, meeting_id: int, number: int) -> HttpRespo
 
 
 @require_http_methods(["GET", "POST"])
-@require(is_gp | is_clerk)
+@require("reports.manage_packs")
 def withdraw(request: HttpRequest, meeting_id: int, number: int) -> HttpResponse:
     version = _version(meeting_id, number)
     _managed(request, version.meeting)

@@ -8,13 +8,13 @@ from django.views.decorators.http import require_GET
 
 from kpis.register.models import Committee, Directorate, Kpi
 from kpis.reporting.models import ReportingPeriod
-from pmf.roles import has_any_role, require
+from pmf.roles import require
 from scorecards import charts, exports, rendering, selectors
 from scorecards.forms import ScorecardChoiceForm, ScorecardFilterForm
 
 
 @require_GET
-@require(has_any_role)
+@require("pmf.read")
 def index(request: HttpRequest) -> HttpResponse:
     form = ScorecardChoiceForm(request.GET or None)
     if request.GET and form.is_valid():
@@ -81,21 +81,21 @@ def _download(card, file_format: str) -> HttpResponse:
 
 
 @require_GET
-@require(has_any_role)
+@require("pmf.read")
 def organisation(request: HttpRequest, period_id: int) -> HttpResponse:
     card, form = _scorecard(request, "organisation", period_id, paginated=True)
     return _page(request, card, form, [period_id])
 
 
 @require_GET
-@require(has_any_role)
+@require("pmf.read")
 def organisation_export(request: HttpRequest, period_id: int, file_format: str) -> HttpResponse:
     card, _ = _scorecard(request, "organisation", period_id, paginated=False)
     return _download(card, file_format)
 
 
 @require_GET
-@require(has_any_role)
+@require("pmf.read")
 def directorate(request: HttpRequest, directorate_id: int, period_id: int) -> HttpResponse:
     found = get_object_or_404(Directorate, pk=directorate_id)
     card, form = _scorecard(request, "directorate", period_id, paginated=True, directorate=found)
@@ -103,7 +103,7 @@ def directorate(request: HttpRequest, directorate_id: int, period_id: int) -> Ht
 
 
 @require_GET
-@require(has_any_role)
+@require("pmf.read")
 def directorate_export(
     request: HttpRequest, directorate_id: int, period_id: int, file_format: str
 ) -> HttpResponse:
@@ -113,7 +113,7 @@ def directorate_export(
 
 
 @require_GET
-@require(has_any_role)
+@require("pmf.read")
 def committee(request: HttpRequest, committee_id: int, period_id: int) -> HttpResponse:
     found = get_object_or_404(Committee, pk=committee_id)
     card, form = _scorecard(request, "committee", period_id, paginated=True, committee=found)
@@ -121,7 +121,7 @@ def committee(request: HttpRequest, committee_id: int, period_id: int) -> HttpRe
 
 
 @require_GET
-@require(has_any_role)
+@require("pmf.read")
 def committee_export(
     request: HttpRequest, committee_id: int, period_id: int, file_format: str
 ) -> HttpResponse:
@@ -131,7 +131,7 @@ def committee_export(
 
 
 @require_GET
-@require(has_any_role)
+@require("pmf.read")
 def kpi_chart(request: HttpRequest, reference: str) -> HttpResponse:
     kpi = get_object_or_404(Kpi.objects.select_related("directorate"), reference=reference)
     performance = selectors.kpi_performance(kpi)

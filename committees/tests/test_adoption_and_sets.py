@@ -12,6 +12,7 @@ from committees.tests.helpers import advance
 from kpis.register.models import CommitteeMembership, Kpi
 from kpis.register.services import committee_set_change, kpi_retire
 from kpis.register.tests.factories import CommitteeFactory, KpiFactory, PriorityFactory
+from pmf.roles import system_actor
 
 Stage = Proposal.Stage
 D = datetime.date
@@ -189,7 +190,7 @@ def history(db):
         ref: KpiFactory(reference=ref, date_added=start, committees=[srp])
         for ref in ("169", "182", "189")
     }
-    kpi_retire(kpi=kpis["189"], by=None, on=D(2022, 3, 24), reason="Not relevant")
+    kpi_retire(kpi=kpis["189"], by=system_actor(), on=D(2022, 3, 24), reason="Not relevant")
     for ref in ("217", "218"):
         kpis[ref] = KpiFactory(reference=ref, date_added=D(2022, 6, 27))
         committee_set_change(kpi=kpis[ref], committees=[srp], on=D(2022, 6, 27), decision="SRP")

@@ -85,7 +85,7 @@ def test_only_gp_change_a_committees_details(committee, owner, gp, clerk):
     with pytest.raises(PermissionDenied):
         services.committee_details_save(details=details, by=owner, clerks=[clerk])
     services.committee_details_save(details=details, by=gp, clerks=[clerk])
-    assert services.clerks_committee(clerk, committee)
+    assert clerk.has_perm("committees.manage_committee", committee)
 
 
 # --- pages ------------------------------------------------------------------------------------

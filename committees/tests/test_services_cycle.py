@@ -144,8 +144,8 @@ def test_others_cannot_quality_check(request, who, draft):
 
 
 def test_the_directorates_approver_and_gp_may_prepare_a_proposal(draft, approver, gp):
-    assert services.can_prepare(approver, draft)
-    assert services.can_prepare(gp, draft)
+    assert approver.has_perm("committees.prepare_proposal", draft)
+    assert gp.has_perm("committees.prepare_proposal", draft)
 
 
 # --- consultation and equality assessment -----------------------------------------------------

@@ -24,7 +24,6 @@ from django.utils import timezone
 
 from kpis.register.models import Committee, CommitteeMembership, Directorate, Kpi, Priority, Service
 from pmf.models import User
-from pmf.roles import is_gp
 from pmf.spreadsheets import (
     SpreadsheetError,
     Table,
@@ -445,10 +444,6 @@ def _inactive_links(
 # Import -------------------------------------------------------------------------------------
 
 
-def _may_manage_register(user: User) -> bool:
-    return user.is_superuser or is_gp.test(user)
-
-
 def _header_errors(table: Table) -> list[RowError]:
     errors = []
     for header in table.headers:
@@ -498,15 +493,15 @@ def _validate(table: Table, today: datetime.date) -> tuple[list[tuple[str, _Plan
 
 
 def register_import(
-    *, data: bytes, filename: str, by: User | None, apply: bool = True
+    *, data: bytes, filename: str, by: User, apply: bool = True
 ) -> RegisterImportResult:
     """Create or update KPIs from a register file, all or nothing.
 
     Every row is checked before anything is written; if any row is wrong the result lists every
-    error and nothing is saved. With apply=False it only checks (a preview). `by` is None for
-    the management command; a person must be in Governance and Performance.
+    error and nothing is saved. With apply=False it only checks (a preview). `by` keeps the
+    register (Governance and Performance, or the system actor for the management command).
     """
-    if by is not None and not _may_manage_register(by):
+    if not by.has_perm("kpis.keep_register"):
         raise PermissionDenied
     try:
         table = read_table(data, filename)
@@ -543,7 +538,7 @@ def register_import(
         )
 
 
-def _apply(plan: _Plan, *, by: User | None, reason: str, today: datetime.date) -> None:
+def _apply(plan: _Plan, *, by: User, reason: str, today: datetime.date) -> None:
     kpi = plan.kpi
     kpi._history_user = by
     kpi._change_reason = reason

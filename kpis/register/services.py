@@ -10,13 +10,12 @@ from kpis.register.models import Committee, CommitteeMembership, Kpi, Priority
 from pmf.models import User
 
 
-def _require_register_keeper(by: User | None) -> None:
-    # `by` is None only for trusted command-line use (management commands).
-    if by is not None and not by.has_perm("kpis.keep_register"):
+def _require_register_keeper(by: User) -> None:
+    if not by.has_perm("kpis.keep_register"):
         raise PermissionDenied("Only the Governance and Performance team can change the register.")
 
 
-def record_change(obj: models.Model, *, by: User | None, reason: str) -> None:
+def record_change(obj: models.Model, *, by: User, reason: str) -> None:
     """Tell django-simple-history who made the next save of `obj`, and why."""
     obj._history_user = by
     obj._change_reason = reason[:100]
@@ -26,7 +25,7 @@ def record_change(obj: models.Model, *, by: User | None, reason: str) -> None:
 def kpi_save(
     *,
     kpi: Kpi,
-    by: User | None,
+    by: User,
     priorities: Iterable[Priority],
     committees: Iterable[Committee],
     delegates: Iterable[User] | None = None,
@@ -77,7 +76,7 @@ def committee_set_change(
 
 
 @transaction.atomic
-def kpi_suspend(*, kpi: Kpi, by: User | None, reason: str) -> Kpi:
+def kpi_suspend(*, kpi: Kpi, by: User, reason: str) -> Kpi:
     """Stop reporting a KPI for now; it stays in the register and can be reinstated."""
     _require_register_keeper(by)
     if kpi.status in (Kpi.Status.SUSPENDED, Kpi.Status.RETIRED):
@@ -91,7 +90,7 @@ def kpi_suspend(*, kpi: Kpi, by: User | None, reason: str) -> Kpi:
 
 
 @transaction.atomic
-def kpi_reinstate(*, kpi: Kpi, by: User | None, reason: str) -> Kpi:
+def kpi_reinstate(*, kpi: Kpi, by: User, reason: str) -> Kpi:
     """Bring a suspended KPI back into reporting."""
     _require_register_keeper(by)
     if kpi.status != Kpi.Status.SUSPENDED:
@@ -105,9 +104,7 @@ def kpi_reinstate(*, kpi: Kpi, by: User | None, reason: str) -> Kpi:
 
 
 @transaction.atomic
-def kpi_retire(
-    *, kpi: Kpi, by: User | None, on: datetime.date, reason: str, decision: str = ""
-) -> Kpi:
+def kpi_retire(*, kpi: Kpi, by: User, on: datetime.date, reason: str, decision: str = "") -> Kpi:
     """Take a KPI out of reporting for good. It stays in the register with the date and reason."""
     _require_register_keeper(by)
     if kpi.status == Kpi.Status.RETIRED:
@@ -124,7 +121,7 @@ def kpi_retire(
 
 
 @transaction.atomic
-def structure_save(*, obj: models.Model, by: User | None, m2m: dict | None = None) -> models.Model:
+def structure_save(*, obj: models.Model, by: User, m2m: dict | None = None) -> models.Model:
     """Create or edit a directorate, service or priority (retiring one is unticking "in use")."""
     _require_register_keeper(by)
     obj.full_clean()

@@ -24,7 +24,7 @@ from kpis.register.forms import (
 from kpis.register.models import Directorate, Kpi, Priority, Service
 from kpis.register.tables import KpiRegisterTable
 from pmf.forms_govuk import posted
-from pmf.roles import has_any_role, is_gp, require
+from pmf.roles import require
 
 
 def _filtered_register(request: HttpRequest) -> KpiRegisterFilter:
@@ -32,7 +32,7 @@ def _filtered_register(request: HttpRequest) -> KpiRegisterFilter:
 
 
 @require_GET
-@require(has_any_role)
+@require("pmf.read")
 def register(request: HttpRequest) -> HttpResponse:
     register_filter = _filtered_register(request)
     table = KpiRegisterTable(register_filter.qs)
@@ -48,7 +48,7 @@ def register(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-@require(has_any_role)
+@require("pmf.read")
 def register_export(request: HttpRequest, file_format: str) -> HttpResponse:
     kpis = _filtered_register(request).qs
     stamp = timezone.localdate().isoformat()
@@ -87,7 +87,7 @@ def _save_kpi_form(request: HttpRequest, form: KpiForm) -> Kpi | None:
 
 
 @require_http_methods(["GET", "POST"])
-@require(is_gp)
+@require("kpis.keep_register")
 def kpi_create(request: HttpRequest) -> HttpResponse:
     form = KpiForm(*posted(request))
     if request.method == "POST" and (kpi := _save_kpi_form(request, form)):
@@ -97,7 +97,7 @@ def kpi_create(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@require(is_gp)
+@require("kpis.keep_register")
 def kpi_edit(request: HttpRequest, reference: str) -> HttpResponse:
     kpi = kpi_or_404(reference)
     form = KpiForm(*posted(request), instance=kpi)
@@ -111,7 +111,7 @@ def kpi_edit(request: HttpRequest, reference: str) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@require(is_gp)
+@require("kpis.keep_register")
 def kpi_change_status(request: HttpRequest, reference: str, action: str) -> HttpResponse:
     kpi = kpi_or_404(reference)
     form_class = RetireForm if action == "retire" else ReasonForm
@@ -147,7 +147,7 @@ def action_past(action: str) -> str:
 
 
 @require_GET
-@require(has_any_role)
+@require("pmf.read")
 def structure(request: HttpRequest) -> HttpResponse:
     return render(
         request,
@@ -167,7 +167,7 @@ STRUCTURE_FORMS = {
 
 
 @require_http_methods(["GET", "POST"])
-@require(is_gp)
+@require("kpis.keep_register")
 def structure_edit(request: HttpRequest, kind: str, pk: int | None = None) -> HttpResponse:
     model, form_class, m2m_fields = STRUCTURE_FORMS[kind]
     instance: Model | None = get_object_or_404(model, pk=pk) if pk else None
@@ -190,7 +190,7 @@ def structure_edit(request: HttpRequest, kind: str, pk: int | None = None) -> Ht
 
 
 @require_http_methods(["GET", "POST"])
-@require(is_gp)
+@require("kpis.keep_register")
 def register_import(request: HttpRequest) -> HttpResponse:
     form = RegisterUploadForm(*posted(request, files=True))
     result = None

@@ -17,7 +17,6 @@ from kpis.register.models import Kpi
 from kpis.reporting.models import Measurement, RagPolicy, ReportingPeriod, Target
 from kpis.reporting.services import Entry, computed_value
 from pmf.forms_govuk import ERROR_CLASSES, GovukForm
-from pmf.roles import is_gp
 from pmf.spreadsheets import EXTENSIONS, format_decimal
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -421,7 +420,7 @@ class ValuesUploadForm(GovukForm):
 
     def __init__(self, *args, user, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        if not is_gp(user):
+        if not user.has_perm("kpis.run_cycle"):
             # Only Governance and Performance may load history; a crafted field is ignored.
             del self.fields["historic"]
 

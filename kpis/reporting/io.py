@@ -32,8 +32,8 @@ from kpis.reporting import periods as fy
 from kpis.reporting.models import Measurement, RagPolicy, ReportingPeriod, Target
 from kpis.reporting.policy import target_for
 from kpis.reporting.services import Entry, computed_value, entry_errors, rate_entry
+from kpis.rules import enterable_kpis
 from pmf.models import User
-from pmf.roles import is_gp, is_officer
 from pmf.spreadsheets import SpreadsheetError, Table, parse_number, parse_yes_no, read_table
 
 __all__ = [
@@ -167,13 +167,13 @@ def _entry_matches(entry: Entry, measurement: Measurement) -> bool:
 class _Loaded:
     kpis: dict[str, Kpi]
     periods: dict[tuple[str, int, int], ReportingPeriod]
-    delegated: set[int]
+    enterable: set[int] | None  # the KPIs the importer may enter; None for any
     council: RagPolicy
     existing: dict[tuple[int, int], Measurement] = field(default_factory=dict)
     targets: dict[tuple[int, int], list[Target]] = field(default_factory=dict)
 
 
-def _load_register(by: User | None, *, lock: bool) -> _Loaded:
+def _load_register(by: User, *, lock: bool) -> _Loaded:
     """Every KPI and period (a register holds thousands, not millions) and the RAG policy."""
     # Whole KPIs: the rating reads the KPI's own RAG settings, and a deferred field would cost
     # a query per KPI.
@@ -183,12 +183,9 @@ def _load_register(by: User | None, *, lock: bool) -> _Loaded:
         # Nobody may lock (or reopen) a period half-way through an import.
         period_query = period_query.select_for_update()
     periods = {(p.kind, p.financial_year, p.number): p for p in period_query}
-    delegated: set[int] = set()
-    if by is not None and not is_gp(by):
-        delegated = set(
-            Kpi.delegates.through.objects.filter(user_id=by.pk).values_list("kpi_id", flat=True)
-        )
-    return _Loaded(kpis=kpis, periods=periods, delegated=delegated, council=RagPolicy.current())
+    return _Loaded(
+        kpis=kpis, periods=periods, enterable=enterable_kpis(by), council=RagPolicy.current()
+    )
 
 
 def _load_values(loaded: _Loaded, period_ids: set[int], years: set[int], *, lock: bool) -> None:
@@ -203,13 +200,6 @@ def _load_values(loaded: _Loaded, period_ids: set[int], years: set[int], *, lock
         for target in Target.objects.filter(financial_year__in=years).order_by():
             targets[(target.kpi_id, target.financial_year)].append(target)
     loaded.targets = targets
-
-
-def _may_enter(by: User | None, kpi: Kpi, delegated: set[int], by_is_gp: bool) -> bool:
-    """`measurements.can_enter` for many KPIs at once, with the delegations loaded up front."""
-    if by is None or by_is_gp:
-        return True
-    return kpi.lead_officer_id == by.pk or kpi.pk in delegated
 
 
 # Checking rows ------------------------------------------------------------------------------
@@ -246,8 +236,6 @@ def _read_row(
     row: dict[str, str],
     headers: list[str],
     loaded: _Loaded,
-    by: User | None,
-    by_is_gp: bool,
 ) -> _Row:
     errors: list[RowError] = []
     reference = row["reference"]
@@ -258,7 +246,7 @@ def _read_row(
         errors.append(
             RowError(number, "reference", f"There is no KPI with reference “{reference}”.")
         )
-    elif not _may_enter(by, kpi, loaded.delegated, by_is_gp):
+    elif loaded.enterable is not None and kpi.pk not in loaded.enterable:
         errors.append(
             RowError(
                 number,
@@ -347,7 +335,7 @@ def _write_errors(
     period: ReportingPeriod,
     existing: Measurement | None,
     *,
-    by_is_gp: bool,
+    runs_cycle: bool,
     historic: bool,
     today,
 ) -> list[RowError]:
@@ -378,10 +366,10 @@ def _write_errors(
             ]
         return []
     if not period.is_open:
-        hint = " Tick “historic load” to load values into a closed period." if by_is_gp else ""
+        hint = " Tick “historic load” to load values into a closed period." if runs_cycle else ""
         return [RowError(number, "period", f"{period.label} is not open for entry.{hint}")]
     signed = (Measurement.Status.SUBMITTED, Measurement.Status.APPROVED)
-    if existing is not None and existing.status in signed and not by_is_gp:
+    if existing is not None and existing.status in signed and not runs_cycle:
         return [
             RowError(
                 number,
@@ -407,19 +395,17 @@ def _fingerprint(outcomes: list[RowOutcome], writes: list[_Write]) -> str:
 
 def _check(
     table: Table,
-    by: User | None,
+    by: User,
     *,
     historic: bool,
     lock: bool,
 ) -> tuple[list[RowOutcome], list[RowError], list[_Write]]:
-    by_is_gp = by is None or bool(is_gp(by))
+    runs_cycle = by.has_perm("kpis.run_cycle")
     loaded = _load_register(by, lock=lock)
     headers = [h for h in table.headers if h not in REQUIRED]
     has_value_group = any(h in table.headers for h in VALUE_GROUP)
 
-    read = [
-        _read_row(number, row, headers, loaded, by, by_is_gp) for number, row in table.numbered()
-    ]
+    read = [_read_row(number, row, headers, loaded) for number, row in table.numbered()]
     period_ids = {r.period.pk for r in read if r.period is not None}
     years = {r.period.financial_year for r in read if r.period is not None}
     _load_values(loaded, period_ids, years, lock=lock)
@@ -479,7 +465,7 @@ def _check(
                     kpi,
                     period,
                     existing,
-                    by_is_gp=by_is_gp,
+                    runs_cycle=runs_cycle,
                     historic=historic,
                     today=today,
                 )
@@ -518,22 +504,23 @@ def values_import(
     *,
     data: bytes,
     filename: str,
-    by: User | None,
+    by: User,
     apply: bool,
     historic: bool = False,
     expected_fingerprint: str | None = None,
 ) -> ValuesImportResult:
     """Check a values file and, with apply=True and no errors, write it in one transaction.
 
-    `by` is None only for the management command (trusted, like G&P). Officers may import values
-    for KPIs they lead or are delegated into open periods, saved as drafts; G&P may import any
-    KPI's values, and with historic=True load them into closed (not locked) periods as approved
-    values marked as a historic load. `expected_fingerprint` is the preview's fingerprint: if the
-    stored data has moved on since, nothing is written and the result is marked stale.
+    The management command acts as the system actor, or as a named person. Officers may import
+    values for KPIs they lead or are delegated into open periods, saved as drafts; G&P may import
+    any KPI's values, and with historic=True load them into closed (not locked) periods as
+    approved values marked as a historic load. `expected_fingerprint` is the preview's
+    fingerprint: if the stored data has moved on since, nothing is written and the result is
+    marked stale.
     """
-    if by is not None and not (is_officer(by) or is_gp(by)):
+    if not by.has_perm("kpis.enter_value"):
         raise PermissionDenied("Only officers and Governance and Performance can import values.")
-    if historic and by is not None and not is_gp(by):
+    if historic and not by.has_perm("kpis.run_cycle"):
         return ValuesImportResult(
             errors=[
                 RowError(FILE_ROW, "", "Only Governance and Performance can load historic values.")
@@ -570,7 +557,7 @@ def values_import(
         )
 
 
-def _write(writes: list[_Write], *, by: User | None, filename: str, historic: bool) -> None:
+def _write(writes: list[_Write], *, by: User, filename: str, historic: bool) -> None:
     """Insert the new values, update the changed ones and record every one in their history.
 
     The rows go to the database with one `executemany` per statement rather than through
@@ -583,7 +570,7 @@ def _write(writes: list[_Write], *, by: User | None, filename: str, historic: bo
     reason = (f"Historic load from {name}" if historic else f"Imported from {name}")[:100]
     now = timezone.now()
     status = Measurement.Status.APPROVED if historic else Measurement.Status.DRAFT
-    by_id = by.pk if by is not None else None
+    by_id = by.pk
     fields = [f for f in Measurement._meta.concrete_fields]
     defaults = {f.attname: None if f.primary_key else f.get_default() for f in fields}
     new: list[dict[str, Any]] = []

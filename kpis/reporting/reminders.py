@@ -23,7 +23,6 @@ from kpis.register.models import Directorate, Kpi
 from kpis.reporting.models import Measurement, Reminder, ReportingPeriod
 from kpis.reporting.selectors import AWAITING_OWNER, NOT_STARTED, kpis_due_in
 from pmf.models import User, person_name
-from pmf.roles import is_gp
 
 Kind = Reminder.Kind
 
@@ -177,7 +176,7 @@ def _send(
 
 def chase(*, period: ReportingPeriod, kpis: Iterable[Kpi], by: User) -> Sent:
     """G&P chase the owners of some KPIs for a period's values (the dashboard's Chase buttons)."""
-    if not is_gp(by):
+    if not by.has_perm("kpis.run_cycle"):
         raise PermissionDenied("Only Governance and Performance can chase owners.")
     if not period.is_open:
         raise ValidationError(

@@ -20,7 +20,6 @@ from kpis.reporting import policy
 from kpis.reporting.models import Measurement, RagPolicy, ReportingPeriod, Target
 from kpis.reporting.periods import periods_of_year
 from pmf.models import User
-from pmf.roles import group_names, is_gp
 
 RATE_MULTIPLIERS = {
     Kpi.Unit.PERCENT: Decimal(100),
@@ -76,28 +75,6 @@ class Entry:
 
     def matches(self, measurement: Measurement) -> bool:
         return all(getattr(self, f) == getattr(measurement, f) for f in self.FIELDS)
-
-
-# Who may do what -------------------------------------------------------------------------------
-
-
-def can_enter(user: User, kpi: Kpi) -> bool:
-    """The KPI's lead officer, its delegates, and G&P may enter its values."""
-    if is_gp(user):
-        return True
-    if "Officer" not in group_names(user):
-        return False
-    return kpi.lead_officer_id == user.pk or kpi.delegates.filter(pk=user.pk).exists()
-
-
-def can_approve(user: User, kpi: Kpi) -> bool:
-    """The directorate's approvers and G&P may sign values off (never their own submission)."""
-    if is_gp(user):
-        return True
-    return (
-        "Directorate approver" in group_names(user)
-        and kpi.directorate.approvers.filter(pk=user.pk).exists()
-    )
 
 
 # Validation ------------------------------------------------------------------------------------
@@ -181,14 +158,15 @@ def rate_entry(
 # Values ----------------------------------------------------------------------------------------
 
 
-def _check_period_for(user: User | None, period: ReportingPeriod, *, historic: bool) -> None:
+def _check_period_for(user: User, period: ReportingPeriod, *, historic: bool) -> None:
     if period.is_locked:
         raise ValidationError(f"{period.label} is locked: its values can no longer be changed.")
+    runs_cycle = user.has_perm("kpis.run_cycle")
     if historic:
-        if user is not None and not is_gp(user):
+        if not runs_cycle:
             raise PermissionDenied("Only Governance and Performance can load historic values.")
         return
-    if not period.is_open and not (user is not None and is_gp(user)):
+    if not period.is_open and not runs_cycle:
         raise ValidationError(f"{period.label} is not open for entry.")
 
 
@@ -239,7 +217,7 @@ def measurement_save(
     *,
     kpi: Kpi,
     period: ReportingPeriod,
-    by: User | None,
+    by: User,
     entry: Entry,
     expected_version: int | None,
     submit: bool = False,
@@ -251,7 +229,7 @@ def measurement_save(
     saved version means someone else got there first and raises StaleEdit. Repeating the same
     save (a double click) returns the saved record unchanged.
     """
-    if by is not None and not can_enter(by, kpi):
+    if not by.has_perm("kpis.enter_value", kpi):
         raise PermissionDenied("You cannot enter values for this KPI.")
     period = _period_held_steady(period.pk)
     _check_period_for(by, period, historic=historic)
@@ -266,9 +244,9 @@ def measurement_save(
         raise StaleEdit(measurement)
     if measurement.pk is None and expected_version not in (None, 0):
         raise StaleEdit(measurement)
-    is_gp_user = by is None or is_gp(by)
-    signed_off = (Measurement.Status.SUBMITTED, Measurement.Status.APPROVED)
-    if measurement.status in signed_off and not (is_gp_user or historic):
+    if measurement.status in Measurement.REPORTED and not (
+        historic or by.has_perm("kpis.run_cycle")
+    ):
         raise ValidationError(
             "This value has been submitted for sign-off. Ask your approver to return it "
             "if it needs to change."
@@ -286,7 +264,7 @@ def measurement_save(
     measurement.status = wanted_status
     measurement.rating = rated.value
     measurement.is_historic_load = measurement.is_historic_load or historic
-    measurement.entered_by = by or measurement.entered_by
+    measurement.entered_by = by
     measurement.returned_reason = "" if submit else measurement.returned_reason
     if submit:
         measurement.submitted_by, measurement.submitted_at = by, now
@@ -311,9 +289,9 @@ def _decide(
         .select_related("kpi__directorate", "period")
         .get(pk=measurement.pk)
     )
-    if not can_approve(by, measurement.kpi):
+    if not by.has_perm("kpis.approve_value", measurement.kpi):
         raise PermissionDenied("You cannot sign off this directorate's values.")
-    if measurement.submitted_by_id == by.pk and not is_gp(by):
+    if measurement.submitted_by_id == by.pk and not by.has_perm("kpis.run_cycle"):
         raise PermissionDenied("You cannot approve or return your own submission.")
     if measurement.period.is_locked:
         raise ValidationError(f"{measurement.period.label} is locked.")
@@ -364,15 +342,15 @@ def measurement_return(
 # Periods and targets ---------------------------------------------------------------------------
 
 
-def _require_gp(by: User | None) -> None:
-    if by is not None and not is_gp(by):
+def _require_cycle_runner(by: User) -> None:
+    if not by.has_perm("kpis.run_cycle"):
         raise PermissionDenied("Only Governance and Performance can run the reporting cycle.")
 
 
 @transaction.atomic
-def periods_create_for_year(*, financial_year: int, by: User | None) -> list[ReportingPeriod]:
+def periods_create_for_year(*, financial_year: int, by: User) -> list[ReportingPeriod]:
     """Create the months, quarters and year of a financial year that do not exist yet."""
-    _require_gp(by)
+    _require_cycle_runner(by)
     existing = set(
         ReportingPeriod.objects.filter(financial_year=financial_year).values_list("kind", "number")
     )
@@ -398,12 +376,12 @@ def periods_create_for_year(*, financial_year: int, by: User | None) -> list[Rep
 def period_open(
     *,
     period: ReportingPeriod,
-    by: User | None,
+    by: User,
     submission_deadline: datetime.date,
     signoff_deadline: datetime.date,
 ) -> ReportingPeriod:
     """Open a period for entry with its deadlines."""
-    _require_gp(by)
+    _require_cycle_runner(by)
     period = ReportingPeriod.objects.select_for_update().get(pk=period.pk)
     if period.is_locked:
         raise ValidationError("A locked period must be reopened, with a reason, first.")
@@ -418,9 +396,9 @@ def period_open(
 
 
 @transaction.atomic
-def period_close(*, period: ReportingPeriod, by: User | None) -> ReportingPeriod:
+def period_close(*, period: ReportingPeriod, by: User) -> ReportingPeriod:
     """Stop officers entering values; G&P may still correct them until the period is locked."""
-    _require_gp(by)
+    _require_cycle_runner(by)
     period = ReportingPeriod.objects.select_for_update().get(pk=period.pk)
     if period.is_locked:
         raise ValidationError(f"{period.label} is locked.")
@@ -431,9 +409,9 @@ def period_close(*, period: ReportingPeriod, by: User | None) -> ReportingPeriod
 
 
 @transaction.atomic
-def period_lock(*, period: ReportingPeriod, by: User | None) -> ReportingPeriod:
+def period_lock(*, period: ReportingPeriod, by: User) -> ReportingPeriod:
     """Freeze a reported period: no page or import can change its values afterwards."""
-    _require_gp(by)
+    _require_cycle_runner(by)
     period = ReportingPeriod.objects.select_for_update().get(pk=period.pk)
     if period.is_locked:
         return period
@@ -444,9 +422,9 @@ def period_lock(*, period: ReportingPeriod, by: User | None) -> ReportingPeriod:
 
 
 @transaction.atomic
-def period_reopen(*, period: ReportingPeriod, by: User | None, reason: str) -> ReportingPeriod:
+def period_reopen(*, period: ReportingPeriod, by: User, reason: str) -> ReportingPeriod:
     """Unlock a period for corrections; the reason is kept in its history."""
-    _require_gp(by)
+    _require_cycle_runner(by)
     if not reason.strip():
         raise ValidationError({"reason": "Say why the period is being reopened"})
     period = ReportingPeriod.objects.select_for_update().get(pk=period.pk)
@@ -464,14 +442,14 @@ def target_set(
     *,
     kpi: Kpi,
     financial_year: int,
-    by: User | None,
+    by: User,
     value: Decimal,
     intervention_level: Decimal | None = None,
     period: ReportingPeriod | None = None,
     note: str = "",
 ) -> Target:
     """Set (or change) a KPI's target for a year, or for one period of it."""
-    _require_gp(by)
+    _require_cycle_runner(by)
     if kpi.target_kind == Kpi.TargetKind.CONTEXTUAL:
         raise ValidationError("A contextual KPI has no target.")
     if period is not None and period.financial_year != financial_year:
@@ -535,14 +513,14 @@ def ratings_recompute(*, kpis: Iterable[Kpi] | None = None) -> int:
 @transaction.atomic
 def policy_update(
     *,
-    by: User | None,
+    by: User,
     amber_tolerance,
     tolerance_basis: str,
     blue_margin,
     use_intervention_levels: bool,
 ) -> RagPolicy:
     """Change the council's RAG policy and re-rate every value not yet locked."""
-    if by is not None and not is_gp(by):
+    if not by.has_perm("kpis.run_cycle"):
         raise PermissionDenied("Only Governance and Performance can change the RAG policy.")
     if amber_tolerance is None or amber_tolerance < 0:
         raise ValidationError({"amber_tolerance": "Enter a tolerance of 0 or more"})

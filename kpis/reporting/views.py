@@ -54,15 +54,13 @@ from kpis.reporting.models import Measurement, RagPolicy, ReportingPeriod
 from kpis.reporting.periods import FREQUENCY_TO_KIND, financial_year_of
 from kpis.reporting.services import (
     StaleEdit,
-    can_approve,
-    can_enter,
     measurement_approve,
     measurement_return,
     measurement_save,
 )
 from pmf.forms_govuk import posted
 from pmf.models import User
-from pmf.roles import has_any_role, is_approver, is_gp, is_officer, require
+from pmf.roles import require
 
 DASHBOARD_FILTERS = ("directorate", "status")
 DASHBOARD_PAGE_SIZE = 100
@@ -83,7 +81,7 @@ def _int_or_none(text: str | None) -> int | None:
 
 
 @require_http_methods(["GET", "POST"])
-@require(is_gp)
+@require("kpis.run_cycle")
 def periods(request: HttpRequest) -> HttpResponse:
     form = FinancialYearForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -107,7 +105,7 @@ def periods(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@require(is_gp)
+@require("kpis.run_cycle")
 def period_open(request: HttpRequest, period_id: int) -> HttpResponse:
     period = _get_period(period_id)
     initial = {
@@ -145,7 +143,7 @@ CONFIRM_ACTIONS = {
 
 
 @require_http_methods(["GET", "POST"])
-@require(is_gp)
+@require("kpis.run_cycle")
 def period_confirm(request: HttpRequest, period_id: int, action: str) -> HttpResponse:
     period = _get_period(period_id)
     service, title, warning, done = CONFIRM_ACTIONS[action]
@@ -173,7 +171,7 @@ def period_confirm(request: HttpRequest, period_id: int, action: str) -> HttpRes
 
 
 @require_http_methods(["GET", "POST"])
-@require(is_gp)
+@require("kpis.run_cycle")
 def period_reopen(request: HttpRequest, period_id: int) -> HttpResponse:
     period = _get_period(period_id)
     form = ReopenForm(request.POST or None)
@@ -200,10 +198,10 @@ def _dashboard_url(period: ReportingPeriod, query: dict) -> str:
 
 
 @require_GET
-@require(is_gp | is_approver)
+@require("kpis.view_completion")
 def dashboard(request: HttpRequest, period_id: int) -> HttpResponse:
     period = _get_period(period_id)
-    can_chase = is_gp(request.user)
+    can_chase = request.user.has_perm("kpis.run_cycle")
     directorate_ids = None
     if not can_chase:
         # Approvers see their own directorates only, read-only.
@@ -241,7 +239,7 @@ def dashboard(request: HttpRequest, period_id: int) -> HttpResponse:
 
 
 @require_POST
-@require(is_gp)
+@require("kpis.run_cycle")
 def chase(request: HttpRequest, period_id: int) -> HttpResponse:
     period = _get_period(period_id)
     kpi_id = _int_or_none(request.POST.get("kpi"))
@@ -277,7 +275,7 @@ def chase(request: HttpRequest, period_id: int) -> HttpResponse:
 
 
 @require_GET
-@require(is_gp)
+@require("kpis.run_cycle")
 def targets(request: HttpRequest) -> HttpResponse:
     years = selectors.target_years()
     directorates = list(Directorate.objects.order_by("name"))
@@ -301,7 +299,7 @@ def targets(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@require(is_gp)
+@require("kpis.run_cycle")
 def target_edit(request: HttpRequest, reference: str, year: int) -> HttpResponse:
     kpi = get_object_or_404(Kpi.objects.select_related("directorate"), reference=reference)
     if not 2000 <= year <= 2100:
@@ -359,8 +357,6 @@ def _save_targets(*, kpi: Kpi, year: int, by: User, form: TargetForm) -> None:
         )
 
 
-can_use_entry = is_officer | is_gp
-can_use_approvals = is_approver | is_gp
 UNSUBMITTED = (Measurement.Status.DRAFT, Measurement.Status.RETURNED)
 
 
@@ -402,7 +398,7 @@ def _read_only_reason(row: selectors.EntryRow, user) -> str:
     period = row.period
     if period.is_locked:
         return f"{period.label} is locked: its values can no longer be changed."
-    if is_gp(user):
+    if user.has_perm("kpis.run_cycle"):
         return ""
     if not period.is_open:
         return f"{period.label} is not open for entry."
@@ -512,7 +508,7 @@ def _handle_post(request: HttpRequest, blocks: list[Block], *, single: bool):
 
 
 @require_http_methods(["GET", "POST"])
-@require(can_use_entry)
+@require("kpis.enter_value")
 def my_kpis(request: HttpRequest) -> HttpResponse:
     """Every open period's KPIs the user leads or is delegated, on one form."""
     today = timezone.localdate()
@@ -540,7 +536,7 @@ def _kpi_for_entry(request: HttpRequest, period_id: int, reference: str):
     """The KPI and period, or 404; 403 unless the user may enter this KPI's values."""
     kpi = get_object_or_404(Kpi.objects.select_related("directorate"), reference=reference)
     period = get_object_or_404(ReportingPeriod, pk=period_id)
-    if not can_enter(request.user, kpi):
+    if not request.user.has_perm("kpis.enter_value", kpi):
         raise PermissionDenied
     if FREQUENCY_TO_KIND.get(kpi.frequency) != period.kind:
         raise Http404("This KPI is not reported for this kind of period.")
@@ -548,7 +544,7 @@ def _kpi_for_entry(request: HttpRequest, period_id: int, reference: str):
 
 
 @require_http_methods(["GET", "POST"])
-@require(can_use_entry)
+@require("kpis.enter_value")
 def edit(request: HttpRequest, period_id: int, reference: str) -> HttpResponse:
     """One KPI's value for one period: the officer's own, or any for G&P."""
     kpi, period = _kpi_for_entry(request, period_id, reference)
@@ -574,7 +570,7 @@ def edit(request: HttpRequest, period_id: int, reference: str) -> HttpResponse:
 
 
 @require_GET
-@require(can_use_approvals)
+@require("kpis.approve_value")
 def approvals(request: HttpRequest) -> HttpResponse:
     return _render_approvals(request)
 
@@ -632,7 +628,7 @@ def _posted_measurements(request: HttpRequest) -> list[tuple[Measurement, int]]:
         measurement = found.get(measurement_id)
         if measurement is None:
             raise Http404("No such value.")
-        if not can_approve(request.user, measurement.kpi):
+        if not request.user.has_perm("kpis.approve_value", measurement.kpi):
             raise PermissionDenied("You cannot sign off this directorate's values.")
         if measurement.submitted_by_id == request.user.pk:
             raise PermissionDenied("Nobody can approve or return their own submission.")
@@ -656,7 +652,7 @@ def _sign_off_problem(measurement: Measurement, error: Exception) -> str:
 
 
 @require_POST
-@require(can_use_approvals)
+@require("kpis.approve_value")
 def approve(request: HttpRequest) -> HttpResponse:
     """Approve one value, or every value shown ("approve all"), all or nothing."""
     try:
@@ -684,7 +680,7 @@ def approve(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-@require(can_use_approvals)
+@require("kpis.approve_value")
 def return_value(request: HttpRequest) -> HttpResponse:
     """Send a submitted value back to its officer with a reason (required)."""
     try:
@@ -827,7 +823,7 @@ def _preview(
 
 
 @require_http_methods(["GET", "POST"])
-@require(is_officer | is_gp)
+@require("kpis.enter_value")
 def upload(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
         return _preview(request, ValuesUploadForm(user=request.user), None)
@@ -855,7 +851,7 @@ def upload(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-@require(is_officer | is_gp)
+@require("kpis.enter_value")
 def confirm(request: HttpRequest) -> HttpResponse:
     pending = _pending(request, request.POST.get("token", ""))
     if pending is None:
@@ -863,7 +859,7 @@ def confirm(request: HttpRequest) -> HttpResponse:
             request, "There is no upload of yours waiting to be imported. Upload the file again."
         )
         return redirect("values:upload")
-    historic = pending.historic and is_gp(request.user)
+    historic = pending.historic and request.user.has_perm("kpis.run_cycle")
     data = pending.path.read_bytes()
     result = values_import(
         data=data,
@@ -907,7 +903,7 @@ def confirm(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-@require(is_officer | is_gp)
+@require("kpis.enter_value")
 def cancel(request: HttpRequest) -> HttpResponse:
     if _pending(request, request.POST.get("token", "")) is not None:
         _discard(request)
@@ -919,7 +915,7 @@ def cancel(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-@require(has_any_role)
+@require("pmf.read")
 def kpi_detail(request: HttpRequest, reference: str) -> HttpResponse:
     kpi = kpi_or_404(reference)
     return render(
@@ -939,9 +935,9 @@ def kpi_detail(request: HttpRequest, reference: str) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@require(has_any_role)
+@require("pmf.read")
 def rag_policy(request: HttpRequest) -> HttpResponse:
-    can_edit = is_gp(request.user)
+    can_edit = request.user.has_perm("kpis.run_cycle")
     if request.method == "POST" and not can_edit:
         raise PermissionDenied
     council = RagPolicy.current()

@@ -3,6 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from kpis.register.io import register_import
+from pmf.roles import system_actor
 
 
 class Command(BaseCommand):
@@ -22,7 +23,9 @@ class Command(BaseCommand):
             data = path.read_bytes()
         except OSError as error:
             raise CommandError(f"Cannot read {path}: {error.strerror}") from error
-        result = register_import(data=data, filename=path.name, by=None, apply=not dry_run)
+        result = register_import(
+            data=data, filename=path.name, by=system_actor(), apply=not dry_run
+        )
         if not result.ok:
             for error in result.errors:
                 self.stderr.write(str(error))

@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from kpis.reporting.io import Outcome, values_import
 from pmf.models import User
+from pmf.roles import system_actor
 
 
 class Command(BaseCommand):
@@ -27,13 +28,13 @@ class Command(BaseCommand):
             "--user",
             metavar="USERNAME",
             help="Import as this person, with their permissions, and record them in the history "
-            "(without it the import is trusted, like Governance and Performance).",
+            "(without it, as the system actor, with Governance and Performance's authority).",
         )
 
     def handle(
         self, *args, path: Path, dry_run: bool, historic: bool, user: str | None, **options
     ) -> None:
-        by = None
+        by = system_actor()
         if user:
             by = User.objects.filter(username=user, is_active=True).first()
             if by is None:

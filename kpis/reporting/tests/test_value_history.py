@@ -13,6 +13,7 @@ from kpis.reporting.models import ReportingPeriod
 from kpis.reporting.selectors import kpi_value_history
 from kpis.reporting.services import Entry, periods_create_for_year
 from pmf.history import Change
+from pmf.roles import system_actor
 
 
 @pytest.fixture
@@ -45,7 +46,7 @@ def _report(kpi, period, *, owner, approver, gp, value: str, commentary: str = "
 
 @pytest.fixture
 def reported(kpi, owner, approver, gp):
-    periods_create_for_year(financial_year=2025, by=None)
+    periods_create_for_year(financial_year=2025, by=system_actor())
     services.target_set(kpi=kpi, financial_year=2025, by=gp, value=Decimal("80"))
     _report(kpi, _quarter(2025, 1), owner=owner, approver=approver, gp=gp, value="82")
     _report(
@@ -102,8 +103,8 @@ def test_changes_show_who_did_what_with_before_and_after(reported, owner, approv
 
 
 def test_it_uses_a_fixed_number_of_queries(kpi, owner, approver, gp, django_assert_num_queries):
-    periods_create_for_year(financial_year=2024, by=None)
-    periods_create_for_year(financial_year=2025, by=None)
+    periods_create_for_year(financial_year=2024, by=system_actor())
+    periods_create_for_year(financial_year=2025, by=system_actor())
     _report(kpi, _quarter(2024, 1), owner=owner, approver=approver, gp=gp, value="70")
     with django_assert_num_queries(4):
         kpi_value_history(kpi)
@@ -135,7 +136,7 @@ def test_the_include_renders_an_accessible_escaped_table(reported):
 
 
 def test_a_contextual_kpi_says_so_instead_of_a_target(directorate, owner, approver, gp):
-    periods_create_for_year(financial_year=2025, by=None)
+    periods_create_for_year(financial_year=2025, by=system_actor())
     contextual = KpiFactory(
         reference="C1",
         directorate=directorate,

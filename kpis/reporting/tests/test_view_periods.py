@@ -7,13 +7,14 @@ from django.urls import reverse
 
 from kpis.reporting.models import ReportingPeriod
 from kpis.reporting.services import periods_create_for_year
+from pmf.roles import system_actor
 
 State = ReportingPeriod.State
 
 
 @pytest.fixture
 def quarter(db):
-    periods_create_for_year(financial_year=2025, by=None)
+    periods_create_for_year(financial_year=2025, by=system_actor())
     return ReportingPeriod.objects.get(kind="quarter", financial_year=2025, number=3)
 
 
@@ -48,11 +49,11 @@ def test_it_lists_periods_by_year_with_state_and_deadlines(client, gp, quarter):
 
 def test_the_list_uses_a_fixed_number_of_queries(client, gp, django_assert_max_num_queries):
     client.force_login(gp)
-    periods_create_for_year(financial_year=2024, by=None)
+    periods_create_for_year(financial_year=2024, by=system_actor())
     with django_assert_max_num_queries(6):
         client.get(reverse("reporting:periods"))
     for year in (2025, 2026, 2027):
-        periods_create_for_year(financial_year=year, by=None)
+        periods_create_for_year(financial_year=year, by=system_actor())
     with django_assert_max_num_queries(6):
         response = client.get(reverse("reporting:periods"))
     assert response.content.decode().count("govuk-table__row") > 17 * 4

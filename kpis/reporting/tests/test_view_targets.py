@@ -10,6 +10,7 @@ from kpis.register.tests.factories import DirectorateFactory, KpiFactory
 from kpis.reporting.models import ReportingPeriod, Target
 from kpis.reporting.services import periods_create_for_year
 from pmf.history import Change
+from pmf.roles import system_actor
 
 
 @pytest.fixture
@@ -19,7 +20,7 @@ def kpi(directorate):
 
 @pytest.fixture
 def year(db):
-    periods_create_for_year(financial_year=2025, by=None)
+    periods_create_for_year(financial_year=2025, by=system_actor())
     return 2025
 
 

@@ -1,0 +1,16 @@
+"""Who may make and publish a meeting's pack: the one registry (see pmf.roles)."""
+
+import rules
+
+from committees.rules import clerks_it
+from pmf.roles import acts_for_gp, is_clerk
+
+
+@rules.predicate
+def clerks_its_committee(user, meeting) -> bool:
+    """A clerk of the meeting's committee (any, when no meeting is named)."""
+    return clerks_it(user, None if meeting is None else meeting.committee)
+
+
+# Edit the narrative, generate, publish and withdraw: G&P or the committee's clerk.
+rules.add_perm("reports.manage_packs", acts_for_gp | (is_clerk & clerks_its_committee))
