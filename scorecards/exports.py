@@ -1,6 +1,8 @@
 """A scorecard as CSV or XLSX: rated, arrows as words, forecasts marked as forecasts.
 
-Written through pmf.spreadsheets, which neutralises text a spreadsheet would run as a formula.
+Figures are written as every page writes them (pmf.formatting: £1,250.50, 72.5%), and the
+current value and target again as plain numbers at the end, for sorting and sums. Written
+through pmf.spreadsheets, which neutralises text a spreadsheet would run as a formula.
 """
 
 from pmf.spreadsheets import write_csv, write_xlsx
@@ -31,6 +33,8 @@ HEADERS = [
     "Flags",
     "Commentary",
     "Action plan",
+    "Current value (number)",
+    "Target (number)",
 ]
 
 
@@ -38,9 +42,6 @@ def scorecard_table(card: Scorecard) -> tuple[list[str], list[list]]:
     """The export's headers and rows, in the page's order (grouped by perspective)."""
     rows = []
     for row in card.rows:
-        current = row.current
-        if current is None and row.current_display == "Not available":
-            current = "Not available"
         rows.append(
             [
                 row.perspective_label,
@@ -52,13 +53,13 @@ def scorecard_table(card: Scorecard) -> tuple[list[str], list[list]]:
                 row.frequency_label,
                 row.last_updated,
                 row.unit_label,
-                row.target if row.target is not None else row.target_display,
+                row.target_display,
                 row.direction_label,
                 row.period_label,
-                current,
+                row.current_display,
                 "Provisional: not yet submitted" if row.provisional else "",
                 row.previous_label,
-                row.previous,
+                row.previous_display,
                 row.change.label,
                 row.rating.label,
                 row.trend.label,
@@ -67,6 +68,8 @@ def scorecard_table(card: Scorecard) -> tuple[list[str], list[list]]:
                 "; ".join(row.flags),
                 row.commentary,
                 row.action_plan,
+                row.current,
+                row.target,
             ]
         )
     return HEADERS, rows
