@@ -1,0 +1,63 @@
+"""The one GOV.UK-styled table (django-tables2) that every record list inherits.
+
+It renders through `templates/pmf/tables/govuk_table.html`: a caption, sortable headers marked
+with aria-sort, the first column as each row's header and GOV.UK pagination. A view sorts and
+pages it from the query string with `RequestConfig(request).configure(table)`; a page with two
+tables gives each its own `prefix` so their `sort` and `page` parameters stay apart.
+
+A column carries its own header and cell classes in `attrs` (`NUMERIC`, or `cell_classes(...)`
+for others); the template writes them as they are.
+"""
+
+import django_tables2 as tables
+
+HEADER = "govuk-table__header"
+CELL = "govuk-table__cell"
+# django-tables2 adds "orderable", "asc" or "desc" to a sortable header. aria-sort says that
+# already, so each names a class the header has anyway and none is added.
+_NO_ORDERING_CLASSES = dict.fromkeys(("orderable", "ascending", "descending"), HEADER)
+
+
+def cell_classes(header: str = "", cell: str = "") -> dict[str, dict]:
+    """A column's `attrs` adding GOV.UK modifier classes to its header and to its cells."""
+    return {
+        "th": {"class": f"{HEADER} {header}".strip(), "_ordering": _NO_ORDERING_CLASSES},
+        "td": {"class": f"{CELL} {cell}".strip()},
+    }
+
+
+NUMERIC = cell_classes("govuk-table__header--numeric", "govuk-table__cell--numeric")
+LINK = {"a": {"class": "govuk-link"}}
+
+
+class GovukTable(tables.Table):
+    """Subclasses keep the shared options with `class Meta(GovukTable.Meta)`.
+
+    `caption` (a class attribute, a property, or given to the constructor) names the table;
+    `caption_class` sizes it or hides it visually; `pagination_label` names the page links
+    when a page has more than one table.
+    """
+
+    caption: str = ""
+    caption_class: str = "govuk-table__caption--m"
+    pagination_label: str = "Pagination"
+
+    class Meta:
+        template_name = "pmf/tables/govuk_table.html"
+        attrs = cell_classes()
+        empty_text = "Nothing matches."
+        per_page = 50
+
+    def __init__(self, *args, caption: str | None = None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if caption is not None:
+            self.caption = caption
+
+    def counted(self, singular: str, plural: str = "", *, of: str = "") -> str:
+        """Every row the table has, and this page's: "130 KPIs in 2025/26, showing 1 to 50"."""
+        total = self.paginator.count if hasattr(self, "paginator") else len(self.rows)
+        noun = singular if total == 1 else (plural or f"{singular}s")
+        text = f"{total} {noun}{of}"
+        if hasattr(self, "page") and self.paginator.num_pages > 1:
+            text += f", showing {self.page.start_index()} to {self.page.end_index()}"
+        return text

@@ -1,0 +1,70 @@
+"""The GOV.UK table every record list inherits: classes from the columns, captions, sorting and
+paging from the query string."""
+
+import re
+
+import django_tables2 as tables
+from django.test import RequestFactory
+from django_tables2 import RequestConfig
+
+from pmf.tables import NUMERIC, GovukTable
+
+
+class FruitTable(GovukTable):
+    name = tables.Column()
+    count = tables.Column(attrs=NUMERIC)
+
+    class Meta(GovukTable.Meta):
+        per_page = 2
+        empty_text = "No fruit."
+
+    @property
+    def caption(self) -> str:
+        return self.counted("fruit", "fruits", of=" in the bowl")
+
+
+ROWS = [{"name": "apple", "count": 3}, {"name": "pear", "count": 1}, {"name": "fig", "count": 2}]
+
+
+def _render(query: str = "", rows=ROWS) -> str:
+    table = FruitTable([dict(row) for row in rows])
+    request = RequestFactory().get(f"/bowl/?{query}")
+    RequestConfig(request).configure(table)
+    return table.as_html(request)
+
+
+def _names(html: str) -> list[str]:
+    return re.findall(r'<th scope="row" class="govuk-table__header">(\w+)</th>', html)
+
+
+def test_a_numeric_column_carries_its_classes_to_its_header_and_cells():
+    html = _render()
+    assert 'class="govuk-table__header govuk-table__header--numeric" aria-sort="none"' in html
+    assert '<td class="govuk-table__cell govuk-table__cell--numeric">3</td>' in html
+    assert "orderable" not in html and '"asc"' not in html
+
+
+def test_sorting_by_a_column_orders_the_rows_and_says_so():
+    html = _render("sort=-count")
+    assert _names(html) == ["apple", "fig"]
+    assert 'govuk-table__header--numeric" aria-sort="descending"' in html
+    assert _names(_render("sort=name")) == ["apple", "fig"]
+    assert _names(_render("sort=-name")) == ["pear", "fig"]
+
+
+def test_pages_keep_the_sort_and_the_caption_counts_every_row():
+    html = _render("sort=name&colour=green&page=2")
+    assert _names(html) == ["pear"]
+    assert '<caption class="govuk-table__caption govuk-table__caption--m">' in html
+    assert "3 fruits in the bowl, showing 3 to 3" in html
+    assert "?sort=name&amp;colour=green&amp;page=1" in html
+
+
+def test_an_empty_table_says_so():
+    html = _render(rows=[])
+    assert "No fruit." in html and "0 fruits in the bowl<" in html
+
+
+def test_a_caption_can_be_given_when_the_table_is_made():
+    table = GovukTable([], caption="Audits")
+    assert table.caption == "Audits"
