@@ -10,6 +10,8 @@ for others); the template writes them as they are.
 """
 
 import django_tables2 as tables
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
 
 HEADER = "govuk-table__header"
 CELL = "govuk-table__cell"
@@ -27,7 +29,13 @@ def cell_classes(header: str = "", cell: str = "") -> dict[str, dict]:
 
 
 NUMERIC = cell_classes("govuk-table__header--numeric", "govuk-table__cell--numeric")
+NOWRAP = cell_classes(cell="app-nowrap")
 LINK = {"a": {"class": "govuk-link"}}
+
+
+def hidden_header(text: str) -> SafeString:
+    """The header of a column of buttons or links: read out, not shown."""
+    return format_html('<span class="govuk-visually-hidden">{}</span>', text)
 
 
 class GovukTable(tables.Table):

@@ -1,13 +1,12 @@
 """The GOV.UK table every record list inherits: classes from the columns, captions, sorting and
 paging from the query string."""
 
-import re
-
 import django_tables2 as tables
 from django.test import RequestFactory
 from django_tables2 import RequestConfig
 
 from pmf.tables import NUMERIC, GovukTable
+from pmf.tests.table_helpers import aria_sort, row_headers
 
 
 class FruitTable(GovukTable):
@@ -33,10 +32,6 @@ def _render(query: str = "", rows=ROWS) -> str:
     return table.as_html(request)
 
 
-def _names(html: str) -> list[str]:
-    return re.findall(r'<th scope="row" class="govuk-table__header">(\w+)</th>', html)
-
-
 def test_a_numeric_column_carries_its_classes_to_its_header_and_cells():
     html = _render()
     assert 'class="govuk-table__header govuk-table__header--numeric" aria-sort="none"' in html
@@ -46,15 +41,16 @@ def test_a_numeric_column_carries_its_classes_to_its_header_and_cells():
 
 def test_sorting_by_a_column_orders_the_rows_and_says_so():
     html = _render("sort=-count")
-    assert _names(html) == ["apple", "fig"]
+    assert row_headers(html) == ["apple", "fig"]
     assert 'govuk-table__header--numeric" aria-sort="descending"' in html
-    assert _names(_render("sort=name")) == ["apple", "fig"]
-    assert _names(_render("sort=-name")) == ["pear", "fig"]
+    assert aria_sort(html, "Count") == "descending" and aria_sort(html, "Name") == "none"
+    assert row_headers(_render("sort=name")) == ["apple", "fig"]
+    assert row_headers(_render("sort=-name")) == ["pear", "fig"]
 
 
 def test_pages_keep_the_sort_and_the_caption_counts_every_row():
     html = _render("sort=name&colour=green&page=2")
-    assert _names(html) == ["pear"]
+    assert row_headers(html) == ["pear"]
     assert '<caption class="govuk-table__caption govuk-table__caption--m">' in html
     assert "3 fruits in the bowl, showing 3 to 3" in html
     assert "?sort=name&amp;colour=green&amp;page=1" in html
