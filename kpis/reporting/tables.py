@@ -1,15 +1,16 @@
-"""The reporting cycle's record lists: the completion dashboard's KPIs.
+"""The reporting cycle's record lists: the completion dashboard's KPIs and a year's targets.
 
-It takes rows the selector made in a fixed number of queries and sorts them in Python, so
+Both take rows the selectors made in a fixed number of queries and sort them in Python, so
 sorting by any column costs no query.
 """
 
 import django_tables2 as tables
+from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
 from kpis.reporting.selectors import DashboardRow
-from pmf.tables import LINK, NOWRAP, GovukTable, hidden_header
+from pmf.tables import LINK, NOWRAP, NUMERIC, GovukTable, hidden_header
 from pmf.tags import tag_html
 
 WHEN = "j M Y H:i"
@@ -65,4 +66,65 @@ class CompletionTable(GovukTable):
             "of KPI {}</span></button>",
             record.kpi_id,
             record.reference,
+        )
+
+
+def _kpi_page(record: dict) -> str:
+    return record["kpi"].get_absolute_url()
+
+
+class TargetTable(GovukTable):
+    """Each KPI's annual target and intervention level for a financial year (rows from
+    `selectors.targets_for_year`), with a link to set or change them."""
+
+    reference = tables.Column("KPI", accessor="kpi__reference", linkify=_kpi_page, attrs=LINK)
+    name = tables.Column("Name", accessor="kpi__name")
+    directorate = tables.Column("Directorate", accessor="kpi__directorate__name")
+    direction = tables.Column("Direction", accessor="kpi__get_direction_display")
+    target = tables.Column(
+        "Annual target", accessor="target__value", attrs=NUMERIC, empty_values=()
+    )
+    intervention_level = tables.Column(
+        "Intervention level", accessor="target__intervention_level", attrs=NUMERIC, empty_values=()
+    )
+    period_targets = tables.Column("Period targets", attrs=NUMERIC)
+    action = tables.Column(hidden_header("Actions"), accessor="kpi", orderable=False)
+
+    caption_class = "govuk-table__caption--s"
+
+    class Meta(GovukTable.Meta):
+        order_by = "reference"
+        empty_text = "No KPIs."
+
+    def __init__(self, rows: list[dict], *, year: int, year_label: str) -> None:
+        super().__init__(rows)
+        self.year, self.year_label = year, year_label
+
+    @property
+    def caption(self) -> str:
+        return self.counted("KPI", of=f" in {self.year_label}")
+
+    def render_target(self, record: dict, value) -> str:
+        if record["is_contextual"]:
+            return "Contextual: no target"
+        return "Not set" if value is None else record["kpi"].value_text(value)
+
+    def render_intervention_level(self, record: dict, value) -> str:
+        if record["is_contextual"]:
+            return ""
+        return "None" if value is None else record["kpi"].value_text(value)
+
+    def render_period_targets(self, record: dict, value: int) -> str:
+        return "" if record["is_contextual"] else str(value)
+
+    def render_action(self, record: dict) -> str:
+        if record["is_contextual"]:
+            return ""
+        kpi = record["kpi"]
+        return format_html(
+            '<a class="govuk-link" href="{}">{}<span class="govuk-visually-hidden"> the target '
+            "for KPI {}</span></a>",
+            reverse("reporting:target_edit", args=[kpi.reference, self.year]),
+            "Change" if record["target"] else "Set",
+            kpi.reference,
         )

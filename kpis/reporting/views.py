@@ -2,8 +2,8 @@
 officers' entry pages ("My KPIs this period"); the approvers' sign-off list; bulk entry of
 values from a file; and a KPI's page with its values.
 
-The dashboard's KPIs are a record table (`kpis.reporting.tables`), sorted and paged like the
-register.
+The dashboard's KPIs and the targets are record tables (`kpis.reporting.tables`), sorted and
+paged like the register.
 
 Every write goes through `kpis.reporting.services`. A page of several KPIs is saved all or
 nothing: if any KPI's block has a problem (a bad value, a missing action plan, someone else's
@@ -63,7 +63,7 @@ from kpis.reporting.services import (
     measurement_return,
     measurement_save,
 )
-from kpis.reporting.tables import CompletionTable
+from kpis.reporting.tables import CompletionTable, TargetTable
 from pmf.forms_govuk import posted
 from pmf.models import User
 from pmf.roles import has_any_role, is_approver, is_gp, is_officer, require
@@ -287,15 +287,14 @@ def targets(request: HttpRequest) -> HttpResponse:
     year, directorate = this_year, None
     if request.GET and form.is_valid():
         year, directorate = form.cleaned_data["year"], form.cleaned_data["directorate"]
+    year_label = f"{year}/{(year + 1) % 100:02d}"
+    rows = selectors.targets_for_year(year, directorate=directorate)
+    table = TargetTable(rows, year=year, year_label=year_label)
+    RequestConfig(request).configure(table)
     return render(
         request,
         "kpis/reporting/targets.html",
-        {
-            "filter_form": form,
-            "year": year,
-            "year_label": f"{year}/{(year + 1) % 100:02d}",
-            "rows": selectors.targets_for_year(year, directorate=directorate),
-        },
+        {"filter_form": form, "year_label": year_label, "table": table},
     )
 
 
