@@ -3,7 +3,10 @@ officers' entry pages ("My KPIs this period"); the approvers' sign-off list; bul
 values from a file; and a KPI's page with its values.
 
 The dashboard's KPIs and the targets are record tables (`kpis.reporting.tables`), sorted and
-paged like the register.
+paged like the register. The sign-off list is not: each value is a card with its commentary and
+action plan, an Approve button, and a Return form with its own reason and error message, which
+a table row cannot hold; and "Approve all" approves every value shown, so paging or sorting the
+list would change what that button approves.
 
 Every write goes through `kpis.reporting.services`. A page of several KPIs is saved all or
 nothing: if any KPI's block has a problem (a bad value, a missing action plan, someone else's
