@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
+from django_tables2 import RequestConfig
 
 from committees import selectors, services
 from committees.forms import (
@@ -27,6 +28,7 @@ from committees.forms import (
     SetDateForm,
 )
 from committees.models import ActionItem, Audit, AuditCheck, Meeting, Proposal
+from committees.tables import ProposalTable
 from kpis.register.models import Committee, Kpi
 from kpis.reporting.models import ReportingPeriod
 from pmf.forms_govuk import posted
@@ -262,14 +264,12 @@ def proposals(request: HttpRequest) -> HttpResponse:
         committee_id=filters["committee"].pk if filters.get("committee") else None,
         directorate_id=filters["directorate"].pk if filters.get("directorate") else None,
     )
+    table = ProposalTable(found)
+    RequestConfig(request).configure(table)
     return render(
         request,
         "committees/proposals.html",
-        {
-            "form": form,
-            "proposals": found,
-            "can_raise": services.can_raise_proposal(request.user),
-        },
+        {"form": form, "table": table, "can_raise": services.can_raise_proposal(request.user)},
     )
 
 

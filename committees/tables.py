@@ -1,0 +1,52 @@
+"""The committees' record lists: proposals to change the KPIs.
+
+Each takes a QuerySet from `committees.selectors`, so the database sorts and pages it; a page
+costs the same queries whatever the sort and the number of rows.
+"""
+
+import django_tables2 as tables
+from django.db.models import Case, IntegerField, QuerySet, Value, When
+from django.db.models.functions import Coalesce
+from django.utils.safestring import SafeString
+
+from committees.models import Proposal
+from pmf.tables import LINK, GovukTable, order_by_expression
+from pmf.tags import tag_html
+
+_STAGE_ORDER = Case(
+    *(When(stage=stage, then=Value(n)) for n, stage in enumerate(Proposal.Stage.values)),
+    output_field=IntegerField(),
+)
+
+
+class ProposalTable(GovukTable):
+    reference = tables.Column("Proposal", linkify=True, attrs=LINK, order_by=("pk",))
+    kpi_number = tables.Column("KPI number", order_by=("kpi__reference", "pk"))
+    kpi_name = tables.Column("KPI name")
+    kind = tables.Column("Proposal")
+    committees = tables.Column("Committees", orderable=False, empty_values=())
+    directorate = tables.Column("Directorate", accessor="directorate__short_name")
+    stage = tables.Column("Stage")
+
+    caption_class = "govuk-table__caption--s"
+
+    class Meta(GovukTable.Meta):
+        order_by = "-reference"
+        empty_text = "No proposals match."
+
+    @property
+    def caption(self) -> str:
+        return self.counted("proposal")
+
+    def render_committees(self, record: Proposal) -> str:
+        return ", ".join(committee.short_name for committee in record.committees.all())
+
+    def render_stage(self, record: Proposal) -> SafeString:
+        return tag_html("proposal", record.stage, record.get_stage_display())
+
+    def order_kpi_name(self, queryset: QuerySet, is_descending: bool) -> tuple[QuerySet, bool]:
+        # A proposed KPI has only its proposed name; one in the register, the register's name.
+        return order_by_expression(queryset, Coalesce("kpi__name", "name"), is_descending)
+
+    def order_stage(self, queryset: QuerySet, is_descending: bool) -> tuple[QuerySet, bool]:
+        return order_by_expression(queryset, _STAGE_ORDER, is_descending)
