@@ -74,8 +74,8 @@ def details_of(committee: Committee) -> CommitteeDetails | None:
     )
 
 
-def meetings_of(committee: Committee) -> list[Meeting]:
-    return list(Meeting.objects.filter(committee=committee).select_related("period"))
+def meetings_of(committee: Committee) -> QuerySet[Meeting]:
+    return Meeting.objects.filter(committee=committee).select_related("period")
 
 
 def meeting_detail(meeting_id: int) -> Meeting:

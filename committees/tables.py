@@ -1,4 +1,4 @@
-"""The committees' record lists: proposals to change the KPIs.
+"""The committees' record lists: proposals to change the KPIs and a committee's meetings.
 
 Each takes a QuerySet from `committees.selectors`, so the database sorts and pages it; a page
 costs the same queries whatever the sort and the number of rows.
@@ -9,10 +9,11 @@ from django.db.models import Case, IntegerField, QuerySet, Value, When
 from django.db.models.functions import Coalesce
 from django.utils.safestring import SafeString
 
-from committees.models import Proposal
+from committees.models import Meeting, Proposal
 from pmf.tables import LINK, GovukTable, order_by_expression
 from pmf.tags import tag_html
 
+DAY = "j F Y"
 _STAGE_ORDER = Case(
     *(When(stage=stage, then=Value(n)) for n, stage in enumerate(Proposal.Stage.values)),
     output_field=IntegerField(),
@@ -50,3 +51,24 @@ class ProposalTable(GovukTable):
 
     def order_stage(self, queryset: QuerySet, is_descending: bool) -> tuple[QuerySet, bool]:
         return order_by_expression(queryset, _STAGE_ORDER, is_descending)
+
+
+class MeetingTable(GovukTable):
+    date = tables.DateColumn(DAY, verbose_name="Date", linkify=True, attrs=LINK)
+    period = tables.Column(
+        "Period considered",
+        accessor="period__label",
+        order_by=("period__starts_on",),
+        default="None",
+    )
+    papers_published_on = tables.DateColumn(DAY, verbose_name="Papers published", default="")
+    status = tables.Column("Status")
+
+    caption_class = "govuk-visually-hidden"
+
+    class Meta(GovukTable.Meta):
+        order_by = "-date"
+        empty_text = "No meetings recorded."
+
+    def render_status(self, record: Meeting) -> SafeString:
+        return tag_html("meeting", record.status, record.get_status_display())

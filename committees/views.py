@@ -28,7 +28,7 @@ from committees.forms import (
     SetDateForm,
 )
 from committees.models import ActionItem, Audit, AuditCheck, Meeting, Proposal
-from committees.tables import ProposalTable
+from committees.tables import MeetingTable, ProposalTable
 from kpis.register.models import Committee, Kpi
 from kpis.reporting.models import ReportingPeriod
 from pmf.forms_govuk import posted
@@ -82,6 +82,10 @@ def detail(request: HttpRequest, committee_id: int) -> HttpResponse:
     today = timezone.localdate()
     form = SetDateForm(request.GET if "on" in request.GET else None, initial={"on": today})
     day = form.cleaned_data["on"] if form.is_bound and form.is_valid() else today
+    meetings = MeetingTable(
+        selectors.meetings_of(committee), caption=f"Meetings of {committee.name}"
+    )
+    RequestConfig(request).configure(meetings)
     return render(
         request,
         "committees/detail.html",
@@ -93,7 +97,7 @@ def detail(request: HttpRequest, committee_id: int) -> HttpResponse:
             "is_today": day == today,
             "kpis": selectors.kpi_set_on(committee, day),
             "changes": selectors.set_changes(committee),
-            "meetings": selectors.meetings_of(committee),
+            "meetings": meetings,
             "period": _latest_locked_quarter(),
             "can_manage": services.can_manage_committee(request.user, committee),
             "is_gp": is_gp(request.user),
