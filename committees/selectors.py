@@ -187,12 +187,10 @@ def action_tracker(committee: Committee) -> list[ActionItem]:
     )
 
 
-def audit_list() -> list[Audit]:
-    return list(
-        Audit.objects.select_related("committee", "period", "drawn_by").annotate(
-            sampled=Count("checks"),
-            done=Count("checks", filter=Q(checks__checked_at__isnull=False)),
-        )
+def audit_list() -> QuerySet[Audit]:
+    return Audit.objects.select_related("committee", "period", "drawn_by").annotate(
+        sampled=Count("checks"),
+        done=Count("checks", filter=Q(checks__checked_at__isnull=False)),
     )
 
 

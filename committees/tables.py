@@ -1,4 +1,5 @@
-"""The committees' record lists: proposals to change the KPIs and a committee's meetings.
+"""The committees' record lists: proposals to change the KPIs, a committee's meetings and the
+quarterly audit samples.
 
 Each takes a QuerySet from `committees.selectors`, so the database sorts and pages it; a page
 costs the same queries whatever the sort and the number of rows.
@@ -7,10 +8,13 @@ costs the same queries whatever the sort and the number of rows.
 import django_tables2 as tables
 from django.db.models import Case, IntegerField, QuerySet, Value, When
 from django.db.models.functions import Coalesce
+from django.utils.dateformat import format as date_format
+from django.utils.html import format_html
 from django.utils.safestring import SafeString
+from django.utils.timezone import localtime
 
-from committees.models import Meeting, Proposal
-from pmf.tables import LINK, GovukTable, order_by_expression
+from committees.models import Audit, Meeting, Proposal
+from pmf.tables import LINK, NUMERIC, GovukTable, order_by_expression
 from pmf.tags import tag_html
 
 DAY = "j F Y"
@@ -72,3 +76,34 @@ class MeetingTable(GovukTable):
 
     def render_status(self, record: Meeting) -> SafeString:
         return tag_html("meeting", record.status, record.get_status_display())
+
+
+class AuditTable(GovukTable):
+    period = tables.Column(
+        "Quarter",
+        linkify=True,
+        attrs=LINK,
+        order_by=("period__starts_on", "committee__name"),
+    )
+    committee = tables.Column("Committee", accessor="committee__name")
+    sampled = tables.Column("KPIs sampled", attrs=NUMERIC)
+    done = tables.Column("Checked", attrs=NUMERIC)
+    drawn_by = tables.Column(
+        "Drawn by", order_by=("drawn_by__first_name", "drawn_by__last_name", "drawn_at")
+    )
+
+    caption = "Audits"
+
+    class Meta(GovukTable.Meta):
+        order_by = "-period"
+        empty_text = "No audits yet."
+
+    def render_period(self, record: Audit) -> SafeString:
+        return format_html(
+            '{}<span class="govuk-visually-hidden"> {}</span>',
+            record.period.label,
+            record.committee.name,
+        )
+
+    def render_drawn_by(self, record: Audit) -> str:
+        return f"{record.drawn_by} on {date_format(localtime(record.drawn_at), DAY)}"

@@ -28,7 +28,7 @@ from committees.forms import (
     SetDateForm,
 )
 from committees.models import ActionItem, Audit, AuditCheck, Meeting, Proposal
-from committees.tables import MeetingTable, ProposalTable
+from committees.tables import AuditTable, MeetingTable, ProposalTable
 from kpis.register.models import Committee, Kpi
 from kpis.reporting.models import ReportingPeriod
 from pmf.forms_govuk import posted
@@ -462,9 +462,9 @@ def audits(request: HttpRequest) -> HttpResponse:
                 f"Samples drawn for {len(drawn)} committee{'s' if len(drawn) != 1 else ''}.",
             )
             return redirect("committees:audits")
-    return render(
-        request, "committees/audits.html", {"audits": selectors.audit_list(), "form": form}
-    )
+    table = AuditTable(selectors.audit_list())
+    RequestConfig(request).configure(table)
+    return render(request, "committees/audits.html", {"table": table, "form": form})
 
 
 @require_GET
