@@ -8,16 +8,13 @@ costs the same queries whatever the sort and the number of rows.
 import django_tables2 as tables
 from django.db.models import Case, IntegerField, QuerySet, Value, When
 from django.db.models.functions import Coalesce
-from django.utils.dateformat import format as date_format
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
-from django.utils.timezone import localtime
 
 from committees.models import Audit, Meeting, Proposal
-from pmf.tables import LINK, NUMERIC, GovukTable, order_by_expression
+from pmf.tables import DAY, LINK, NUMERIC, GovukTable, local_date, order_by_expression
 from pmf.tags import tag_html
 
-DAY = "j F Y"
 _STAGE_ORDER = Case(
     *(When(stage=stage, then=Value(n)) for n, stage in enumerate(Proposal.Stage.values)),
     output_field=IntegerField(),
@@ -106,4 +103,4 @@ class AuditTable(GovukTable):
         )
 
     def render_drawn_by(self, record: Audit) -> str:
-        return f"{record.drawn_by} on {date_format(localtime(record.drawn_at), DAY)}"
+        return f"{record.drawn_by} on {local_date(record.drawn_at)}"

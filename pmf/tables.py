@@ -9,10 +9,14 @@ A column carries its own header and cell classes in `attrs` (`NUMERIC`, or `cell
 for others); the template writes them as they are.
 """
 
+import datetime
+
 import django_tables2 as tables
 from django.db.models import Expression, QuerySet
+from django.utils.dateformat import format as date_format
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
+from django.utils.timezone import localtime
 
 HEADER = "govuk-table__header"
 CELL = "govuk-table__cell"
@@ -32,6 +36,14 @@ def cell_classes(header: str = "", cell: str = "") -> dict[str, dict]:
 NUMERIC = cell_classes("govuk-table__header--numeric", "govuk-table__cell--numeric")
 NOWRAP = cell_classes(cell="app-nowrap")
 LINK = {"a": {"class": "govuk-link"}}
+# How tables write a day ("2 December 2026") and a moment ("2 Dec 2026 10:59").
+DAY = "j F Y"
+WHEN = "j M Y H:i"
+
+
+def local_date(moment: datetime.datetime, style: str = DAY) -> str:
+    """A stored moment as a table writes it, in local time like the `date` template filter."""
+    return date_format(localtime(moment), style)
 
 
 def hidden_header(text: str) -> SafeString:

@@ -10,10 +10,8 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
 from kpis.reporting.selectors import DashboardRow
-from pmf.tables import LINK, NOWRAP, NUMERIC, GovukTable, hidden_header
+from pmf.tables import LINK, NOWRAP, NUMERIC, WHEN, GovukTable, hidden_header
 from pmf.tags import tag_html
-
-WHEN = "j M Y H:i"
 
 
 class CompletionTable(GovukTable):
