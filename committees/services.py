@@ -42,11 +42,16 @@ Stage = Proposal.Stage
 # --- who may do what ------------------------------------------------------------------------
 
 
+def committees_clerked_by(user: User) -> set[int]:
+    """The ids of the committees the user is a clerk named for (one query)."""
+    if not is_clerk(user):
+        return set()
+    return set(CommitteeDetails.objects.filter(clerks=user).values_list("committee", flat=True))
+
+
 def clerks_committee(user: User, committee: Committee) -> bool:
     """Whether the user is a clerk named for this committee."""
-    if not is_clerk(user):
-        return False
-    return CommitteeDetails.objects.filter(committee=committee, clerks=user).exists()
+    return committee.pk in committees_clerked_by(user)
 
 
 def can_manage_committee(user: User, committee: Committee) -> bool:

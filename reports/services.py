@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
@@ -21,7 +22,7 @@ from django.utils import timezone
 from django_tasks import task
 
 from committees.models import Meeting
-from committees.services import clerks_committee
+from committees.services import clerks_committee, committees_clerked_by
 from pmf.models import User
 from pmf.roles import is_gp
 from reports import rendering, selectors
@@ -33,6 +34,14 @@ logger = logging.getLogger(__name__)
 def can_manage_packs(user: User, meeting: Meeting) -> bool:
     """G&P, or a clerk named for the meeting's committee."""
     return is_gp(user) or clerks_committee(user, meeting.committee)
+
+
+def meetings_managed_by(user: User, meetings: Iterable[Meeting]) -> list[Meeting]:
+    """The meetings whose packs the user may manage (`can_manage_packs`), in one query at most."""
+    if is_gp(user):
+        return list(meetings)
+    clerked = committees_clerked_by(user)
+    return [meeting for meeting in meetings if meeting.committee_id in clerked]
 
 
 def _require_manager(user: User, meeting: Meeting) -> None:
@@ -150,11 +159,8 @@ def pack_preview_request(*, meeting: Meeting, by: User) -> PackJob:
 def pack_request_period(*, period_id: int, by: User) -> list[PackJob]:
     """One job per meeting considering the period (only meetings `by` may manage)."""
     pack_jobs_fail_stalled()
-    return [
-        _queue_pack(meeting=meeting, by=by)
-        for meeting in selectors.meetings_in_period(period_id)
-        if can_manage_packs(by, meeting)
-    ]
+    meetings = meetings_managed_by(by, selectors.meetings_in_period(period_id))
+    return [_queue_pack(meeting=meeting, by=by) for meeting in meetings]
 
 
 STALLED_ERROR = (

@@ -134,11 +134,7 @@ def generate(request: HttpRequest, meeting_id: int) -> HttpResponse:
 @require(is_gp | is_clerk)
 def generate_period(request: HttpRequest, period_id: int) -> HttpResponse:
     period = get_object_or_404(ReportingPeriod, pk=period_id)
-    meetings = [
-        m
-        for m in selectors.meetings_in_period(period.pk)
-        if services.can_manage_packs(request.user, m)
-    ]
+    meetings = services.meetings_managed_by(request.user, selectors.meetings_in_period(period.pk))
     if request.method == "POST":
         jobs = services.pack_request_period(period_id=period.pk, by=request.user)
         messages.success(request, f"Queued {len(jobs)} pack{'s' if len(jobs) != 1 else ''}.")

@@ -5,8 +5,12 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from committees.models import Meeting
+from committees.tests.factories import CommitteeDetailsFactory
+from kpis.register.tests.factories import CommitteeFactory
 from reports import rendering, services
 from reports.models import PackDraft, PackJob, PackVersion, pack_folder
+from reports.tests.factories import quarters
 from reports.tests.helpers import pdf_text
 
 pytestmark = pytest.mark.django_db
@@ -149,6 +153,25 @@ def test_generate_all_packs_for_a_period_queues_one_job_per_meeting(
         client.post(reverse("reports:generate_period", args=[history[-1].pk]))
     assert set(PackJob.objects.values_list("meeting_id", flat=True)) == {meeting.pk, other.pk}
     assert PackVersion.objects.count() == 2
+
+
+@pytest.mark.parametrize("count", [1, 12])
+def test_a_clerk_sees_the_periods_meetings_they_clerk_in_a_fixed_number_of_queries(
+    client, pack_clerk, count, django_assert_max_num_queries
+):
+    period = quarters(1)[0]
+    for n in range(count):
+        clerked = CommitteeFactory(name=f"Committee {n:02d}")
+        CommitteeDetailsFactory(committee=clerked, clerks=[pack_clerk])
+        Meeting.objects.create(committee=clerked, date=datetime.date(2026, 7, n + 1), period=period)
+    Meeting.objects.create(
+        committee=CommitteeFactory(name="Not theirs"), date=datetime.date(2026, 7, 1), period=period
+    )
+    client.force_login(pack_clerk)
+    url = reverse("reports:generate_period", args=[period.pk])
+    with django_assert_max_num_queries(6):
+        page = client.get(url).content.decode()
+    assert f"Generate and publish {count} pack" in page and "Not theirs" not in page
 
 
 def test_an_outsider_cannot_generate_edit_or_withdraw(client, meeting, clerk, viewer):
