@@ -329,10 +329,10 @@ def versions_of(meeting: Meeting) -> list[PackVersion]:
     )
 
 
-def jobs_of(meeting: Meeting, limit: int = 5) -> list[PackJob]:
-    """The latest requests to generate and publish the pack (previews aside)."""
+def jobs_of(meeting: Meeting) -> QuerySet[PackJob]:
+    """The requests to generate and publish the pack (previews aside), newest first."""
     jobs = PackJob.objects.filter(meeting=meeting, preview=False)
-    return list(jobs.select_related("requested_by", "version")[:limit])
+    return jobs.select_related("requested_by", "version")
 
 
 def latest_preview(meeting: Meeting) -> PackJob | None:
