@@ -12,7 +12,14 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
 from committees.models import Audit, Meeting, Proposal
-from pmf.tables import DAY, LINK, NUMERIC, GovukTable, local_date, order_by_expression
+from pmf.tables import (
+    LINK,
+    NUMERIC,
+    GovukTable,
+    LocalDateColumn,
+    local_date,
+    order_by_expression,
+)
 from pmf.tags import tag_html
 
 _STAGE_ORDER = Case(
@@ -55,14 +62,14 @@ class ProposalTable(GovukTable):
 
 
 class MeetingTable(GovukTable):
-    date = tables.DateColumn(DAY, verbose_name="Date", linkify=True, attrs=LINK)
+    date = LocalDateColumn("Date", linkify=True, attrs=LINK)
     period = tables.Column(
         "Period considered",
         accessor="period__label",
         order_by=("period__starts_on",),
         default="None",
     )
-    papers_published_on = tables.DateColumn(DAY, verbose_name="Papers published", default="")
+    papers_published_on = LocalDateColumn("Papers published", default="")
     status = tables.Column("Status")
 
     caption_class = "govuk-visually-hidden"

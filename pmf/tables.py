@@ -6,7 +6,7 @@ pages it from the query string with `RequestConfig(request).configure(table)`; a
 tables gives each its own `prefix` so their `sort` and `page` parameters stay apart.
 
 A column carries its own header and cell classes in `attrs` (`NUMERIC`, or `cell_classes(...)`
-for others); the template writes them as they are.
+for others); the template writes them as they are, and GOV.UK's plain classes otherwise.
 """
 
 import datetime
@@ -17,18 +17,17 @@ from django.utils.dateformat import format as date_format
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.timezone import localtime
+from django_tables2.data import TableListData, TableQuerysetData
+from django_tables2.utils import Accessor, OrderBy, OrderByTuple
 
 HEADER = "govuk-table__header"
 CELL = "govuk-table__cell"
-# django-tables2 adds "orderable", "asc" or "desc" to a sortable header. aria-sort says that
-# already, so each names a class the header has anyway and none is added.
-_NO_ORDERING_CLASSES = dict.fromkeys(("orderable", "ascending", "descending"), HEADER)
 
 
 def cell_classes(header: str = "", cell: str = "") -> dict[str, dict]:
     """A column's `attrs` adding GOV.UK modifier classes to its header and to its cells."""
     return {
-        "th": {"class": f"{HEADER} {header}".strip(), "_ordering": _NO_ORDERING_CLASSES},
+        "th": {"class": f"{HEADER} {header}".strip()},
         "td": {"class": f"{CELL} {cell}".strip()},
     }
 
@@ -41,9 +40,47 @@ DAY = "j F Y"
 WHEN = "j M Y H:i"
 
 
-def local_date(moment: datetime.datetime, style: str = DAY) -> str:
-    """A stored moment as a table writes it, in local time like the `date` template filter."""
-    return date_format(localtime(moment), style)
+def local_date(moment: datetime.date, style: str = DAY) -> str:
+    """A day, or a stored moment in local time, as a table writes it (like the `date` filter)."""
+    if isinstance(moment, datetime.datetime):
+        moment = localtime(moment)
+    return date_format(moment, style)
+
+
+class LocalDateColumn(tables.Column):
+    """A column of days or moments written in `style` (DAY or WHEN). django-tables2's own
+    DateColumn and DateTimeColumn compile a template for every cell: a third of a 100-row
+    page's time."""
+
+    def __init__(self, *args, style: str = DAY, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.style = style
+
+    def render(self, value: datetime.date) -> str:
+        return local_date(value, self.style)
+
+
+class _ListData(TableListData):
+    """Rows in a list, sorted with one key per row for each sort column. django-tables2 resolves
+    every column's accessors on both rows at each comparison: a fifth of the dashboard's time
+    for 2,000 KPIs. Rows without a value come first, as there."""
+
+    def order_by(self, aliases: OrderByTuple) -> None:
+        keys = []
+        for alias in aliases:
+            column = self.table.columns[OrderBy(alias).bare]
+            flip = alias[0] != column.order_by_alias[0]
+            keys += column.order_by.opposite if flip else column.order_by
+        for key in reversed(keys):  # each sort is stable, so the first key decides last
+            accessor = Accessor(OrderBy(key).bare)
+            self.data.sort(
+                key=lambda row, a=accessor: _present_first(a.resolve(row, quiet=True)),
+                reverse=OrderBy(key).is_descending,
+            )
+
+
+def _present_first(value: object) -> tuple[bool, object]:
+    return (value is not None, value)
 
 
 def hidden_header(text: str) -> SafeString:
@@ -74,12 +111,13 @@ class GovukTable(tables.Table):
 
     class Meta:
         template_name = "pmf/tables/govuk_table.html"
-        attrs = cell_classes()
         empty_text = "Nothing matches."
         per_page = 50
 
-    def __init__(self, *args, caption: str | None = None, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(self, data, *args, caption: str | None = None, **kwargs) -> None:
+        if not TableQuerysetData.validate(data):
+            data = _ListData(list(data))
+        super().__init__(data, *args, **kwargs)
         if caption is not None:
             self.caption = caption
 

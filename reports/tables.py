@@ -11,7 +11,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
 from pmf.models import User
-from pmf.tables import DAY, LINK, WHEN, GovukTable, local_date
+from pmf.tables import LINK, WHEN, GovukTable, LocalDateColumn, local_date
 from pmf.tags import tag_html
 from reports.models import PackJob, PackVersion
 
@@ -21,7 +21,7 @@ def _person(user: User) -> str:
 
 
 class PackJobTable(GovukTable):
-    requested_at = tables.DateTimeColumn(WHEN, verbose_name="Requested")
+    requested_at = LocalDateColumn("Requested", style=WHEN)
     requested_by = tables.Column(
         "By", order_by=("requested_by__first_name", "requested_by__last_name", "-requested_at")
     )
@@ -89,9 +89,8 @@ class PeriodPackTable(GovukTable):
     """The meetings considering a period whose packs the user manages."""
 
     committee = tables.Column("Committee", accessor="committee__name")
-    date = tables.DateColumn(
-        DAY,
-        verbose_name="Meeting",
+    date = LocalDateColumn(
+        "Meeting",
         linkify=("reports:meeting", [tables.A("pk")]),
         attrs=LINK,
         order_by=("date", "committee__name"),

@@ -10,7 +10,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
 from kpis.reporting.selectors import DashboardRow
-from pmf.tables import LINK, NOWRAP, NUMERIC, WHEN, GovukTable, hidden_header
+from pmf.tables import LINK, NOWRAP, NUMERIC, WHEN, GovukTable, LocalDateColumn, hidden_header
 from pmf.tags import tag_html
 
 
@@ -23,12 +23,8 @@ class CompletionTable(GovukTable):
     directorate = tables.Column("Directorate", order_by=("directorate", "reference"))
     lead_officer = tables.Column("Lead officer", default="None")
     status = tables.Column("Status", order_by=("status_order", "reference"))
-    updated_at = tables.DateTimeColumn(
-        WHEN, verbose_name="Last updated", default="Never", attrs=NOWRAP
-    )
-    last_reminded = tables.DateTimeColumn(
-        WHEN, verbose_name="Last reminded", default="Never", attrs=NOWRAP
-    )
+    updated_at = LocalDateColumn("Last updated", style=WHEN, default="Never", attrs=NOWRAP)
+    last_reminded = LocalDateColumn("Last reminded", style=WHEN, default="Never", attrs=NOWRAP)
     chase = tables.Column(hidden_header("Chase"), accessor="kpi_id", orderable=False)
 
     caption_class = "govuk-table__caption--s"

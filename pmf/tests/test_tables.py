@@ -11,7 +11,7 @@ from pmf.tests.table_helpers import aria_sort, row_headers
 
 class FruitTable(GovukTable):
     name = tables.Column()
-    count = tables.Column(attrs=NUMERIC)
+    count = tables.Column(attrs=NUMERIC, order_by=("count", "name"))
 
     class Meta(GovukTable.Meta):
         per_page = 2
@@ -46,6 +46,14 @@ def test_sorting_by_a_column_orders_the_rows_and_says_so():
     assert aria_sort(html, "Count") == "descending" and aria_sort(html, "Name") == "none"
     assert row_headers(_render("sort=name")) == ["apple", "fig"]
     assert row_headers(_render("sort=-name")) == ["pear", "fig"]
+
+
+def test_rows_sort_by_each_key_of_the_column_and_rows_without_a_value_come_first():
+    rows = [*ROWS, {"name": "date", "count": 2}, {"name": "kiwi", "count": None}]
+    assert row_headers(_render("sort=count", rows)) == ["kiwi", "pear"]
+    assert row_headers(_render("sort=count&page=2", rows)) == ["date", "fig"]
+    assert row_headers(_render("sort=-count", rows)) == ["apple", "fig"]
+    assert row_headers(_render("sort=-count&page=3", rows)) == ["kiwi"]
 
 
 def test_pages_keep_the_sort_and_the_caption_counts_every_row():
