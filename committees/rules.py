@@ -8,12 +8,20 @@ from committees.models import CommitteeDetails
 from pmf.roles import acts_for_gp, is_approver, is_clerk, is_officer
 
 
+def committees_clerked_by(user) -> frozenset[int]:
+    """The ids of the committees the user is a clerk named for: read once (one query) and kept
+    on the user object, so a page of meetings asks no more."""
+    cached = getattr(user, "_pmf_clerked_committees", None)
+    if cached is None:
+        clerked = CommitteeDetails.objects.filter(clerks=user).values_list("committee", flat=True)
+        cached = user._pmf_clerked_committees = frozenset(clerked)
+    return cached
+
+
 @rules.predicate
 def clerks_it(user, committee) -> bool:
     """A clerk named for the committee (any committee, when none is named)."""
-    if committee is None:
-        return True
-    return CommitteeDetails.objects.filter(committee=committee, clerks=user).exists()
+    return committee is None or committee.pk in committees_clerked_by(user)
 
 
 @rules.predicate

@@ -64,8 +64,8 @@ def details_of(committee: Committee) -> CommitteeDetails | None:
     )
 
 
-def meetings_of(committee: Committee) -> list[Meeting]:
-    return list(Meeting.objects.filter(committee=committee).select_related("period"))
+def meetings_of(committee: Committee) -> QuerySet[Meeting]:
+    return Meeting.objects.filter(committee=committee).select_related("period")
 
 
 def meeting_detail(meeting_id: int) -> Meeting:
@@ -177,12 +177,10 @@ def action_tracker(committee: Committee) -> list[ActionItem]:
     )
 
 
-def audit_list() -> list[Audit]:
-    return list(
-        Audit.objects.select_related("committee", "period", "drawn_by").annotate(
-            sampled=Count("checks"),
-            done=Count("checks", filter=Q(checks__checked_at__isnull=False)),
-        )
+def audit_list() -> QuerySet[Audit]:
+    return Audit.objects.select_related("committee", "period", "drawn_by").annotate(
+        sampled=Count("checks"),
+        done=Count("checks", filter=Q(checks__checked_at__isnull=False)),
     )
 
 

@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
+from django_tables2 import RequestConfig
 
 from committees import selectors, services, workflow
 from committees.forms import (
@@ -27,6 +28,7 @@ from committees.forms import (
     SetDateForm,
 )
 from committees.models import ActionItem, Audit, AuditCheck, Meeting, Proposal
+from committees.tables import AuditTable, MeetingTable, ProposalTable
 from kpis.register.models import Committee, Kpi
 from kpis.reporting.models import ReportingPeriod
 from pmf.forms_govuk import posted
@@ -83,6 +85,10 @@ def detail(request: HttpRequest, committee_id: int) -> HttpResponse:
     today = timezone.localdate()
     form = SetDateForm(request.GET if "on" in request.GET else None, initial={"on": today})
     day = form.cleaned_data["on"] if form.is_bound and form.is_valid() else today
+    meetings = MeetingTable(
+        selectors.meetings_of(committee), caption=f"Meetings of {committee.name}"
+    )
+    RequestConfig(request).configure(meetings)
     return render(
         request,
         "committees/detail.html",
@@ -94,7 +100,7 @@ def detail(request: HttpRequest, committee_id: int) -> HttpResponse:
             "is_today": day == today,
             "kpis": selectors.kpi_set_on(committee, day),
             "changes": selectors.set_changes(committee),
-            "meetings": selectors.meetings_of(committee),
+            "meetings": meetings,
             "period": _latest_locked_quarter(),
             "can_manage": request.user.has_perm("committees.manage_committee", committee),
             "is_gp": request.user.has_perm("committees.keep_committees"),
@@ -265,12 +271,14 @@ def proposals(request: HttpRequest) -> HttpResponse:
         committee_id=filters["committee"].pk if filters.get("committee") else None,
         directorate_id=filters["directorate"].pk if filters.get("directorate") else None,
     )
+    table = ProposalTable(found)
+    RequestConfig(request).configure(table)
     return render(
         request,
         "committees/proposals.html",
         {
             "form": form,
-            "proposals": found,
+            "table": table,
             "can_raise": request.user.has_perm("committees.raise_proposal"),
         },
     )
@@ -435,9 +443,9 @@ def audits(request: HttpRequest) -> HttpResponse:
                 f"Samples drawn for {len(drawn)} committee{'s' if len(drawn) != 1 else ''}.",
             )
             return redirect("committees:audits")
-    return render(
-        request, "committees/audits.html", {"audits": selectors.audit_list(), "form": form}
-    )
+    table = AuditTable(selectors.audit_list())
+    RequestConfig(request).configure(table)
+    return render(request, "committees/audits.html", {"table": table, "form": form})
 
 
 @require_GET

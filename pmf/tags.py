@@ -46,6 +46,25 @@ COLOURS: dict[str, dict[str, str]] = {
     "job": {"queued": "grey", "running": "blue", "done": "green", "failed": "red"},
     # What a row of an import will do.
     "outcome": {"new": "green", "changed": "blue", "unchanged": "grey", "error": "red"},
+    # A deadline a period's value has missed: the submission or the sign-off.
+    "overdue": {"submission": "red", "signoff": "red"},
+    # Where a proposal to change the KPIs is in its cycle (committees.Proposal.Stage).
+    "proposal": {
+        "draft": "grey",
+        "quality_checked": "blue",
+        "consulted": "blue",
+        "equality_assessed": "blue",
+        "director_approved": "blue",
+        "director_rejected": "red",
+        "deferred": "blue",
+        "committee_agreed": "blue",
+        "committee_rejected": "red",
+        "adopted": "green",
+    },
+    # A committee meeting (committees.Meeting.Status).
+    "meeting": {"scheduled": "blue", "held": "green", "cancelled": "grey"},
+    # A published version of a committee pack.
+    "version": {"published": "green", "withdrawn": "red"},
 }
 
 

@@ -9,7 +9,7 @@ lists and dicts, so a published version stores it as JSON and renders it again u
 
 from __future__ import annotations
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
 from committees import selectors as committee_selectors
@@ -322,10 +322,10 @@ def versions_of(meeting: Meeting) -> list[PackVersion]:
     )
 
 
-def jobs_of(meeting: Meeting, limit: int = 5) -> list[PackJob]:
-    """The latest requests to generate and publish the pack (previews aside)."""
+def jobs_of(meeting: Meeting) -> QuerySet[PackJob]:
+    """The requests to generate and publish the pack (previews aside), newest first."""
     jobs = PackJob.objects.filter(meeting=meeting, preview=False)
-    return list(jobs.select_related("requested_by", "version")[:limit])
+    return jobs.select_related("requested_by", "version")
 
 
 def latest_preview(meeting: Meeting) -> PackJob | None:

@@ -6,6 +6,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_tables2 import RequestConfig
 
 from committees.models import Meeting
 from kpis.reporting.models import ReportingPeriod
@@ -14,6 +15,7 @@ from pmf.roles import require
 from reports import rendering, selectors, services
 from reports.forms import PackDraftForm, WithdrawForm
 from reports.models import PackVersion
+from reports.tables import PackJobTable, PackVersionTable, PeriodPackTable
 
 PDF = "application/pdf"
 
@@ -48,13 +50,17 @@ def _live_data(meeting: Meeting) -> dict:
 @require("pmf.read")
 def meeting(request: HttpRequest, meeting_id: int) -> HttpResponse:
     found = _meeting(meeting_id)
+    versions, jobs = selectors.versions_of(found), selectors.jobs_of(found)
+    config = RequestConfig(request)
     return render(
         request,
         "reports/meeting.html",
         {
             "meeting": found,
-            "versions": selectors.versions_of(found),
-            "jobs": selectors.jobs_of(found),
+            "versions": versions,
+            "version_table": config.configure(PackVersionTable(versions)),
+            "job_table": config.configure(PackJobTable(jobs)),
+            "latest_job": jobs.first(),
             "preview": selectors.latest_preview(found),
             "preview_done": selectors.preview_to_download(found),
             "can_manage": request.user.has_perm("reports.manage_packs", found),
@@ -143,7 +149,11 @@ def generate_period(request: HttpRequest, period_id: int) -> HttpResponse:
         jobs = services.pack_request_period(period_id=period.pk, by=request.user)
         messages.success(request, f"Queued {len(jobs)} pack{'s' if len(jobs) != 1 else ''}.")
         return redirect("reports:generate_period", period_id=period.pk)
-    return render(request, "reports/period.html", {"period": period, "meetings": meetings})
+    caption = f"Meetings considering {period.label} that you manage"
+    table = RequestConfig(request).configure(PeriodPackTable(meetings, caption=caption))
+    return render(
+        request, "reports/period.html", {"period": period, "meetings": meetings, "table": table}
+    )
 
 
 def _version(meeting_id: int, number: int) -> PackVersion:

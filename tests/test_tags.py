@@ -3,6 +3,7 @@
 import pytest
 from django.template import Context, Template
 
+from committees.models import Meeting, Proposal
 from kpis.rating import Rating
 from kpis.register.models import Kpi
 from kpis.reporting.io import Outcome
@@ -21,6 +22,10 @@ from reports.models import PackJob
         ("kpi", Kpi.Status),
         ("job", PackJob.Status),
         ("outcome", Outcome),
+        ("overdue", ["submission", "signoff"]),
+        ("proposal", Proposal.Stage),
+        ("meeting", Meeting.Status),
+        ("version", ["published", "withdrawn"]),
     ],
 )
 def test_every_status_has_its_one_colour(kind, values):

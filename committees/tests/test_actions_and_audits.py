@@ -11,6 +11,7 @@ from committees.models import ActionItem, ActionUpdate, Audit, AuditCheck
 from committees.tests.factories import ActionItemFactory
 from kpis.register.tests.factories import CommitteeFactory, KpiFactory
 from kpis.reporting.models import ReportingPeriod
+from pmf.tests.table_helpers import aria_sort, row_headers
 
 D = datetime.date
 
@@ -244,3 +245,53 @@ def test_gp_record_the_checks_and_past_audits_show_per_kpi(
     body = client.get(reverse("committees:kpi_audits", args=[kpi.reference])).content.decode()
     assert "Q1 value reported before sign-off" in body
     assert "2025/26 Q1" in body
+
+
+def _audit(committee, period, by, *, sampled: int) -> Audit:
+    audit = Audit.objects.create(
+        committee=committee, period=period, seed=1, sample_size=sampled, drawn_by=by
+    )
+    for _ in range(sampled):
+        AuditCheck.objects.create(audit=audit, kpi=KpiFactory())
+    return audit
+
+
+def _quarter(year: int) -> ReportingPeriod:
+    return ReportingPeriod.objects.create(
+        kind="quarter",
+        financial_year=year,
+        number=1,
+        starts_on=D(year, 4, 1),
+        ends_on=D(year, 6, 30),
+        state=ReportingPeriod.State.LOCKED,
+    )
+
+
+def test_the_audit_list_sorts_by_a_column(client, viewer, gp, committee):
+    _audit(committee, _quarter(2023), gp, sampled=3)
+    _audit(committee, _quarter(2024), gp, sampled=1)
+    _audit(CommitteeFactory(name="Audit and Accounts"), _quarter(2022), gp, sampled=2)
+    client.force_login(viewer)
+    url = reverse("committees:audits")
+    html = client.get(url).content.decode()
+    assert [cell.split()[0] for cell in row_headers(html)] == ["2024/25", "2023/24", "2022/23"]
+    assert aria_sort(html, "Quarter") == "descending"
+    html = client.get(url, {"sort": "-sampled"}).content.decode()
+    assert [cell.split()[0] for cell in row_headers(html)] == ["2023/24", "2022/23", "2024/25"]
+    assert aria_sort(html, "KPIs sampled") == "descending"
+    html = client.get(url, {"sort": "committee"}).content.decode()
+    assert row_headers(html)[0] == "2022/23 Q1 Audit and Accounts"
+    assert "Showing 3" in html
+
+
+@pytest.mark.parametrize("count", [2, 55])
+def test_the_audit_list_is_a_fixed_number_of_queries(
+    client, viewer, gp, committee, count, django_assert_max_num_queries
+):
+    for n in range(count):
+        _audit(committee, _quarter(1990 + n), gp, sampled=2)
+    client.force_login(viewer)
+    for sort in ("", "-sampled", "drawn_by"):
+        with django_assert_max_num_queries(5):
+            response = client.get(reverse("committees:audits"), {"sort": sort, "page": 2})
+    assert response.context["table"].paginator.count == count

@@ -12,6 +12,7 @@ from committees.tests.factories import CommitteeDetailsFactory, MeetingFactory
 from kpis.register.services import committee_set_change
 from kpis.register.tests.factories import CommitteeFactory, KpiFactory
 from kpis.reporting.models import ReportingPeriod
+from pmf.tests.table_helpers import aria_sort, row_headers
 
 D = datetime.date
 
@@ -141,17 +142,39 @@ def test_a_bad_date_shows_an_error_and_todays_set(client, viewer, committee):
     assert "KPIs in the set today" in body
 
 
-@pytest.mark.parametrize("count", [2, 15])
+@pytest.mark.parametrize("count", [2, 60])
 def test_the_committee_page_is_a_fixed_number_of_queries(
-    client, viewer, committee, count, django_assert_max_num_queries
+    client, viewer, committee, quarter, count, django_assert_max_num_queries
 ):
     CommitteeDetailsFactory(committee=committee)
     for n in range(count):
         KpiFactory(committees=[committee])
-        MeetingFactory(committee=committee, date=D(2020, 1, n + 1))
+        MeetingFactory(committee=committee, date=D(2020, 1, 1) + datetime.timedelta(n))
+    Meeting.objects.filter(date__day=1).update(period=quarter)
     client.force_login(viewer)
-    with django_assert_max_num_queries(12):
-        client.get(reverse("committees:detail", args=[committee.pk]))
+    url = reverse("committees:detail", args=[committee.pk])
+    for sort in ("", "-period", "status"):
+        with django_assert_max_num_queries(12):
+            client.get(url, {"sort": sort, "page": 2})
+
+
+def test_the_committee_page_sorts_its_meetings_and_pages_them_keeping_the_date(
+    client, viewer, committee, quarter
+):
+    for n in range(52):
+        MeetingFactory(committee=committee, date=D(2020, 1, 1) + datetime.timedelta(n))
+    Meeting.objects.filter(date=D(2020, 1, 5)).update(period=quarter)
+    client.force_login(viewer)
+    url = reverse("committees:detail", args=[committee.pk])
+    html = client.get(url, {"on": "2022-06-27"}).content.decode()
+    meetings = html.split("Meetings of")[1]
+    assert row_headers(meetings)[:2] == ["21 February 2020", "20 February 2020"]  # newest first
+    assert aria_sort(html, "Date") == "descending"
+    assert "?on=2022-06-27&amp;page=2" in html and "Showing 1 to 50 of 52" in html
+    html = client.get(url, {"on": "2022-06-27", "sort": "-period"}).content.decode()
+    assert row_headers(html.split("Meetings of")[1])[0] == "5 January 2020"
+    assert aria_sort(html, "Period considered") == "descending"
+    assert "?on=2022-06-27&amp;sort=-period&amp;page=2" in html
 
 
 def test_the_committee_page_links_to_its_scorecard(client, viewer, committee, quarter):

@@ -9,6 +9,7 @@ from committees.models import Proposal, QualityCheck
 from committees.tests.factories import MeetingFactory, ProposalFactory
 from committees.tests.helpers import advance
 from kpis.register.tests.factories import CommitteeFactory, KpiFactory, ServiceFactory
+from pmf.tests.table_helpers import aria_sort, row_headers
 
 Stage = Proposal.Stage
 D = datetime.date
@@ -250,15 +251,41 @@ def test_proposals_are_filtered_by_stage_committee_and_directorate(
     assert "No proposals match" in body
 
 
-@pytest.mark.parametrize("count", [2, 20])
+def test_the_proposal_list_sorts_by_a_column_and_pages_keeping_the_filters(
+    client, viewer, committee, directorate
+):
+    for n in range(52):
+        ProposalFactory(directorate=directorate, committees=[committee], name=f"KPI {n:02d}")
+    adopted = ProposalFactory(directorate=directorate, committees=[committee], name="Adopted")
+    Proposal.objects.filter(pk=adopted.pk).update(stage=Stage.ADOPTED)
+    client.force_login(viewer)
+    url = reverse("committees:proposals")
+    html = client.get(url, {"committee": committee.pk}).content.decode()
+    assert row_headers(html)[0] == adopted.reference  # newest first
+    assert aria_sort(html, "Proposal") == "descending"
+    assert "53 proposals, showing 1 to 50" in html
+    assert f"?committee={committee.pk}&amp;page=2" in html
+    html = client.get(url, {"committee": committee.pk, "sort": "kpi_name"}).content.decode()
+    assert aria_sort(html, "KPI name") == "ascending" and aria_sort(html, "Proposal") == "none"
+    assert f"?committee={committee.pk}&amp;sort=kpi_name&amp;page=2" in html
+    first = Proposal.objects.get(name="KPI 00")
+    assert row_headers(html)[:2] == [adopted.reference, first.reference]  # "Adopted" < "KPI 00"
+    html = client.get(url, {"sort": "-stage"}).content.decode()  # adopted ends the cycle
+    assert row_headers(html)[0] == adopted.reference
+    html = client.get(url, {"sort": "stage", "page": 2}).content.decode()
+    assert "showing 51 to 53" in html and row_headers(html)[-1] == adopted.reference
+
+
+@pytest.mark.parametrize("count", [2, 60])
 def test_the_proposal_list_is_a_fixed_number_of_queries(
     client, viewer, committee, directorate, count, django_assert_max_num_queries
 ):
     for _ in range(count):
         ProposalFactory(directorate=directorate, committees=[committee])
     client.force_login(viewer)
-    with django_assert_max_num_queries(8):
-        client.get(reverse("committees:proposals"))
+    for sort in ("", "kpi_name", "-stage", "directorate"):
+        with django_assert_max_num_queries(8):
+            client.get(reverse("committees:proposals"), {"sort": sort, "page": 2})
 
 
 @pytest.mark.parametrize("count", [2, 20])

@@ -1,12 +1,13 @@
 import django_tables2 as tables
 
 from kpis.register.models import Kpi
+from pmf.tables import LINK, GovukTable
 from pmf.tags import tag_html
 
 
-class KpiRegisterTable(tables.Table):
+class KpiRegisterTable(GovukTable):
     reference = tables.Column(verbose_name="Ref")
-    name = tables.Column(verbose_name="KPI", linkify=True, attrs={"a": {"class": "govuk-link"}})
+    name = tables.Column(verbose_name="KPI", linkify=True, attrs=LINK)
     directorate = tables.Column(accessor="directorate__short_name", verbose_name="Directorate")
     service = tables.Column(accessor="service__name", verbose_name="Service", default="—")
     level = tables.Column()
@@ -16,7 +17,7 @@ class KpiRegisterTable(tables.Table):
         verbose_name="Lead officer", default="—", order_by=("lead_officer__last_name",)
     )
 
-    class Meta:
+    class Meta(GovukTable.Meta):
         model = Kpi
         fields = ()
         sequence = (

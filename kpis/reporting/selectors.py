@@ -89,6 +89,11 @@ class DashboardRow:
     def can_chase(self) -> bool:
         return self.status in AWAITING_OWNER
 
+    @property
+    def status_order(self) -> int:
+        """Where the status comes in the cycle, not started first, for sorting by status."""
+        return list(STATUS_LABELS).index(self.status)
+
 
 @dataclass
 class DirectorateSummary:

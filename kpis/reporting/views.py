@@ -2,6 +2,12 @@
 officers' entry pages ("My KPIs this period"); the approvers' sign-off list; bulk entry of
 values from a file; and a KPI's page with its values.
 
+The dashboard's KPIs and the targets are record tables (`kpis.reporting.tables`), sorted and
+paged like the register. The sign-off list is not: each value is a card with its commentary and
+action plan, an Approve button, and a Return form with its own reason and error message, which
+a table row cannot hold; and "Approve all" approves every value shown, so paging or sorting the
+list would change what that button approves.
+
 Every write goes through `kpis.reporting.services`. A page of several KPIs is saved all or
 nothing: if any KPI's block has a problem (a bad value, a missing action plan, someone else's
 newer save), nothing on the page is saved and every block is shown again with what the officer
@@ -26,13 +32,13 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_tables2 import RequestConfig
 
 from kpis.register import selectors as register_selectors
 from kpis.register.models import Directorate, Kpi
@@ -58,12 +64,12 @@ from kpis.reporting.services import (
     measurement_return,
     measurement_save,
 )
+from kpis.reporting.tables import CompletionTable, TargetTable
 from pmf.forms_govuk import posted
 from pmf.models import User
 from pmf.roles import require
 
 DASHBOARD_FILTERS = ("directorate", "status")
-DASHBOARD_PAGE_SIZE = 100
 
 
 def _get_period(period_id: int) -> ReportingPeriod:
@@ -192,7 +198,7 @@ def period_reopen(request: HttpRequest, period_id: int) -> HttpResponse:
 
 
 def _dashboard_url(period: ReportingPeriod, query: dict) -> str:
-    kept = {key: query[key] for key in (*DASHBOARD_FILTERS, "page") if query.get(key)}
+    kept = {key: query[key] for key in (*DASHBOARD_FILTERS, "sort", "page") if query.get(key)}
     url = reverse("reporting:dashboard", args=[period.pk])
     return f"{url}?{urlencode(kept)}" if kept else url
 
@@ -217,18 +223,14 @@ def dashboard(request: HttpRequest, period_id: int) -> HttpResponse:
     data = selectors.completion_dashboard(
         period, directorate_ids=directorate_ids, directorate=directorate, status=status
     )
-    paginator = Paginator(data.pop("rows"), DASHBOARD_PAGE_SIZE)
-    page = paginator.get_page(request.GET.get("page"))
-    filters = {"directorate": directorate or "", "status": status}
+    table = CompletionTable(data.pop("rows"), can_chase=can_chase and period.is_open)
+    RequestConfig(request).configure(table)
     return render(
         request,
         "kpis/reporting/dashboard.html",
         {
             **data,
-            "rows": page.object_list,
-            "page": page,
-            "page_range": paginator.get_elided_page_range(page.number, on_each_side=2),
-            "page_query": urlencode({key: value for key, value in filters.items() if value}),
+            "table": table,
             "period": period,
             "can_chase": can_chase and period.is_open,
             "is_gp": can_chase,
@@ -286,15 +288,14 @@ def targets(request: HttpRequest) -> HttpResponse:
     year, directorate = this_year, None
     if request.GET and form.is_valid():
         year, directorate = form.cleaned_data["year"], form.cleaned_data["directorate"]
+    year_label = f"{year}/{(year + 1) % 100:02d}"
+    rows = selectors.targets_for_year(year, directorate=directorate)
+    table = TargetTable(rows, year=year, year_label=year_label)
+    RequestConfig(request).configure(table)
     return render(
         request,
         "kpis/reporting/targets.html",
-        {
-            "filter_form": form,
-            "year": year,
-            "year_label": f"{year}/{(year + 1) % 100:02d}",
-            "rows": selectors.targets_for_year(year, directorate=directorate),
-        },
+        {"filter_form": form, "year_label": year_label, "table": table},
     )
 
 

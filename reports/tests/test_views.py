@@ -5,8 +5,13 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from committees.models import Meeting
+from committees.tests.factories import CommitteeDetailsFactory, MeetingFactory
+from kpis.register.tests.factories import CommitteeFactory
+from pmf.tests.table_helpers import aria_sort, row_cells, row_headers
 from reports import rendering, services
 from reports.models import PackDraft, PackJob, PackVersion, pack_folder
+from reports.tests.factories import quarters
 from reports.tests.helpers import pdf_text
 
 pytestmark = pytest.mark.django_db
@@ -151,6 +156,25 @@ def test_generate_all_packs_for_a_period_queues_one_job_per_meeting(
     assert PackVersion.objects.count() == 2
 
 
+@pytest.mark.parametrize("count", [1, 12])
+def test_a_clerk_sees_the_periods_meetings_they_clerk_in_a_fixed_number_of_queries(
+    client, pack_clerk, count, django_assert_max_num_queries
+):
+    period = quarters(1)[0]
+    for n in range(count):
+        clerked = CommitteeFactory(name=f"Committee {n:02d}")
+        CommitteeDetailsFactory(committee=clerked, clerks=[pack_clerk])
+        Meeting.objects.create(committee=clerked, date=datetime.date(2026, 7, n + 1), period=period)
+    Meeting.objects.create(
+        committee=CommitteeFactory(name="Not theirs"), date=datetime.date(2026, 7, 1), period=period
+    )
+    client.force_login(pack_clerk)
+    url = reverse("reports:generate_period", args=[period.pk])
+    with django_assert_max_num_queries(6):
+        page = client.get(url).content.decode()
+    assert f"Generate and publish {count} pack" in page and "Not theirs" not in page
+
+
 def test_an_outsider_cannot_generate_edit_or_withdraw(client, meeting, clerk, viewer):
     for user in (clerk, viewer):  # the standing clerk clerks another committee
         client.force_login(user)
@@ -210,3 +234,75 @@ def test_withdrawing_needs_a_reason(client, meeting, pack_clerk):
     assert not PackVersion.objects.get().is_withdrawn
     assert client.post(url, {"reason": "Superseded"}).status_code == 302
     assert PackVersion.objects.get().withdrawn_reason == "Superseded"
+
+
+def _published(meeting, by, count: int) -> None:
+    """`count` versions and the jobs that made them, the first a minute apart from the next."""
+    start = timezone.now() - datetime.timedelta(days=1)
+    for n in range(count):
+        version = PackVersion.objects.create(
+            meeting=meeting,
+            number=n + 1,
+            data={},
+            html="",
+            pdf=f"pack-{n + 1}.pdf",
+            sha256="0" * 64,
+            published_by=by,
+            published_at=start + datetime.timedelta(minutes=n),
+        )
+        job = PackJob.objects.create(meeting=meeting, requested_by=by, version=version)
+        PackJob.objects.filter(pk=job.pk).update(
+            status=PackJob.Status.DONE, requested_at=version.published_at
+        )
+
+
+@pytest.fixture
+def bare_meeting(db):
+    """A meeting with a period but no KPIs: its pack page lists only what is made here."""
+    return MeetingFactory(committee=CommitteeFactory(), period=quarters(1)[0])
+
+
+def test_the_pack_pages_tables_sort_and_page_each_on_its_own(client, bare_meeting, gp):
+    _published(bare_meeting, gp, 12)
+    client.force_login(gp)
+    url = reverse("reports:meeting", args=[bare_meeting.pk])
+    html = client.get(url).content.decode()
+    jobs, versions = html.split("Published versions</h2>")
+    assert row_headers(versions)[:2] == ["12", "11"]  # newest first, all twelve
+    assert "Version 12" in row_cells(jobs)[0] and "Showing 1 to 10 of 12" in jobs
+    assert aria_sort(jobs, "Requested") == "descending"
+    html = client.get(url, {"versions-sort": "number", "jobs-page": 2}).content.decode()
+    jobs, versions = html.split("Published versions</h2>")
+    assert row_headers(versions)[:2] == ["1", "2"]
+    assert aria_sort(versions, "Version") == "ascending"
+    assert "Version 2" in row_cells(jobs)[0] and "Showing 11 to 12 of 12" in jobs
+    assert "?versions-sort=number&amp;jobs-page=1" in jobs
+
+
+@pytest.mark.parametrize("count", [1, 12])
+def test_the_pack_page_is_a_fixed_number_of_queries(
+    client, bare_meeting, gp, count, django_assert_max_num_queries
+):
+    _published(bare_meeting, gp, count)
+    client.force_login(gp)
+    url = reverse("reports:meeting", args=[bare_meeting.pk])
+    for query in ({}, {"versions-sort": "-published_at", "jobs-sort": "requested_by"}):
+        with django_assert_max_num_queries(10):
+            assert client.get(url, query).status_code == 200
+
+
+def test_the_periods_meetings_sort_by_committee(client, gp):
+    period = quarters(1)[0]
+    for name, day in (("Beta", 1), ("Alpha", 2), ("Gamma", 3)):
+        Meeting.objects.create(
+            committee=CommitteeFactory(name=name), date=datetime.date(2026, 7, day), period=period
+        )
+    client.force_login(gp)
+    url = reverse("reports:generate_period", args=[period.pk])
+    html = client.get(url).content.decode()
+    assert row_headers(html) == ["Beta", "Alpha", "Gamma"]  # by the meeting's date
+    assert aria_sort(html, "Meeting") == "ascending"
+    html = client.get(url, {"sort": "-committee"}).content.decode()
+    assert row_headers(html) == ["Gamma", "Beta", "Alpha"]
+    assert aria_sort(html, "Committee") == "descending"
+    assert row_headers(client.get(url, {"sort": "committee"}).content.decode())[0] == "Alpha"

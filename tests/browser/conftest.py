@@ -152,6 +152,19 @@ def follow(page, link_name: str) -> None:
         page.get_by_role("link", name=link_name, exact=True).click()
 
 
+def sort_by(page, header: str, *, table=None) -> None:
+    """Sort a table by the column headed `header` through its header link, as a person would;
+    `table` picks one of several on the page (a locator)."""
+    name = re.compile(rf"^{re.escape(header)}\s*, sort (ascending|descending)$")
+    with page.expect_navigation():
+        (table or page).get_by_role("link", name=name).click()
+
+
+def column_header(page, header: str, *, table=None):
+    """The header cell of the column headed `header` (its aria-sort says how rows are sorted)."""
+    return (table or page).get_by_role("columnheader", name=re.compile(rf"^{re.escape(header)}"))
+
+
 def assert_error_summary_focused_and_linked(page) -> list[str]:
     """The GOV.UK error summary is shown and focused, and each link goes to one field."""
     summary = page.locator(".govuk-error-summary")

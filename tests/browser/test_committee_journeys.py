@@ -22,8 +22,10 @@ from pmf.tests.factories import UserFactory
 from tests.browser.conftest import (
     assert_accessible,
     assert_error_summary_focused_and_linked,
+    column_header,
     follow,
     signed_in,
+    sort_by,
     submit,
 )
 
@@ -208,6 +210,20 @@ def test_gp_takes_a_proposal_for_a_new_kpi_from_draft_to_adoption(page, live_ser
         ("SRP", proposal.effective_from)
     ]
     expect(_summary_value(page, "KPI number")).to_have_text("170")
+    assert_accessible(page)
+
+    # The list of proposals, sorted by stage, and the audit samples beside it.
+    follow(page, "All proposals")
+    sort_by(page, "Stage")
+    expect(column_header(page, "Stage")).to_have_attribute("aria-sort", "ascending")
+    row = page.locator("table.app-table tbody tr")
+    expect(row.locator("th")).to_have_text(proposal.reference)
+    expect(row.locator(".govuk-tag")).to_have_text("Adopted")
+    assert_accessible(page)
+    with page.expect_navigation():
+        page.locator(".govuk-back-link", has_text="Committees").click()
+    follow(page, "Quarterly audit samples")
+    expect(page.get_by_role("table", name="Audits")).to_contain_text("No audits yet.")
     assert_accessible(page)
 
     follow(page, "KPI register")

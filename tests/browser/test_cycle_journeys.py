@@ -24,8 +24,10 @@ from pmf.tests.factories import UserFactory
 from tests.browser.conftest import (
     assert_accessible,
     assert_error_summary_focused_and_linked,
+    column_header,
     follow,
     signed_in,
+    sort_by,
     submit,
     url,
 )
@@ -361,6 +363,20 @@ def test_gp_follows_completion_then_locks_the_period_and_officers_can_no_longer_
     expect(kpi_rows).to_have_count(3)
     expect(kpi_rows.filter(has_text="182").locator(".govuk-tag").first).to_have_text("Returned")
     expect(kpi_rows.filter(has_text="169").locator(".govuk-tag").first).to_have_text("Approved")
+    assert_accessible(page)
+    sort_by(page, "Status")  # in the cycle's order: returned after approved
+    expect(column_header(page, "Status")).to_have_attribute("aria-sort", "ascending")
+    expect(kpi_rows.locator("th")).to_have_text(["169", "191", "182"])
+    assert_accessible(page)
+
+    # The year's targets, sorted by name.
+    follow(page, "Back to reporting periods")
+    follow(page, "Set targets")
+    expect(page).to_have_title(re.compile(r"^Targets for "))
+    assert_accessible(page)
+    sort_by(page, "Name")
+    expect(column_header(page, "Name")).to_have_attribute("aria-sort", "ascending")
+    expect(page.locator("table.app-table tbody th")).to_have_text(["191", "169", "182"])
     assert_accessible(page)
 
     # Lock it, through the confirmation page.

@@ -15,8 +15,10 @@ from reports.tests.helpers import pdf_text
 from tests.browser.conftest import (
     TIMEOUT_MS,
     assert_accessible,
+    column_header,
     follow,
     signed_in,
+    sort_by,
     submit,
     url,
 )
@@ -174,6 +176,20 @@ def test_the_clerk_edits_previews_publishes_and_downloads_the_pack(page, live_se
     assert RECOMMENDATION in text
     version = PackVersion.objects.get(meeting=council["meeting"])
     assert version.number == 1 and version.published_by == council["clerk"]
+
+    # Each table sorts on its own; then every pack the clerk manages for the quarter.
+    jobs = page.get_by_role("table", name="Recent requests to generate this pack")
+    sort_by(page, "Status", table=jobs)
+    expect(column_header(page, "Status", table=jobs)).to_have_attribute("aria-sort", "ascending")
+    versions = page.get_by_role("table", name="Every published version stays available")
+    expect(column_header(page, "Version", table=versions)).to_have_attribute(
+        "aria-sort", "descending"
+    )
+    assert_accessible(page)
+    page.goto(url(live_server, "reports:generate_period", council["meeting"].period_id))
+    meetings = page.get_by_role("table", name=re.compile(r"^Meetings considering "))
+    expect(meetings.locator("tbody th")).to_have_text(COMMITTEE)
+    assert_accessible(page)
 
 
 def test_anyone_reads_a_published_pack_without_signing_in(page, live_server, published):

@@ -10,6 +10,7 @@ from kpis.register.models import Kpi
 from kpis.register.tests.factories import DirectorateFactory, KpiFactory
 from kpis.reporting.models import Measurement, Reminder, ReportingPeriod
 from pmf.tests.factories import UserFactory
+from pmf.tests.table_helpers import aria_sort
 
 Status = Measurement.Status
 
@@ -73,6 +74,11 @@ def _url(period, **query) -> str:
     return url + ("?" + "&".join(f"{k}={v}" for k, v in query.items()) if query else "")
 
 
+def _rows(response) -> list:
+    """The dashboard rows on the page shown, in their order."""
+    return [row.record for row in response.context["table"].paginated_rows]
+
+
 def test_it_counts_values_by_directorate_and_status(client, gp, period, mix, directorate):
     client.force_login(gp)
     response = client.get(_url(period))
@@ -85,7 +91,7 @@ def test_it_counts_values_by_directorate_and_status(client, gp, period, mix, dir
     children = summaries["Children, Education and Families"]
     assert children.ordered_counts == [1, 0, 0, 0, 1]
     assert response.context["totals"].total == 6
-    references = [row.reference for row in response.context["rows"]]
+    references = [row.reference for row in _rows(response)]
     assert references == ["201", "202", "101", "102", "103", "104"]
     html = response.content.decode()
     for word in ("Not started", "Draft", "Submitted", "Approved", "Returned"):
@@ -100,7 +106,7 @@ def test_it_highlights_overdue_values_with_a_word(client, gp, period, mix, monke
         "django.utils.timezone.localdate", lambda *args, **kwargs: datetime.date(2026, 1, 25)
     )
     response = client.get(_url(period))
-    rows = {row.reference: row for row in response.context["rows"]}
+    rows = {row.reference: row for row in _rows(response)}
     assert rows["101"].submission_overdue and rows["102"].submission_overdue
     assert rows["201"].submission_overdue
     assert not rows["103"].is_overdue and not rows["104"].is_overdue
@@ -109,7 +115,7 @@ def test_it_highlights_overdue_values_with_a_word(client, gp, period, mix, monke
         "django.utils.timezone.localdate", lambda *args, **kwargs: datetime.date(2026, 2, 2)
     )
     response = client.get(_url(period, status="overdue"))
-    rows = {row.reference: row for row in response.context["rows"]}
+    rows = {row.reference: row for row in _rows(response)}
     assert rows["103"].signoff_overdue
     assert "104" not in rows
     assert "Sign-off overdue</strong>" in response.content.decode()
@@ -118,12 +124,12 @@ def test_it_highlights_overdue_values_with_a_word(client, gp, period, mix, monke
 def test_it_filters_rows_by_directorate_and_status(client, gp, period, mix, other_directorate):
     client.force_login(gp)
     response = client.get(_url(period, directorate=other_directorate.pk))
-    assert [row.reference for row in response.context["rows"]] == ["201", "202"]
+    assert [row.reference for row in _rows(response)] == ["201", "202"]
     assert len(response.context["summaries"]) == 2  # counts stay whole
     response = client.get(_url(period, status="draft"))
-    assert [row.reference for row in response.context["rows"]] == ["102"]
+    assert [row.reference for row in _rows(response)] == ["102"]
     response = client.get(_url(period, status="nonsense", directorate="x"))
-    assert len(response.context["rows"]) == 6
+    assert len(_rows(response)) == 6
 
 
 @pytest.mark.parametrize("count", [5, 200])
@@ -143,8 +149,11 @@ def test_it_uses_a_fixed_number_of_queries(
     with django_assert_max_num_queries(9):
         response = client.get(_url(period))
     assert response.context["totals"].total == count
-    assert len(response.context["rows"]) == min(count, 100)
-    assert response.context["page"].paginator.count == count
+    assert len(_rows(response)) == min(count, 100)
+    assert response.context["table"].paginator.count == count
+    with django_assert_max_num_queries(9):  # sorting is done on the rows already read
+        response = client.get(_url(period, sort="-last_reminded", page=2))
+    assert len(_rows(response)) == (count - 100 if count > 100 else count)
 
 
 def test_rows_come_a_hundred_a_page_keeping_the_filters(client, gp, period, directorate, owner):
@@ -155,7 +164,23 @@ def test_rows_come_a_hundred_a_page_keeping_the_filters(client, gp, period, dire
     assert "130 KPIs, showing 1 to 100" in html
     assert "?status=not_started&amp;page=2" in html
     response = client.get(_url(period, status="not_started", page=2))
-    assert len(response.context["rows"]) == 30
+    assert len(_rows(response)) == 30
+    html = client.get(_url(period, status="not_started", sort="-reference")).content.decode()
+    assert "?status=not_started&amp;sort=-reference&amp;page=2" in html
+
+
+def test_sorting_by_a_column_reorders_the_rows_and_says_so(client, gp, period, mix):
+    client.force_login(gp)
+    response = client.get(_url(period))
+    assert aria_sort(response.content.decode(), "Directorate") == "ascending"
+    response = client.get(_url(period, sort="-status"))
+    assert [row.reference for row in _rows(response)] == ["201", "104", "103", "102", "202", "101"]
+    html = response.content.decode()
+    assert aria_sort(html, "Status") == "descending"
+    assert aria_sort(html, "Directorate") == "none"
+    response = client.get(_url(period, sort="name", status="not_started"))
+    names = [row.name for row in _rows(response)]
+    assert names == sorted(names) and len(names) == 2
 
 
 def test_gp_chases_the_owners_of_one_kpi(client, gp, period, mix, owner):
@@ -163,10 +188,11 @@ def test_gp_chases_the_owners_of_one_kpi(client, gp, period, mix, owner):
     kpi.delegates.add(UserFactory(username="delegate", roles=["Officer"]))
     client.force_login(gp)
     response = client.post(
-        reverse("reporting:chase", args=[period.pk]), {"kpi": kpi.pk, "status": "draft"}
+        reverse("reporting:chase", args=[period.pk]),
+        {"kpi": kpi.pk, "status": "draft", "sort": "-name", "page": "1"},
     )
     assert response.status_code == 302
-    assert response.url == _url(period, status="draft")
+    assert response.url == _url(period, status="draft", sort="-name", page=1)
     assert sorted(m.to[0] for m in mail.outbox) == [
         "delegate@example.gov.uk",
         "owner@example.gov.uk",
@@ -177,7 +203,7 @@ def test_gp_chases_the_owners_of_one_kpi(client, gp, period, mix, owner):
     assert all(r.sent_by == gp and list(r.kpis.all()) == [kpi] for r in reminders)
     page = client.get(_url(period)).content.decode()
     assert "Sent 2 reminder e-mails." in page
-    rows = {row.reference: row for row in client.get(_url(period)).context["rows"]}
+    rows = {row.reference: row for row in _rows(client.get(_url(period)))}
     assert rows["101"].last_reminded is not None
     assert rows["102"].last_reminded is None
 
@@ -219,7 +245,7 @@ def test_approvers_see_their_own_directorate_read_only(
     response = client.get(_url(period))
     assert response.status_code == 200
     assert [s.name for s in response.context["summaries"]] == ["Place and Sustainability"]
-    assert {row.reference for row in response.context["rows"]} == {"101", "102", "103", "104"}
+    assert {row.reference for row in _rows(response)} == {"101", "102", "103", "104"}
     assert "Chase" not in response.content.decode()
     assert client.get(_url(period, directorate=other_directorate.pk)).status_code == 403
     response = client.post(reverse("reporting:chase", args=[period.pk]), {"kpi": mix["draft"].pk})

@@ -11,6 +11,7 @@ from kpis.reporting.models import ReportingPeriod, Target
 from kpis.reporting.services import periods_create_for_year
 from pmf.history import Change
 from pmf.roles import system_actor
+from pmf.tests.table_helpers import aria_sort, row_headers
 
 
 @pytest.fixture
@@ -59,7 +60,30 @@ def test_the_list_uses_a_fixed_number_of_queries(
     client.get(reverse("reporting:targets"))
     with django_assert_max_num_queries(8):
         response = client.get(reverse("reporting:targets"), {"year": 2025})
-    assert len(response.context["rows"]) == count
+    assert response.context["table"].paginator.count == count
+    with django_assert_max_num_queries(8):  # sorted in Python, from the rows already read
+        response = client.get(reverse("reporting:targets"), {"year": 2025, "sort": "-target"})
+    assert len(response.context["table"].page.object_list) == min(count, 50)
+
+
+def test_the_list_sorts_by_a_column_and_pages_keeping_the_year(client, gp, directorate):
+    for n in range(55):
+        made = KpiFactory(reference=f"{100 + n}", directorate=directorate)
+        Target.objects.create(kpi=made, financial_year=2025, value=n % 7)
+    client.force_login(gp)
+    url = reverse("reporting:targets")
+    html = client.get(url, {"year": 2025}).content.decode()
+    assert row_headers(html)[:2] == ["100", "101"]
+    assert aria_sort(html, "KPI") == "ascending"
+    assert "55 KPIs in 2025/26, showing 1 to 50" in html
+    assert "?year=2025&amp;page=2" in html
+    html = client.get(url, {"year": 2025, "sort": "-target"}).content.decode()
+    assert row_headers(html)[:2] == ["106", "113"]  # the highest target, 6, by reference
+    assert aria_sort(html, "Annual target") == "descending"
+    assert aria_sort(html, "KPI") == "none"
+    assert "?year=2025&amp;sort=-target&amp;page=2" in html
+    html = client.get(url, {"year": 2025, "sort": "-target", "page": 2}).content.decode()
+    assert "showing 51 to 55" in html and row_headers(html)[-1] == "149"  # target 0
 
 
 def test_it_sets_the_annual_and_quarterly_targets(client, gp, kpi, year):
