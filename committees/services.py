@@ -14,7 +14,6 @@ from collections.abc import Iterable
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
 
 from committees.models import (
     ActionItem,
@@ -34,6 +33,7 @@ from kpis.register import services as register
 from kpis.register.models import Committee, Kpi, Priority
 from kpis.reporting.models import ReportingPeriod
 from kpis.reporting.periods import financial_year_of, period_spec
+from pmf import clock
 from pmf.models import User
 from pmf.roles import is_approver, is_clerk, is_gp, is_officer
 
@@ -376,7 +376,7 @@ def proposal_adopt(*, proposal: Proposal, by: User, on: datetime.date | None = N
     proposal = _locked(proposal)
     _refuse_unless(is_gp(by), "Only the Governance and Performance team adopt proposals.")
     _require_stage(proposal, Stage.COMMITTEE_AGREED, step="adopted")
-    effective = next_period_start(on or timezone.localdate())
+    effective = next_period_start(on or clock.localdate())
     decision = proposal.decision_text or f"Proposal {proposal.reference} adopted"
     committees = list(proposal.committees.all())
     kpi = proposal.kpi
@@ -544,7 +544,7 @@ def audit_check_record(
     check.findings = findings
     check.follow_up = follow_up
     check.checked_by = by
-    check.checked_at = timezone.now()
+    check.checked_at = clock.now()
     check.full_clean()
     register.record_change(check, by=by, reason="Checked")
     check.save()

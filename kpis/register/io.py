@@ -21,9 +21,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.models import Prefetch, Q, QuerySet
 from django.db.models.functions import Lower
-from django.utils import timezone
 
 from kpis.register.models import Committee, CommitteeMembership, Directorate, Kpi, Priority, Service
+from pmf import clock
 from pmf.models import User
 from pmf.roles import is_gp
 from pmf.spreadsheets import SpreadsheetError, Table, read_table, write_csv, write_xlsx
@@ -554,7 +554,7 @@ def register_import(
     if errors:
         return RegisterImportResult(errors=errors)
 
-    today = timezone.localdate()
+    today = clock.localdate()
     try:
         with transaction.atomic():
             plans, errors = _validate(table, today)
@@ -623,7 +623,7 @@ def _apply(plan: _Plan, *, by: User | None, reason: str, today: datetime.date) -
 
 def register_export(*, kpis: QuerySet[Kpi]) -> tuple[list[str], list[list]]:
     """The register in the import format, in three queries whatever the number of KPIs."""
-    today = timezone.localdate()
+    today = clock.localdate()
     current = CommitteeMembership.objects.filter(_current_memberships(today)).select_related(
         "committee"
     )

@@ -26,7 +26,6 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, connection, models, transaction
-from django.utils import timezone
 
 from kpis.register.io import RowError
 from kpis.register.models import Kpi
@@ -34,6 +33,7 @@ from kpis.reporting import periods as fy
 from kpis.reporting.models import Measurement, RagPolicy, ReportingPeriod, Target
 from kpis.reporting.policy import target_for
 from kpis.reporting.services import Entry, computed_value, entry_errors, rate_entry
+from pmf import clock
 from pmf.models import User
 from pmf.roles import is_gp, is_officer
 from pmf.spreadsheets import SpreadsheetError, Table, read_table
@@ -464,7 +464,7 @@ def _check(
     years = {r.period.financial_year for r in read if r.period is not None}
     _load_values(loaded, period_ids, years, lock=lock)
 
-    today = timezone.localdate()
+    today = clock.localdate()
     outcomes: list[RowOutcome] = []
     errors: list[RowError] = []
     writes: list[_Write] = []
@@ -621,7 +621,7 @@ def _write(writes: list[_Write], *, by: User | None, filename: str, historic: bo
     """
     name = PurePath(filename).name
     reason = (f"Historic load from {name}" if historic else f"Imported from {name}")[:100]
-    now = timezone.now()
+    now = clock.now()
     status = Measurement.Status.APPROVED if historic else Measurement.Status.DRAFT
     by_id = by.pk if by is not None else None
     fields = [f for f in Measurement._meta.concrete_fields]
