@@ -1,6 +1,7 @@
 """The demo's data files agree with each other and resolve on any day (no database needed)."""
 
 import datetime
+import re
 
 import pytest
 
@@ -88,3 +89,37 @@ def test_the_council_files_people_and_committees_are_named_consistently():
         assert proposal.get("raised_by", "officer") in usernames
         assert {proposal.get("kpi"), proposal.get("becomes")} - {None} <= REFERENCES
     assert {row["lead_officer"] for row in FILES.register} <= usernames
+
+
+# Words that only make sense for a KPI about money: a budget, a price, spending, savings, income.
+MONEY_WORDS = re.compile(
+    r"£|\b(budgets?|prices?|spend\w*|spent|savings?|overspen\w*|underspen\w*|costs?|costly"
+    r"|fund\w*|income|money|pounds?)\b",
+    re.IGNORECASE,
+)
+
+
+def _is_about_money(row: dict[str, str]) -> bool:
+    return row["financial"] == "yes" or row["unit"] == "Money (£)"
+
+
+def test_only_money_kpis_talk_about_money():
+    """Commentary written for one kind of KPI must not land on another: a road casualty figure
+    explained by supplier price rises is the mistake this catches."""
+    money = {row["reference"] for row in FILES.register if _is_about_money(row)}
+    texts = [
+        (row["reference"], row[column])
+        for row in FILES.values
+        for column in ("commentary", "action_plan")
+    ]
+    for reference, story in FILES.council["kpis"].items():
+        plan = story.get("open_period")
+        if isinstance(plan, dict):
+            texts += [(reference, plan.get(name, "")) for name in ("commentary", "action_plan")]
+    misplaced = {
+        (reference, MONEY_WORDS.search(text)[0])
+        for reference, text in texts
+        if reference not in money and MONEY_WORDS.search(text)
+    }
+    assert not misplaced
+    assert {reference for reference, text in texts if MONEY_WORDS.search(text)} <= money
