@@ -8,19 +8,23 @@ from django.core.management import CommandError, call_command
 
 from committees.models import ActionUpdate, Audit, Meeting
 from demo.loader import load_demo
-from demo.tests.helpers import TODAY, open_period
+from demo.tests.helpers import open_period
 from kpis.register.models import Kpi
 from kpis.reporting.models import Measurement, ReportingPeriod
 
 pytestmark = pytest.mark.django_db
+LATER = datetime.date(2027, 1, 12)
 
 
-def test_the_command_loads_the_demo_as_of_a_given_day_and_prints_a_line_per_model():
+def _load_with_the_command_as_of_today() -> str:
     out = StringIO()
-
     call_command("load_demo", "--today", "2026-11-23", stdout=out)
+    return out.getvalue()
 
-    output = out.getvalue()
+
+def test_the_command_loads_the_demo_and_a_later_day_adds_what_has_happened_since():
+    output = _load_with_the_command_as_of_today()
+
     for label in ("Priorities", "Directorates", "Services", "Committees", "Users", "Values"):
         assert f"{label}: " in output
     count = Kpi.objects.count()
@@ -33,20 +37,23 @@ def test_the_command_loads_the_demo_as_of_a_given_day_and_prints_a_line_per_mode
     with pytest.raises(CommandError, match="2026-11-23"):
         call_command("load_demo", "--today", "23/11/2026", stdout=StringIO())
 
+    _assert_a_later_day_adds_what_has_happened_since()
 
-def test_a_later_day_adds_what_has_happened_since_and_keeps_stored_values():
-    load_demo(today=TODAY)
+
+def _assert_a_later_day_adds_what_has_happened_since() -> None:
     stored = {m.pk: (m.value, m.status, m.commentary, m.version) for m in Measurement.objects.all()}
     histories = Measurement.history.count()
     held = Meeting.objects.filter(status=Meeting.Status.HELD).count()
     updates = ActionUpdate.objects.count()
 
-    later = load_demo(today=datetime.date(2027, 1, 12))
+    later = load_demo(today=LATER)
 
     # Q2, October and November locked; Q3 and December opened.
     assert later.tallies["Reporting periods"].updated == 5
-    assert open_period("quarter").label == "2026/27 Q3"
-    assert open_period("month").label == "2026/27 Dec"
+    assert (open_period("quarter").label, open_period("month").label) == (
+        "2026/27 Q3",
+        "2026/27 Dec",
+    )
     assert ReportingPeriod.objects.get(kind="quarter", financial_year=2026, number=2).is_locked
     assert {
         m.pk: (m.value, m.status, m.commentary, m.version)
@@ -60,4 +67,4 @@ def test_a_later_day_adds_what_has_happened_since_and_keeps_stored_values():
     assert Meeting.objects.filter(status=Meeting.Status.HELD).count() > held
     assert Audit.objects.count() == 2  # and one of the new latest locked quarter
     assert ActionUpdate.objects.count() == updates  # the next are due after 14 January
-    assert load_demo(today=datetime.date(2027, 1, 12)).tallies["Values"].created == 0
+    assert load_demo(today=LATER).tallies["Values"].created == 0
