@@ -93,18 +93,3 @@ def resolved_value_row(row: Row, calendar: DemoCalendar) -> Row:
     for header in VALUE_TEXTS:
         resolved[header] = calendar.text(row[header])
     return resolved
-
-
-__all__ = [
-    "DemoFiles",
-    "REGISTER_HEADERS",
-    "TARGET_HEADERS",
-    "VALUE_HEADERS",
-    "adoption_date",
-    "as_csv",
-    "raise_unless_ok",
-    "read_files",
-    "resolved_register_row",
-    "resolved_target_row",
-    "resolved_value_row",
-]
