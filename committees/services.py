@@ -14,7 +14,6 @@ from collections.abc import Iterable
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
 
 from committees.models import (
     ActionItem,
@@ -35,6 +34,7 @@ from kpis.register import services as register
 from kpis.register.models import Committee, Kpi, Priority
 from kpis.reporting.models import ReportingPeriod
 from kpis.reporting.periods import financial_year_of, period_spec
+from pmf import clock
 from pmf.models import User
 
 Stage = Proposal.Stage
@@ -333,7 +333,7 @@ def proposal_adopt(*, proposal: Proposal, by: User, on: datetime.date | None = N
     on the KPI and its memberships."""
     proposal = _locked(proposal)
     require_step("adopt", proposal, by, "Only the Governance and Performance team adopt proposals.")
-    effective = next_period_start(on or timezone.localdate())
+    effective = next_period_start(on or clock.localdate())
     decision = proposal.decision_text or f"Proposal {proposal.reference} adopted"
     committees = list(proposal.committees.all())
     kpi = proposal.kpi
@@ -510,7 +510,7 @@ def audit_check_record(
     check.findings = findings
     check.follow_up = follow_up
     check.checked_by = by
-    check.checked_at = timezone.now()
+    check.checked_at = clock.now()
     check.full_clean()
     register.record_change(check, by=by, reason="Checked")
     check.save()

@@ -1,7 +1,13 @@
 from django.apps import AppConfig
+from simple_history.signals import pre_create_historical_record
+
+from pmf import clock
 
 
 class PmfConfig(AppConfig):
     name = "pmf"
     verbose_name = "Performance management"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        pre_create_historical_record.connect(clock.date_history_record, dispatch_uid="pmf-clock")

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-PACKAGES = ("pmf", "kpis", "scorecards", "committees", "reports")
+PACKAGES = ("pmf", "kpis", "scorecards", "committees", "reports", "demo")
 LINT_IMPORTS = Path(sys.executable).with_name("lint-imports")
 
 

@@ -20,9 +20,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.models import Prefetch, Q, QuerySet
 from django.db.models.functions import Lower
-from django.utils import timezone
 
 from kpis.register.models import Committee, CommitteeMembership, Directorate, Kpi, Priority, Service
+from pmf import clock
 from pmf.models import User
 from pmf.spreadsheets import (
     SpreadsheetError,
@@ -511,7 +511,7 @@ def register_import(
     if errors:
         return RegisterImportResult(errors=errors)
 
-    today = timezone.localdate()
+    today = clock.localdate()
     try:
         with transaction.atomic():
             plans, errors = _validate(table, today)
@@ -580,7 +580,7 @@ def _apply(plan: _Plan, *, by: User, reason: str, today: datetime.date) -> None:
 
 def register_export(*, kpis: QuerySet[Kpi]) -> tuple[list[str], list[list]]:
     """The register in the import format, in three queries whatever the number of KPIs."""
-    today = timezone.localdate()
+    today = clock.localdate()
     current = CommitteeMembership.objects.not_ended_by(today).select_related("committee")
     kpis = kpis.select_related("directorate", "service", "lead_officer").prefetch_related(
         "priorities", Prefetch("memberships", queryset=current, to_attr="current_memberships")

@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 
 from kpis.register.models import Committee, CommitteeMembership, Kpi, Priority
+from pmf import clock
 from pmf.models import User
 
 
@@ -19,6 +20,7 @@ def record_change(obj: models.Model, *, by: User, reason: str) -> None:
     """Tell django-simple-history who made the next save of `obj`, and why."""
     obj._history_user = by
     obj._change_reason = reason[:100]
+    obj._history_date = clock.now()
 
 
 @transaction.atomic
@@ -45,7 +47,7 @@ def kpi_save(
     if delegates is not None and set(kpi.delegates.all()) != set(delegates):
         kpi.delegates.set(delegates)
     committee_set_change(
-        kpi=kpi, committees=committees, on=datetime.date.today(), decision=reason or "Register edit"
+        kpi=kpi, committees=committees, on=clock.localdate(), decision=reason or "Register edit"
     )
     return kpi
 

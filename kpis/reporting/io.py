@@ -19,20 +19,27 @@ import enum
 import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import PurePath
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, connection, models, transaction
-from django.utils import timezone
 
 from kpis.register.io import RowError
 from kpis.register.models import Kpi
 from kpis.reporting import periods as fy
 from kpis.reporting.models import Measurement, RagPolicy, ReportingPeriod, Target
 from kpis.reporting.policy import target_for
-from kpis.reporting.services import Entry, computed_value, entry_errors, rate_entry
+from kpis.reporting.services import (
+    Entry,
+    computed_value,
+    entry_errors,
+    rate_entry,
+    target_set,
+)
 from kpis.rules import enterable_kpis
+from pmf import clock
 from pmf.models import User
 from pmf.spreadsheets import SpreadsheetError, Table, parse_number, parse_yes_no, read_table
 
@@ -41,7 +48,9 @@ __all__ = [
     "Outcome",
     "RowError",
     "RowOutcome",
+    "TargetsImportResult",
     "ValuesImportResult",
+    "targets_import",
     "values_import",
 ]
 
@@ -410,7 +419,7 @@ def _check(
     years = {r.period.financial_year for r in read if r.period is not None}
     _load_values(loaded, period_ids, years, lock=lock)
 
-    today = timezone.localdate()
+    today = clock.localdate()
     outcomes: list[RowOutcome] = []
     errors: list[RowError] = []
     writes: list[_Write] = []
@@ -568,7 +577,7 @@ def _write(writes: list[_Write], *, by: User, filename: str, historic: bool) -> 
     """
     name = PurePath(filename).name
     reason = (f"Historic load from {name}" if historic else f"Imported from {name}")[:100]
-    now = timezone.now()
+    now = clock.now()
     status = Measurement.Status.APPROVED if historic else Measurement.Status.DRAFT
     by_id = by.pk
     fields = [f for f in Measurement._meta.concrete_fields]
@@ -709,3 +718,244 @@ def _fill_ids(rows: list[dict[str, Any]]) -> None:
     }
     for row in rows:
         row["id"] = ids[(row["kpi_id"], row["period_id"])]
+
+
+# Targets ------------------------------------------------------------------------------------
+#
+# One row per KPI per financial year (the annual target), or per period of that year where the
+# target varies through it. The format is in docs/import-formats.md ("Targets"). Every new or
+# changed row goes through `services.target_set`, the service the targets page uses, so a target
+# is checked, recorded in history and re-rates its KPI's unlocked values exactly as if typed in.
+
+TARGET_COLUMNS = ("reference", "financial_year", "period", "value", "intervention_level", "note")
+TARGET_REQUIRED = ("reference", "financial_year", "value")
+TARGET_NUMBER_COLUMNS = ("value", "intervention_level")
+TARGET_NOTE_LENGTH = 300
+
+
+@dataclass
+class TargetsImportResult:
+    rows: list[RowOutcome] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+    applied: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    @property
+    def counts(self) -> dict[str, int]:
+        counts = dict.fromkeys(Outcome, 0)
+        for row in self.rows:
+            counts[row.outcome] += 1
+        return {str(outcome): count for outcome, count in counts.items()}
+
+
+@dataclass(slots=True)
+class _TargetRow:
+    number: int
+    kpi: Kpi | None = None
+    financial_year: int | None = None
+    period: ReportingPeriod | None = None
+    value: Decimal | None = None
+    intervention_level: Decimal | None = None
+    note: str = ""
+    errors: list[RowError] = field(default_factory=list)
+
+    @property
+    def key(self) -> tuple[int, int, int | None] | None:
+        if self.kpi is None or self.financial_year is None:
+            return None
+        return (self.kpi.pk, self.financial_year, self.period.pk if self.period else None)
+
+
+def targets_import(*, data: bytes, filename: str, by: User, apply: bool) -> TargetsImportResult:
+    """Check a targets file and, with apply=True and no errors, set every new or changed target
+    in one transaction. The management command acts as the system actor or a named person.
+
+    A row that says what is stored is unchanged and writes nothing, so a file can be imported
+    again and again.
+    """
+    if not by.has_perm("kpis.run_cycle"):
+        raise PermissionDenied("Only Governance and Performance can import targets.")
+    try:
+        table = read_table(data, filename)
+    except SpreadsheetError as error:
+        return TargetsImportResult(errors=[RowError(FILE_ROW, "", str(error))])
+    errors = _target_header_errors(table)
+    if errors:
+        return TargetsImportResult(errors=errors)
+    with transaction.atomic():
+        rows, existing = _read_target_rows(table)
+        result = TargetsImportResult(rows=[_target_outcome(row, existing) for row in rows])
+        result.errors = [error for row in rows for error in row.errors]
+        if result.errors or not apply:
+            return result
+        for row, outcome in zip(rows, result.rows, strict=True):
+            if outcome.outcome in (Outcome.NEW, Outcome.CHANGED):
+                target_set(
+                    kpi=row.kpi,
+                    financial_year=row.financial_year,
+                    by=by,
+                    value=row.value,
+                    intervention_level=row.intervention_level,
+                    period=row.period,
+                    note=row.note,
+                )
+        result.applied = True
+        return result
+
+
+def _target_header_errors(table: Table) -> list[RowError]:
+    errors = []
+    for header in table.headers:
+        if header not in TARGET_COLUMNS:
+            guess = difflib.get_close_matches(header, TARGET_COLUMNS, n=1)
+            hint = f" Did you mean “{guess[0]}”?" if guess else ""
+            errors.append(
+                RowError(FILE_ROW, table.label(header), f"This is not a targets column.{hint}")
+            )
+    for header in TARGET_REQUIRED:
+        if header not in table.headers:
+            errors.append(RowError(FILE_ROW, header, "Add this column: it is required."))
+    if not errors and not table.rows:
+        errors.append(RowError(FILE_ROW, "", "The file has headings but no targets."))
+    return errors
+
+
+def _read_target_rows(table: Table) -> tuple[list[_TargetRow], dict[tuple, Target]]:
+    """Every row read and checked, and the stored targets they would replace (three queries)."""
+    kpis = {kpi.reference: kpi for kpi in Kpi.objects.order_by()}
+    periods = {(p.kind, p.financial_year, p.number): p for p in ReportingPeriod.objects.order_by()}
+    rows = [_read_target_row(number, cells, kpis, periods) for number, cells in table.numbered()]
+    years = {row.financial_year for row in rows if row.financial_year is not None}
+    existing = {
+        (target.kpi_id, target.financial_year, target.period_id): target
+        for target in Target.objects.filter(financial_year__in=years).order_by()
+    }
+    first_row: dict[tuple, int] = {}
+    for row in rows:
+        if row.key is None or row.errors:
+            continue
+        if row.key in first_row:
+            row.errors.append(
+                RowError(row.number, "period", f"This target is also on row {first_row[row.key]}.")
+            )
+        first_row.setdefault(row.key, row.number)
+    return rows, existing
+
+
+def _read_target_row(
+    number: int,
+    cells: dict[str, str],
+    kpis: dict[str, Kpi],
+    periods: dict[tuple[str, int, int], ReportingPeriod],
+) -> _TargetRow:
+    row = _TargetRow(number)
+    reference = cells["reference"]
+    row.kpi = kpis.get(reference)
+    if not reference:
+        row.errors.append(RowError(number, "reference", "Reference is required."))
+    elif row.kpi is None:
+        row.errors.append(
+            RowError(number, "reference", f"There is no KPI with reference “{reference}”.")
+        )
+    elif row.kpi.target_kind == Kpi.TargetKind.CONTEXTUAL:
+        row.errors.append(
+            RowError(number, "reference", f"KPI {reference} is contextual: it has no target.")
+        )
+    _read_target_year(row, cells["financial_year"])
+    _read_target_period(row, cells.get("period", ""), periods)
+    for header in TARGET_NUMBER_COLUMNS:
+        try:
+            setattr(row, header, parse_number(cells.get(header, ""), max_digits=16))
+        except ValueError as error:
+            row.errors.append(RowError(number, header, str(error)))
+    if row.value is None and not any(e.column == "value" for e in row.errors):
+        row.errors.append(RowError(number, "value", "Enter the target, as a number."))
+    row.note = cells.get("note", "")
+    if len(row.note) > TARGET_NOTE_LENGTH:
+        row.errors.append(
+            RowError(number, "note", f"Shorten the note to {TARGET_NOTE_LENGTH} characters.")
+        )
+    return row
+
+
+def _read_target_year(row: _TargetRow, label: str) -> None:
+    if not label:
+        row.errors.append(RowError(row.number, "financial_year", "Financial year is required."))
+        return
+    try:
+        kind, year, _ = fy.parse_label(label)
+    except ValueError as error:
+        row.errors.append(RowError(row.number, "financial_year", str(error)))
+        return
+    if kind != "year":
+        row.errors.append(
+            RowError(
+                row.number,
+                "financial_year",
+                f"“{label}” is a period, not a financial year. Write the year like 2025/26 and "
+                "the quarter or month in the period column.",
+            )
+        )
+        return
+    row.financial_year = year
+
+
+def _read_target_period(
+    row: _TargetRow, label: str, periods: dict[tuple[str, int, int], ReportingPeriod]
+) -> None:
+    """A blank period is the annual target; otherwise a month or quarter of the row's year, of
+    the KPI's own frequency."""
+    if not label:
+        return
+    try:
+        key = fy.parse_label(label)
+    except ValueError as error:
+        row.errors.append(RowError(row.number, "period", str(error)))
+        return
+    row.period = periods.get(key)
+    wanted = fy.FREQUENCY_TO_KIND.get(row.kpi.frequency) if row.kpi else None
+    if key[0] == "year":
+        message = "Leave the period blank for the year's target."
+    elif row.financial_year is not None and key[1] != row.financial_year:
+        message = f"{label} is not in the financial year of this row."
+    elif row.period is None:
+        message = f"There is no reporting period {label} yet."
+    elif wanted is not None and key[0] != wanted:
+        message = (
+            f"KPI {row.kpi.reference} is reported {row.kpi.get_frequency_display().lower()}: "
+            f"a target through the year is for each {wanted}, not {label}."
+        )
+    else:
+        return
+    row.period = None
+    row.errors.append(RowError(row.number, "period", message))
+
+
+def _target_outcome(row: _TargetRow, existing: dict[tuple, Target]) -> RowOutcome:
+    label = row.period.label if row.period else ""
+    if row.financial_year is not None and not label:
+        label = f"{row.financial_year}/{(row.financial_year + 1) % 100:02d}"
+    outcome = Outcome.ERROR
+    if not row.errors:
+        stored = existing.get(row.key)
+        if stored is None:
+            outcome = Outcome.NEW
+        elif (stored.value, stored.intervention_level, stored.note) == (
+            row.value,
+            row.intervention_level,
+            row.note,
+        ):
+            outcome = Outcome.UNCHANGED
+        else:
+            outcome = Outcome.CHANGED
+    return RowOutcome(
+        row=row.number,
+        reference=row.kpi.reference if row.kpi else "",
+        period=label,
+        outcome=outcome,
+        errors=row.errors,
+        value=str(row.value) if row.value is not None else "",
+    )

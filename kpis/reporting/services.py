@@ -11,7 +11,6 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
-from django.utils import timezone
 
 from kpis import rating
 from kpis.register.models import Kpi
@@ -19,6 +18,7 @@ from kpis.register.services import record_change
 from kpis.reporting import policy
 from kpis.reporting.models import Measurement, RagPolicy, ReportingPeriod, Target
 from kpis.reporting.periods import periods_of_year
+from pmf import clock
 from pmf.models import User
 
 RATE_MULTIPLIERS = {
@@ -260,7 +260,7 @@ def measurement_save(
         raise ValidationError(errors)
     for field in Entry.FIELDS:
         setattr(measurement, field, getattr(entry, field))
-    now = timezone.now()
+    now = clock.now()
     measurement.status = wanted_status
     measurement.rating = rated.value
     measurement.is_historic_load = measurement.is_historic_load or historic
@@ -309,7 +309,7 @@ def _decide(
     measurement.status = wanted
     measurement.version += 1
     if approve:
-        measurement.approved_by, measurement.approved_at = by, timezone.now()
+        measurement.approved_by, measurement.approved_at = by, clock.now()
     else:
         measurement.returned_reason = reason
     record_change(measurement, by=by, reason="Approved" if approve else f"Returned: {reason}")

@@ -412,49 +412,6 @@ def test_a_scorecard_takes_the_same_number_of_queries_for_10_and_200_kpis(kind):
     assert counts[1] == counts[3] <= 8
 
 
-def test_a_page_of_a_scorecard_is_the_same_slice_of_the_same_ratings_as_the_whole():
-    """Every kind of KPI the demo council has (monthly, annual, contextual, suspended, drafts,
-    stored and engine ratings), on every scorecard: pages hold the whole scorecard's rows in its
-    order, and the summary read from current ratings alone is the full computation's."""
-    from kpis.demo import load_demo
-    from kpis.register.models import Committee, Directorate
-    from kpis.reporting.models import ReportingPeriod
-
-    load_demo(today=datetime.date(2026, 11, 23))
-    scopes = [{"kind": "organisation"}]
-    scopes += [{"kind": "directorate", "directorate": d} for d in Directorate.objects.all()]
-    scopes += [{"kind": "committee", "committee": c} for c in Committee.objects.all()]
-    quarters_with_values = ReportingPeriod.objects.filter(
-        kind="quarter", measurements__isnull=False
-    ).distinct()
-    latest = quarters_with_values.order_by("-ends_on")[:2]
-    year = ReportingPeriod.objects.filter(kind="year", measurements__isnull=False).first()
-    checked = set()
-    for when in [*latest, year]:
-        for scope in scopes:
-            for rag in ((), ("red", "amber")):
-                whole = selectors.scorecard(period=when, rag=rag, **scope)
-                paged, number = [], 1
-                while True:
-                    card = selectors.scorecard(
-                        period=when, rag=rag, page_size=4, page=number, **scope
-                    )
-                    assert (card.summary, card.not_reported) == (whole.summary, whole.not_reported)
-                    assert card.row_count == len(whole.rows)
-                    assert card.continues_perspective == bool(
-                        paged and paged[-1].perspective == card.rows[0].perspective
-                    )
-                    paged += card.rows
-                    if not card.page.has_next():
-                        break
-                    number += 1
-                assert [(r.reference, r.rating, r.trend, r.forecast) for r in paged] == [
-                    (r.reference, r.rating, r.trend, r.forecast) for r in whole.rows
-                ]
-                checked |= {r.rating for r in whole.rows}
-    assert {Rating.GREEN, Rating.AMBER, Rating.RED, Rating.NOT_REPORTED} <= checked
-
-
 def test_a_page_number_out_of_range_or_malformed_gives_the_nearest_page(q2):
     for n in range(5):
         value(KpiFactory(level=Kpi.Level.STRATEGIC, reference=str(n + 1)), q2, n, status="draft")

@@ -1,4 +1,8 @@
-"""The demo council: `manage.py load_demo` and `kpis.demo.load_demo`."""
+"""The demo council as loaded on TODAY: its register, reporting history and committees' work.
+
+The demo is loaded once for the module (see `module_db` in the root conftest.py); every test reads
+it, and anything a test changes is rolled back before the next.
+"""
 
 import copy
 import datetime
@@ -10,7 +14,30 @@ from django.contrib.auth import authenticate
 from django.contrib.auth.password_validation import validate_password
 from django.test import RequestFactory
 
-from kpis import demo
+from committees.models import (
+    ActionItem,
+    ActionUpdate,
+    Audit,
+    AuditCheck,
+    CommitteeDecision,
+    CommitteeDetails,
+    Meeting,
+    Proposal,
+    ProposalEvent,
+)
+from committees.selectors import meeting_proposals
+from demo.loader import load_demo
+from demo.relative import DemoCalendar
+from demo.tests.helpers import (
+    FILES,
+    TODAY,
+    State,
+    Status,
+    assert_eight_quarters_of_history,
+    open_period,
+    open_statuses,
+    signed_off_counts,
+)
 from kpis.rating import Rating, trends
 from kpis.register.models import Committee, CommitteeMembership, Directorate, Kpi, Priority, Service
 from kpis.reporting.models import Measurement, RagPolicy, ReportingPeriod, Target
@@ -19,9 +46,12 @@ from kpis.reporting.policy import target_for
 from kpis.reporting.services import Entry, entry_errors, rate_entry, submission_errors
 from pmf.models import User
 from pmf.roles import Role
+from scorecards import selectors
 
 README_PASSWORD = "demo-password-2026"
-
+CALENDAR = DemoCalendar(TODAY)
+OFF_TARGET = {Rating.AMBER.value, Rating.RED.value}
+STORIES = FILES.council["kpis"]
 HISTORIES = [
     Priority.history,
     Directorate.history,
@@ -33,37 +63,58 @@ HISTORIES = [
     Target.history,
     Measurement.history,
 ]
-# A Monday in 2026/27 Q3: 2026/27 Q2 (July to September) and October 2026 are open.
-TODAY = datetime.date(2026, 11, 23)
-Status = Measurement.Status
-State = ReportingPeriod.State
-OFF_TARGET = {Rating.AMBER.value, Rating.RED.value}
-
-
-@pytest.fixture(autouse=True)
-def fast_hasher(settings):
-    """Hashing 15 passwords with the production hasher on every load would dominate the run."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+COMMITTEE_MODELS = (
+    CommitteeDetails,
+    Meeting,
+    Proposal,
+    ProposalEvent,
+    CommitteeDecision,
+    ActionItem,
+    ActionUpdate,
+    Audit,
+    AuditCheck,
+)
 
 
 @pytest.fixture(scope="module")
 def loaded(module_db):
     """The demo as of TODAY, loaded once for this module (see `module_db`)."""
-    return demo.load_demo(today=TODAY)
+    return load_demo(today=TODAY)
+
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("loaded")]
 
 
 def _row_counts() -> dict[str, int]:
     models = (Priority, Directorate, Service, Committee, User, Kpi, CommitteeMembership)
-    models += (ReportingPeriod, Target, Measurement)
+    models += (ReportingPeriod, Target, Measurement, *COMMITTEE_MODELS)
     counts = {model.__name__: model.objects.count() for model in models}
-    counts.update({history.model.__name__: history.count() for history in HISTORIES})
+    counts.update({f"history {h.model.__name__}": h.count() for h in HISTORIES})
     counts["approvers"] = Directorate.approvers.through.objects.count()
     counts["kpi priorities"] = Kpi.priorities.through.objects.count()
     counts["user groups"] = User.groups.through.objects.count()
     return counts
 
 
-@pytest.mark.django_db
+def _values(**filters):
+    return Measurement.objects.filter(**filters).select_related("kpi", "period")
+
+
+def _locked_ratings(kpi: Kpi) -> list[str]:
+    return list(
+        kpi.measurements.filter(period__state=State.LOCKED)
+        .order_by("period__starts_on")
+        .values_list("rating", flat=True)
+    )
+
+
+def _with_target_rows() -> set[str]:
+    return {row["reference"] for row in FILES.targets}
+
+
+# The register ---------------------------------------------------------------------------------
+
+
 def test_it_loads_the_demo_council(loaded):
     assert Directorate.objects.count() == 5
     assert Priority.objects.count() == 7
@@ -71,33 +122,31 @@ def test_it_loads_the_demo_council(loaded):
     assert 55 <= Kpi.objects.count() <= 65
     assert loaded.tallies["KPIs"].created == Kpi.objects.count()
     assert loaded.tallies["Committee memberships"].created == CommitteeMembership.objects.count()
+    assert loaded.tallies["Values"].created == Measurement.objects.count()
 
 
-@pytest.mark.django_db
-def test_running_it_twice_adds_no_rows_and_no_history(loaded):
+def test_running_it_again_the_same_day_adds_no_rows_and_no_history():
     before = _row_counts()
 
-    again = demo.load_demo(today=TODAY)
+    again = load_demo(today=TODAY)
 
     assert _row_counts() == before
     for label, tally in again.tallies.items():
         assert (tally.created, tally.updated) == (0, 0), label
 
 
-@pytest.mark.django_db
-def test_it_puts_back_a_changed_field_with_one_history_record(loaded):
+def test_it_puts_back_a_changed_field_with_one_history_record():
     Kpi.objects.filter(reference="140").update(name="Renamed by hand")
     history_before = Kpi.history.count()
 
-    summary = demo.load_demo(today=TODAY)
+    summary = load_demo(today=TODAY)
 
     assert Kpi.objects.get(reference="140").name.startswith("Household waste sent for reuse")
     assert summary.tallies["KPIs"].updated == 1
     assert Kpi.history.count() == history_before + 1
 
 
-@pytest.mark.django_db
-def test_every_role_has_a_demo_user_in_its_group(loaded):
+def test_every_role_has_a_demo_user_in_its_group():
     expected = {
         "officer": Role.OFFICER,
         "officer2": Role.OFFICER,
@@ -109,21 +158,20 @@ def test_every_role_has_a_demo_user_in_its_group(loaded):
     for username, role in expected.items():
         user = User.objects.get(username=username)
         assert list(user.groups.values_list("name", flat=True)) == [role.value], username
-    demo_users = User.objects.filter(username__in=[spec.username for spec in demo.USERS])
+    usernames = [spec["username"] for spec in FILES.council["users"]]
+    demo_users = User.objects.filter(username__in=usernames)
     for role in Role:
         assert demo_users.filter(groups__name=role.value).exists(), role
 
 
-@pytest.mark.django_db
-def test_demo_users_have_fictional_council_details_and_no_admin(loaded):
+def test_demo_users_have_fictional_council_details_and_no_admin():
     for user in User.objects.all():
         assert user.first_name and user.last_name and user.job_title, user.username
         assert user.email.endswith("@example.gov.uk"), user.username
         assert not user.is_staff and not user.is_superuser, user.username
 
 
-@pytest.mark.django_db
-def test_every_directorate_has_an_approver_services_and_kpis(loaded):
+def test_every_directorate_has_an_approver_services_and_kpis():
     approver = User.objects.get(username="approver")
     assert list(approver.approves_for.values_list("short_name", flat=True)) == ["P&S"]
     for directorate in Directorate.objects.all():
@@ -132,16 +180,14 @@ def test_every_directorate_has_an_approver_services_and_kpis(loaded):
         assert directorate.approvers.filter(groups__name=Role.APPROVER.value).exists()
 
 
-@pytest.mark.django_db
-def test_the_register_covers_all_three_levels(loaded):
+def test_the_register_covers_all_three_levels():
     for level in Kpi.Level:
         assert Kpi.objects.filter(level=level).count() >= 10, level
     for directorate in Directorate.objects.all():
         assert directorate.kpis.filter(level=Kpi.Level.STRATEGIC).exists(), directorate
 
 
-@pytest.mark.django_db
-def test_it_includes_the_named_corporate_kpis(loaded):
+def test_it_includes_the_named_corporate_kpis():
     expected = {
         "182": ("Freedom of Information", Kpi.Unit.PERCENT, Kpi.Direction.HIGHER),
         "183": ("Subject access", Kpi.Unit.PERCENT, Kpi.Direction.HIGHER),
@@ -159,8 +205,7 @@ def test_it_includes_the_named_corporate_kpis(loaded):
         assert (kpi.unit, kpi.direction) == (unit, direction), reference
 
 
-@pytest.mark.django_db
-def test_every_kpi_passes_full_clean_and_has_a_lead_officer(loaded):
+def test_every_kpi_passes_full_clean_and_has_a_lead_officer():
     for kpi in Kpi.objects.select_related("lead_officer"):
         kpi.full_clean()
         assert kpi.lead_officer is not None, kpi.reference
@@ -169,8 +214,7 @@ def test_every_kpi_passes_full_clean_and_has_a_lead_officer(loaded):
         assert kpi.rationale and kpi.data_source, kpi.reference
 
 
-@pytest.mark.django_db
-def test_strategic_kpis_link_to_ambitions_and_sit_with_the_strategic_committee(loaded):
+def test_strategic_kpis_link_to_ambitions_and_sit_with_the_strategic_committee():
     srp = Committee.objects.get(short_name="SRP")
     for kpi in Kpi.objects.filter(level=Kpi.Level.STRATEGIC):
         assert 1 <= kpi.priorities.count() <= 3, kpi.reference
@@ -179,8 +223,7 @@ def test_strategic_kpis_link_to_ambitions_and_sit_with_the_strategic_committee(l
             assert 2028 <= kpi.long_term_target_year <= 2045, kpi.reference
 
 
-@pytest.mark.django_db
-def test_corporate_kpis_sit_with_audit_and_the_strategic_committee(loaded):
+def test_corporate_kpis_sit_with_audit_and_the_strategic_committee():
     for kpi in Kpi.objects.filter(level=Kpi.Level.CORPORATE).exclude(status=Kpi.Status.RETIRED):
         open_sets = set(
             kpi.memberships.filter(ended_on__isnull=True).values_list(
@@ -190,38 +233,46 @@ def test_corporate_kpis_sit_with_audit_and_the_strategic_committee(loaded):
         assert {"SRP", "AA"} <= open_sets, kpi.reference
 
 
-@pytest.mark.django_db
-def test_contextual_kpis_have_no_target(loaded):
+def test_committee_sets_grew_on_the_days_of_their_decisions():
+    aa_joined = CommitteeMembership.objects.get(kpi__reference="160", committee__short_name="AA")
+    assert aa_joined.started_on == datetime.date(2022, 5, 26)
+    assert aa_joined.decision.startswith("Audit and Accounts Committee, 26 May 2022")
+    srp_joined = CommitteeMembership.objects.get(kpi__reference="101", committee__short_name="SRP")
+    assert srp_joined.started_on == datetime.date(2024, 4, 1)
+    own = CommitteeMembership.objects.get(kpi__reference="101", committee__short_name="AH")
+    assert own.started_on == Kpi.objects.get(reference="101").date_added
+
+
+def test_contextual_kpis_have_no_target():
+    without_targets = (Kpi.Status.CONTEXTUAL, Kpi.Status.IN_DEVELOPMENT, Kpi.Status.BASELINE)
+    for kpi in Kpi.objects.filter(status__in=without_targets):
+        assert not kpi.targets.exists(), kpi.reference
+        assert kpi.reference not in _with_target_rows(), kpi.reference
     for kpi in Kpi.objects.filter(status=Kpi.Status.CONTEXTUAL):
         assert kpi.target_kind == Kpi.TargetKind.CONTEXTUAL
         assert kpi.long_term_target is None
-    for spec in demo.KPIS:
-        if spec.status in (Kpi.Status.CONTEXTUAL, Kpi.Status.IN_DEVELOPMENT, Kpi.Status.BASELINE):
-            assert spec.target is None, spec.reference
 
 
-@pytest.mark.django_db
-def test_suspended_kpis_say_why(loaded):
+def test_suspended_kpis_say_why():
     suspended = Kpi.objects.filter(status=Kpi.Status.SUSPENDED)
     assert suspended.exists()
     for kpi in suspended:
         assert kpi.status_reason, kpi.reference
 
 
-@pytest.mark.django_db
-def test_retired_kpis_have_a_date_a_reason_and_closed_memberships(loaded):
+def test_retired_kpis_have_a_date_a_reason_and_closed_memberships():
     retired = Kpi.objects.filter(status=Kpi.Status.RETIRED)
     assert set(retired.values_list("reference", flat=True)) == {"111", "189"}
     for kpi in retired:
         assert kpi.date_removed and kpi.status_reason and kpi.removed_by_decision
+        assert kpi.memberships.exists(), kpi.reference
         assert not kpi.memberships.filter(ended_on__isnull=True).exists()
         for membership in kpi.memberships.all():
             assert membership.ended_on == kpi.date_removed
             assert membership.end_decision == kpi.removed_by_decision
 
 
-@pytest.mark.django_db
-def test_kpi_189_is_replaced_by_217_and_218(loaded):
+def test_kpi_189_is_replaced_by_217_and_218():
     old = Kpi.objects.get(reference="189")
     for reference in ("217", "218"):
         new = Kpi.objects.get(reference=reference)
@@ -230,72 +281,30 @@ def test_kpi_189_is_replaced_by_217_and_218(loaded):
         assert new.status == Kpi.Status.LIVE
 
 
-@pytest.mark.django_db
-def test_every_demo_user_can_sign_in_with_the_readme_password(loaded):
-    assert demo.DEMO_PASSWORD == README_PASSWORD
+def test_every_demo_user_can_sign_in_with_the_readme_password():
+    assert FILES.council["council"]["password"] == README_PASSWORD
     validate_password(README_PASSWORD)
     request = RequestFactory().post("/sign-in/")
-    for spec in demo.USERS:
-        user = authenticate(request, username=spec.username, password=README_PASSWORD)
-        assert user is not None and user.username == spec.username
+    for spec in FILES.council["users"]:
+        user = authenticate(request, username=spec["username"], password=README_PASSWORD)
+        assert user is not None and user.username == spec["username"]
 
 
-# --------------------------------------------------------------------------------------------
-# Reporting history
-# --------------------------------------------------------------------------------------------
-
-
-def _values(**filters):
-    return Measurement.objects.filter(**filters).select_related("kpi", "period")
-
-
-def _open_period(kind: str) -> ReportingPeriod:
-    return ReportingPeriod.objects.get(kind=kind, state=State.OPEN)
-
-
-def _locked_ratings(kpi: Kpi) -> list[str]:
-    return list(
-        kpi.measurements.filter(period__state=State.LOCKED)
-        .order_by("period__starts_on")
-        .values_list("rating", flat=True)
+def test_each_kpi_joined_the_register_on_the_day_it_was_adopted():
+    for kpi in Kpi.objects.all():
+        first = kpi.history.earliest("history_date")
+        assert first.history_type == "+"
+        assert first.history_date.date() == kpi.date_added, kpi.reference
+        assert first.history_change_reason == "Imported from register.csv"
+    retired = (
+        Kpi.objects.get(reference="189").history.filter(status="retired").earliest("history_date")
     )
+    assert retired.history_date.date() == Kpi.objects.get(reference="189").date_removed
 
 
-def _signed_off_counts() -> dict[str, int]:
-    """Approved values in locked periods by KPI reference."""
-    return Counter(
-        Measurement.objects.filter(status=Status.APPROVED, period__state=State.LOCKED).values_list(
-            "kpi__reference", flat=True
-        )
-    )
+# Reporting history ------------------------------------------------------------------------------
 
 
-MINIMUM_HISTORY = {"quarterly": 8, "monthly": 24, "annual": 3}
-
-
-def _assert_eight_quarters_of_history() -> None:
-    counts = _signed_off_counts()
-    kpis = Kpi.objects.filter(status=Kpi.Status.LIVE, targets__isnull=False).distinct()
-    assert kpis.count() >= 40
-    for kpi in kpis:
-        assert counts[kpi.reference] >= MINIMUM_HISTORY[kpi.frequency], kpi.reference
-
-
-def _open_statuses() -> Counter:
-    """What the open quarter and month hold for every KPI that reports in them."""
-    found = Counter()
-    for kind, frequency in (("quarter", "quarterly"), ("month", "monthly")):
-        period = _open_period(kind)
-        entered = dict(period.measurements.values_list("kpi_id", "status"))
-        for kpi in Kpi.objects.filter(frequency=frequency).exclude(
-            status__in=[Kpi.Status.SUSPENDED, Kpi.Status.RETIRED]
-        ):
-            found[entered.get(kpi.pk, "missing")] += 1
-    return found
-
-
-@pytest.mark.django_db
-@pytest.mark.usefixtures("loaded")
 class TestHistory:
     def test_it_makes_the_periods_of_three_years_before_this_one_and_this_one(self):
         assert ReportingPeriod.objects.count() == 4 * 17
@@ -303,7 +312,7 @@ class TestHistory:
         assert years == {2023, 2024, 2025, 2026}
 
     def test_the_latest_quarter_and_month_are_open_and_everything_before_locked(self):
-        quarter, month = _open_period("quarter"), _open_period("month")
+        quarter, month = open_period("quarter"), open_period("month")
         assert quarter.label == "2026/27 Q2"
         assert (quarter.submission_deadline, quarter.signoff_deadline) == (
             TODAY + datetime.timedelta(days=7),
@@ -319,25 +328,29 @@ class TestHistory:
         assert not ReportingPeriod.objects.filter(kind="year", state=State.OPEN).exists()
 
     def test_every_live_kpi_with_a_target_has_at_least_eight_quarters_of_history(self):
-        _assert_eight_quarters_of_history()
+        assert_eight_quarters_of_history()
         quarterly = Kpi.objects.filter(status=Kpi.Status.LIVE, frequency="quarterly")
-        counts = _signed_off_counts()
+        counts = signed_off_counts()
         assert all(counts[kpi.reference] >= 9 for kpi in quarterly.filter(targets__isnull=False))
 
-    def test_kpis_with_targets_have_one_for_every_year_and_the_others_none(self):
-        for spec in demo.KPIS:
-            kpi = Kpi.objects.get(reference=spec.reference)
+    def test_kpis_with_targets_have_one_for_every_year_since_adoption_as_the_file_says(self):
+        files = {
+            (row["reference"], CALENDAR.period(row["financial_year"]).financial_year): row
+            for row in FILES.targets
+            if not row["period"]
+        }
+        for kpi in Kpi.objects.all():
             years = set(
                 kpi.targets.filter(period__isnull=True).values_list("financial_year", flat=True)
             )
-            if spec.target is None or spec.status == Kpi.Status.CONTEXTUAL:
-                assert not years, spec.reference
+            if kpi.reference not in _with_target_rows():
+                assert not years, kpi.reference
                 continue
-            adopted = financial_year_of((spec.added or demo.REGISTER_2021).on)
-            assert years == set(range(max(2023, adopted), 2027)), spec.reference
-            assert kpi.targets.get(financial_year=2024, period=None).value == Decimal(
-                str(spec.target)
-            ), spec.reference
+            adopted = financial_year_of(kpi.date_added)
+            assert years == set(range(max(2023, adopted), 2027)), kpi.reference
+            for target in kpi.targets.filter(period__isnull=True):
+                row = files[(kpi.reference, target.financial_year)]
+                assert target.value == Decimal(row["value"]), kpi.reference
 
     def test_targets_step_towards_the_long_term_target_and_some_have_intervention_levels(self):
         kpi = Kpi.objects.get(reference="101")  # 75% in 2024/25, 85% by 2028
@@ -367,10 +380,14 @@ class TestHistory:
             assert ratings[rating.value] >= 2, ratings
         assert ratings[Rating.GREEN.value] > ratings[Rating.RED.value]
 
-    def test_some_kpis_are_consistently_red_and_some_green_but_declining(self):
-        red, declining = set(), set()
+    def test_the_kpis_tell_the_stories_the_council_file_gives_them(self):
+        told = {story: set() for story in ("red", "declining", "improving")}
+        for reference, story in STORIES.items():
+            told.get(story["story"], set()).add(reference)
+        red, declining, improving = set(), set(), set()
         for kpi in Kpi.objects.filter(status=Kpi.Status.LIVE, frequency="quarterly"):
-            if trends.consistently_red(_locked_ratings(kpi), run=3):
+            ratings = _locked_ratings(kpi)
+            if trends.consistently_red(ratings, run=3):
                 red.add(kpi.reference)
             values = list(
                 kpi.measurements.filter(period__state=State.LOCKED)
@@ -380,8 +397,11 @@ class TestHistory:
             trend = trends.trend([value for value, _ in values], direction=kpi.direction)
             if values and trends.green_but_declining(values[-1][1], trend):
                 declining.add(kpi.reference)
-        assert {"161", "183"} <= red
-        assert declining & {"109", "163", "219"}
+            if ratings and ratings[0] in OFF_TARGET and ratings[-1] == Rating.GREEN.value:
+                improving.add(kpi.reference)
+        assert {"161", "183"} <= red & told["red"]
+        assert declining & told["declining"] & {"109", "163", "219"}
+        assert improving & told["improving"]
 
     def test_every_value_is_rated_by_the_products_rating_path(self):
         council = RagPolicy.current()
@@ -443,12 +463,14 @@ class TestHistory:
         past = _values(period__state=State.LOCKED).select_related("kpi__directorate")
         approvers = {d.pk: set(d.approvers.all()) for d in Directorate.objects.all()}
         for value in past:
-            assert value.status == Status.APPROVED and value.version == 1
+            assert value.status == Status.APPROVED
             assert value.approved_at.date() > value.period.ends_on
             if value.is_historic_load:  # before the KPI was adopted: loaded by G&P
                 assert value.period.ends_on < value.kpi.date_added
                 assert value.entered_by == value.approved_by == gp
+                assert value.version == 1
                 continue
+            assert value.version == 3  # imported, submitted, approved
             assert value.entered_by_id == value.submitted_by_id == value.kpi.lead_officer_id
             assert value.approved_by in approvers[value.kpi.directorate_id]
             assert value.submitted_at < value.approved_at
@@ -467,11 +489,14 @@ class TestHistory:
                 assert ratings == {rating.value}, kpi.reference
 
     def test_suspended_kpis_stop_at_suspension_and_retired_ones_at_removal(self):
-        for spec in demo.KPIS:
-            kpi = Kpi.objects.get(reference=spec.reference)
-            if spec.suspended_on:
-                assert kpi.measurements.count() >= 4, spec.reference
-                assert not kpi.measurements.filter(period__ends_on__gte=spec.suspended_on)
+        for reference, story in STORIES.items():
+            kpi = Kpi.objects.get(reference=reference)
+            if "suspended" in story:
+                suspended_on = CALENDAR.date(story["suspended"])
+                assert kpi.status == Kpi.Status.SUSPENDED
+                assert kpi.measurements.count() >= 4, reference
+                assert not kpi.measurements.filter(period__ends_on__gte=suspended_on)
+                assert kpi.history.latest("history_date").history_date.date() == suspended_on
             if kpi.date_removed:
                 assert not kpi.measurements.filter(period__ends_on__gt=kpi.date_removed)
 
@@ -482,7 +507,7 @@ class TestHistory:
         assert value.status == Status.APPROVED
 
     def test_the_open_period_has_a_realistic_mix_of_progress(self):
-        found = _open_statuses()
+        found = open_statuses()
         total = sum(found.values())
         for status, share in (
             ("missing", 0.30),
@@ -494,14 +519,25 @@ class TestHistory:
         assert found[Status.RETURNED] >= 2
         for value in _values(status=Status.RETURNED):
             assert value.returned_reason and value.submitted_by == value.kpi.lead_officer
-        quarter = _open_period("quarter")
+        quarter = open_period("quarter")
         assert {Status.DRAFT, Status.SUBMITTED, Status.APPROVED, Status.RETURNED} <= set(
             quarter.measurements.values_list("status", flat=True)
         )
 
+    def test_the_open_period_holds_what_each_kpis_plan_says(self):
+        for reference, story in STORIES.items():
+            plan = story.get("open_period")
+            if plan is None:
+                continue
+            status = plan if isinstance(plan, str) else plan["status"]
+            kpi = Kpi.objects.get(reference=reference)
+            kind = {"monthly": "month", "quarterly": "quarter"}[kpi.frequency]
+            stored = kpi.measurements.filter(period=open_period(kind)).first()
+            assert (stored.status if stored else "missing") == status, reference
+
     def test_the_officer_has_kpis_not_started_a_draft_and_a_returned_value(self):
         officer = User.objects.get(username="officer")
-        quarter = _open_period("quarter")
+        quarter = open_period("quarter")
         mine = Kpi.objects.filter(
             lead_officer=officer, frequency="quarterly", status__in=["live", "baseline"]
         )
@@ -522,12 +558,150 @@ class TestHistory:
             assert value.submitted_by != approver
             assert value.submitted_by.groups.filter(name=Role.OFFICER.value).exists()
 
-    def test_every_period_target_and_value_has_one_created_history_record(self):
-        for model in (ReportingPeriod, Target, Measurement):
-            records = model.history.all()
-            assert records.count() == model.objects.count(), model.__name__
-            assert set(records.values_list("history_type", flat=True)) == {"+"}
-            assert set(records.values_list("history_change_reason", flat=True)) == {"Demo history"}
-        record = Measurement.history.filter(status=Status.APPROVED, is_historic_load=False)[0]
-        assert record.history_user_id == record.approved_by_id
-        assert record.history_date == record.approved_at
+
+class TestHistoryIsDatedWhenItHappened:
+    """Each record's history carries the day it describes, not the day the demo was loaded."""
+
+    def test_an_approved_value_was_signed_off_in_its_periods_sign_off_window(self):
+        values = _values(status=Status.APPROVED, is_historic_load=False, period__state=State.LOCKED)
+        assert values.count() > 500
+        for value in values:
+            approval = value.history.get(history_change_reason="Approved")
+            assert approval.history_date == value.approved_at
+            assert approval.history_user_id == value.approved_by_id
+            day = approval.history_date.date()
+            assert value.period.ends_on < day <= value.period.signoff_deadline, value
+            assert day < TODAY - datetime.timedelta(days=14)
+
+    def test_a_values_history_is_its_cycle_import_submission_sign_off(self):
+        value = (
+            _values(kpi__reference="101", period__state=State.LOCKED, is_historic_load=False)
+            .order_by("period__starts_on")
+            .first()
+        )
+        records = list(value.history.order_by("history_date"))
+        assert [r.history_change_reason for r in records] == [
+            f"Imported from returns {value.period.ends_on:%Y-%m-%d}.csv",
+            "Submitted",
+            "Approved",
+        ]
+        assert [r.history_user.username for r in records] == ["gp", "officer3", "approver-ahc"]
+        assert records[0].history_date.date() == value.period.ends_on + datetime.timedelta(days=5)
+
+    def test_a_historic_load_is_dated_the_day_its_kpi_was_adopted(self):
+        for value in _values(is_historic_load=True):
+            record = value.history.get()
+            assert record.history_date.date() == value.kpi.date_added
+            assert record.history_change_reason.startswith("Historic load from historic ")
+
+    def test_periods_were_set_up_before_their_year_and_went_round_the_cycle(self):
+        cycle = ["Created", "Opened for entry", "Closed for entry", "Locked"]
+        for period in ReportingPeriod.objects.filter(state=State.LOCKED):
+            records = list(period.history.order_by("history_date", "history_id"))
+            assert records[0].history_date.date() == datetime.date(period.financial_year, 3, 1)
+            reasons = [record.history_change_reason for record in records]
+            assert reasons[:4] == cycle, period.label
+            for reopened, locked in zip(reasons[4::2], reasons[5::2], strict=True):
+                assert reopened.startswith("Reopened: Historic load of figures"), period.label
+                assert locked == "Locked", period.label
+            assert records[-1].history_date.date() <= TODAY
+
+
+def test_every_history_record_is_dated_no_later_than_the_load():
+    for history in HISTORIES:
+        latest = history.order_by("-history_date").first()
+        assert latest.history_date.date() <= TODAY, history.model.__name__
+
+
+# Committees ------------------------------------------------------------------------------------
+
+
+def test_the_demo_has_proposals_at_every_stage_and_the_189_story():
+    stages = set(Proposal.objects.values_list("stage", flat=True))
+    assert stages == set(Proposal.Stage.values)
+    replacing = Proposal.objects.filter(kpi__reference__in=["217", "218"], stage="adopted")
+    assert replacing.count() == 2
+    assert all("Replaces KPI 189" in p.rationale for p in replacing)
+    assert Proposal.objects.get(kpi__reference="189").kind == "remove"
+    additions = Proposal.objects.filter(kind="add", kpi__isnull=True)
+    assert not additions.filter(service__isnull=True).exists()
+
+
+def test_proposals_went_through_each_step_on_its_day():
+    removal = Proposal.objects.get(kpi__reference="189")
+    events = list(removal.events.order_by("at"))
+    assert [e.stage for e in events] == [
+        "draft",
+        "quality_checked",
+        "consulted",
+        "equality_assessed",
+        "director_approved",
+        "committee_agreed",
+        "adopted",
+    ]
+    assert events[-2].at.date() == datetime.date(2022, 3, 24)
+    assert removal.raised_at.date() == datetime.date(2022, 1, 13)  # 70 days before
+    assert removal.history.earliest("history_date").history_date.date() == removal.raised_at.date()
+
+
+def test_the_demo_has_two_years_of_meetings_and_an_audit():
+    srp = Meeting.objects.filter(committee__short_name="SRP", date__gte=datetime.date(2024, 11, 1))
+    assert srp.count() >= 8
+    assert Audit.objects.count() == 1
+    assert AuditCheck.objects.filter(checked_at__isnull=False).exists()
+    assert ActionUpdate.objects.exists()
+    for meeting in Meeting.objects.all():
+        held = Meeting.Status.HELD if meeting.date < TODAY else Meeting.Status.SCHEDULED
+        assert meeting.status == held, meeting
+
+
+def test_the_next_egi_meeting_has_the_149_replacement_to_decide():
+    meeting = (
+        Meeting.objects.filter(committee__short_name="EGI", date__gte=TODAY)
+        .order_by("date")
+        .first()
+    )
+    rows = meeting_proposals(meeting)
+    assert {row.proposal_word for row in rows} == {"Add", "Remove"}
+    assert any(row.kpi_number == "149" for row in rows)
+
+
+# Scorecards on the demo ---------------------------------------------------------------------------
+
+
+def test_a_page_of_a_scorecard_is_the_same_slice_of_the_same_ratings_as_the_whole():
+    """Every kind of KPI the demo council has (monthly, annual, contextual, suspended, drafts,
+    stored and engine ratings), on every scorecard: pages hold the whole scorecard's rows in its
+    order, and the summary read from current ratings alone is the full computation's."""
+    scopes = [{"kind": "organisation"}]
+    scopes += [{"kind": "directorate", "directorate": d} for d in Directorate.objects.all()]
+    scopes += [{"kind": "committee", "committee": c} for c in Committee.objects.all()]
+    quarters_with_values = ReportingPeriod.objects.filter(
+        kind="quarter", measurements__isnull=False
+    ).distinct()
+    latest = quarters_with_values.order_by("-ends_on")[:2]
+    year = ReportingPeriod.objects.filter(kind="year", measurements__isnull=False).first()
+    checked = set()
+    for when in [*latest, year]:
+        for scope in scopes:
+            for rag in ((), ("red", "amber")):
+                whole = selectors.scorecard(period=when, rag=rag, **scope)
+                paged, number = [], 1
+                while True:
+                    card = selectors.scorecard(
+                        period=when, rag=rag, page_size=4, page=number, **scope
+                    )
+                    assert (card.summary, card.not_reported) == (whole.summary, whole.not_reported)
+                    assert card.row_count == len(whole.rows)
+                    assert card.continues_perspective == bool(
+                        paged and paged[-1].perspective == card.rows[0].perspective
+                    )
+                    paged += card.rows
+                    if not card.page.has_next():
+                        break
+                    number += 1
+                assert [(r.reference, r.rating, r.trend, r.forecast) for r in paged] == [
+                    (r.reference, r.rating, r.trend, r.forecast) for r in whole.rows
+                ]
+                checked |= {r.rating for r in whole.rows}
+    assert {Rating.GREEN, Rating.AMBER, Rating.RED, Rating.NOT_REPORTED} <= checked
