@@ -39,6 +39,7 @@ check: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports
+	$(PY) bin/check_function_length.py
 	$(PY) manage.py check
 	$(PY) manage.py makemigrations --check --dry-run
 

@@ -14,6 +14,7 @@ statement each (see `_write`), so a large file is quick to write and the number 
 grows with the file.
 """
 
+import datetime
 import difflib
 import enum
 import hashlib
@@ -402,6 +403,17 @@ def _fingerprint(outcomes: list[RowOutcome], writes: list[_Write]) -> str:
     return digest.hexdigest()
 
 
+@dataclass(frozen=True)
+class _Checking:
+    """What every row of one file is checked against."""
+
+    loaded: _Loaded
+    runs_cycle: bool  # the importer runs the reporting cycle (G&P, the system actor)
+    historic: bool
+    today: datetime.date
+    has_value_group: bool
+
+
 def _check(
     table: Table,
     by: User,
@@ -409,101 +421,113 @@ def _check(
     historic: bool,
     lock: bool,
 ) -> tuple[list[RowOutcome], list[RowError], list[_Write]]:
-    runs_cycle = by.has_perm("kpis.run_cycle")
     loaded = _load_register(by, lock=lock)
     headers = [h for h in table.headers if h not in REQUIRED]
-    has_value_group = any(h in table.headers for h in VALUE_GROUP)
-
     read = [_read_row(number, row, headers, loaded) for number, row in table.numbered()]
     period_ids = {r.period.pk for r in read if r.period is not None}
     years = {r.period.financial_year for r in read if r.period is not None}
     _load_values(loaded, period_ids, years, lock=lock)
-
-    today = clock.localdate()
+    checking = _Checking(
+        loaded=loaded,
+        runs_cycle=by.has_perm("kpis.run_cycle"),
+        historic=historic,
+        today=clock.localdate(),
+        has_value_group=any(h in table.headers for h in VALUE_GROUP),
+    )
     outcomes: list[RowOutcome] = []
     errors: list[RowError] = []
     writes: list[_Write] = []
     first_row: dict[tuple[int, int], int] = {}
     for r, (_, raw) in zip(read, table.numbered(), strict=True):
-        row_errors = r.errors
-        outcome = Outcome.ERROR
-        write = None
-        if r.kpi is not None and r.period is not None:
-            key = (r.kpi.pk, r.period.pk)
-            if key in first_row:
-                row_errors.append(
-                    RowError(
-                        r.number,
-                        "period",
-                        f"KPI {r.kpi.reference} for {r.period.label} is also on row "
-                        f"{first_row[key]}.",
-                    )
-                )
-            else:
-                first_row[key] = r.number
-        existing = entry = None
-        cells_read = not any(error.column in VALUE_GROUP for error in row_errors)
-        if r.kpi is not None and cells_read:
-            # Checked even when the row has other problems, so that every error is reported.
-            kpi, period = r.kpi, r.period
-            if period is not None:
-                existing = loaded.existing.get((kpi.pk, period.pk))
-            entry = _entry_for(r.cells, existing, has_value_group)
-            entry.value = computed_value(kpi, entry)
-            field_errors = entry_errors(kpi, entry)
-            if historic and entry.value is None and not entry.not_available:
-                field_errors.setdefault(
-                    "value", "Enter a value, or say it is not available and why"
-                )
-            row_errors += [
-                RowError(r.number, name, message) for name, message in field_errors.items()
-            ]
-        if not row_errors and entry is not None and r.kpi is not None and r.period is not None:
-            kpi, period = r.kpi, r.period
-            if existing is None:
-                outcome = Outcome.NEW
-            elif _entry_matches(entry, existing) and (
-                not historic or existing.status == Measurement.Status.APPROVED
-            ):
-                outcome = Outcome.UNCHANGED
-            else:
-                outcome = Outcome.CHANGED
-            if outcome != Outcome.UNCHANGED:
-                row_errors += _write_errors(
-                    r.number,
-                    kpi,
-                    period,
-                    existing,
-                    runs_cycle=runs_cycle,
-                    historic=historic,
-                    today=today,
-                )
-                targets = loaded.targets.get((kpi.pk, period.financial_year), [])
-                target = target_for(kpi, period, targets)
-                rated = rate_entry(
-                    kpi,
-                    entry.value,
-                    target,
-                    not_available=entry.not_available,
-                    council=loaded.council,
-                )
-                write = _Write(kpi, period, entry, existing, rated.value)
-        if row_errors:
-            outcome = Outcome.ERROR
-            errors += row_errors
+        outcome, write = _check_row(r, raw, checking, first_row)
+        if outcome.errors:
+            errors += outcome.errors
         elif write is not None:
             writes.append(write)
-        outcomes.append(
-            RowOutcome(
-                row=r.number,
-                reference=raw["reference"],
-                period=raw["period"],
-                outcome=outcome,
-                errors=row_errors,
-                value=raw.get("value", ""),
-            )
-        )
+        outcomes.append(outcome)
     return outcomes, errors, writes
+
+
+def _check_row(
+    r: _Row, raw: dict[str, str], checking: _Checking, first_row: dict[tuple[int, int], int]
+) -> tuple[RowOutcome, _Write | None]:
+    """One row's outcome, every problem with it listed, and what it would write."""
+    row_errors = r.errors + _repeated_row(r, first_row)
+    existing = entry = None
+    if r.kpi is not None and not any(error.column in VALUE_GROUP for error in row_errors):
+        # Checked even when the row has other problems, so that every error is reported.
+        existing, entry, field_errors = _entry_of(r, checking)
+        row_errors += field_errors
+    outcome, write = Outcome.ERROR, None
+    if not row_errors and entry is not None and r.kpi is not None and r.period is not None:
+        outcome = _outcome(entry, existing, historic=checking.historic)
+        if outcome != Outcome.UNCHANGED:
+            row_errors += _write_errors(
+                r.number,
+                r.kpi,
+                r.period,
+                existing,
+                runs_cycle=checking.runs_cycle,
+                historic=checking.historic,
+                today=checking.today,
+            )
+            write = _Write(r.kpi, r.period, entry, existing, _rating(r, entry, checking))
+    if row_errors:
+        outcome, write = Outcome.ERROR, None
+    result = RowOutcome(
+        row=r.number,
+        reference=raw["reference"],
+        period=raw["period"],
+        outcome=outcome,
+        errors=row_errors,
+        value=raw.get("value", ""),
+    )
+    return result, write
+
+
+def _repeated_row(r: _Row, first_row: dict[tuple[int, int], int]) -> list[RowError]:
+    """An error if an earlier row of the file gives the same KPI and period."""
+    if r.kpi is None or r.period is None:
+        return []
+    key = (r.kpi.pk, r.period.pk)
+    if key not in first_row:
+        first_row[key] = r.number
+        return []
+    message = f"KPI {r.kpi.reference} for {r.period.label} is also on row {first_row[key]}."
+    return [RowError(r.number, "period", message)]
+
+
+def _entry_of(r: _Row, checking: _Checking) -> tuple[Measurement | None, Entry, list[RowError]]:
+    """The stored value, what the row says, and the entry page's errors with it."""
+    existing = None
+    if r.period is not None:
+        existing = checking.loaded.existing.get((r.kpi.pk, r.period.pk))
+    entry = _entry_for(r.cells, existing, checking.has_value_group)
+    entry.value = computed_value(r.kpi, entry)
+    field_errors = entry_errors(r.kpi, entry)
+    if checking.historic and entry.value is None and not entry.not_available:
+        field_errors.setdefault("value", "Enter a value, or say it is not available and why")
+    return existing, entry, [RowError(r.number, name, text) for name, text in field_errors.items()]
+
+
+def _outcome(entry: Entry, existing: Measurement | None, *, historic: bool) -> Outcome:
+    if existing is None:
+        return Outcome.NEW
+    unchanged = _entry_matches(entry, existing) and (
+        not historic or existing.status == Measurement.Status.APPROVED
+    )
+    return Outcome.UNCHANGED if unchanged else Outcome.CHANGED
+
+
+def _rating(r: _Row, entry: Entry, checking: _Checking) -> str:
+    targets = checking.loaded.targets.get((r.kpi.pk, r.period.financial_year), [])
+    return rate_entry(
+        r.kpi,
+        entry.value,
+        target_for(r.kpi, r.period, targets),
+        not_available=entry.not_available,
+        council=checking.loaded.council,
+    ).value
 
 
 # Import -------------------------------------------------------------------------------------

@@ -118,6 +118,12 @@ class DirectorateSummary:
     def chaseable(self) -> int:
         return self.counts[NOT_STARTED] + self.overdue_awaiting_owner
 
+    def count(self, row: "DashboardRow") -> None:
+        self.counts[row.status] += 1
+        self.total += 1
+        self.overdue += row.is_overdue
+        self.overdue_awaiting_owner += row.submission_overdue and row.status != NOT_STARTED
+
 
 def _overdue(status: str, period: ReportingPeriod, today: datetime.date) -> tuple[bool, bool]:
     submission = bool(
@@ -164,50 +170,14 @@ def completion_dashboard(
     )
     summaries: dict[int, DirectorateSummary] = {}
     rows: list[DashboardRow] = []
-    columns = kpis.values_list(
-        "pk",
-        "reference",
-        "name",
-        "directorate_id",
-        "directorate__name",
-        "lead_officer__first_name",
-        "lead_officer__last_name",
-        "lead_officer__username",
-    )
-    for kpi_id, reference, name, directorate_id, directorate_name, first, last, login in columns:
-        kpi_status, updated_at = measured.get(kpi_id, (NOT_STARTED, None))
-        submission_overdue, signoff_overdue = _overdue(kpi_status, period, today)
-        row = DashboardRow(
-            kpi_id=kpi_id,
-            reference=reference,
-            name=name,
-            directorate_id=directorate_id,
-            directorate=directorate_name,
-            lead_officer=f"{first or ''} {last or ''}".strip() or (login or ""),
-            status=kpi_status,
-            status_label=STATUS_LABELS[kpi_status],
-            updated_at=updated_at,
-            submission_overdue=submission_overdue,
-            signoff_overdue=signoff_overdue,
-            last_reminded=reminded.get(kpi_id),
-        )
-        summary = summaries.get(directorate_id)
+    for row in _dashboard_rows(kpis, measured, reminded, period, today):
+        summary = summaries.get(row.directorate_id)
         if summary is None:
-            summary = summaries[directorate_id] = DirectorateSummary(
-                directorate_id, directorate_name
-            )
-        summary.counts[kpi_status] += 1
-        summary.total += 1
-        summary.overdue += row.is_overdue
-        summary.overdue_awaiting_owner += submission_overdue and kpi_status != NOT_STARTED
-        if directorate and directorate_id != directorate:
-            continue
-        if status == OVERDUE:
-            if not row.is_overdue:
-                continue
-        elif status and kpi_status != status:
-            continue
-        rows.append(row)
+            summary = DirectorateSummary(row.directorate_id, row.directorate)
+            summaries[row.directorate_id] = summary
+        summary.count(row)
+        if _shown(row, directorate, status):
+            rows.append(row)
     totals = DirectorateSummary(0, "All directorates")
     for summary in summaries.values():
         totals.counts.update(summary.counts)
@@ -224,6 +194,50 @@ def completion_dashboard(
         "status_labels": STATUS_LABELS,
         "today": today,
     }
+
+
+def _dashboard_rows(kpis, measured: dict, reminded: dict, period, today) -> list[DashboardRow]:
+    """One row per KPI due in the period, from one query of the KPIs' fields."""
+    columns = kpis.values_list(
+        "pk",
+        "reference",
+        "name",
+        "directorate_id",
+        "directorate__name",
+        "lead_officer__first_name",
+        "lead_officer__last_name",
+        "lead_officer__username",
+    )
+    rows = []
+    for kpi_id, reference, name, directorate_id, directorate_name, first, last, login in columns:
+        kpi_status, updated_at = measured.get(kpi_id, (NOT_STARTED, None))
+        submission_overdue, signoff_overdue = _overdue(kpi_status, period, today)
+        rows.append(
+            DashboardRow(
+                kpi_id=kpi_id,
+                reference=reference,
+                name=name,
+                directorate_id=directorate_id,
+                directorate=directorate_name,
+                lead_officer=f"{first or ''} {last or ''}".strip() or (login or ""),
+                status=kpi_status,
+                status_label=STATUS_LABELS[kpi_status],
+                updated_at=updated_at,
+                submission_overdue=submission_overdue,
+                signoff_overdue=signoff_overdue,
+                last_reminded=reminded.get(kpi_id),
+            )
+        )
+    return rows
+
+
+def _shown(row: DashboardRow, directorate: int | None, status: str) -> bool:
+    """Whether the row passes the directorate and status filters ("overdue" is a status)."""
+    if directorate and row.directorate_id != directorate:
+        return False
+    if status == OVERDUE:
+        return row.is_overdue
+    return not status or row.status == status
 
 
 def chase_candidates(
