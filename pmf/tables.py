@@ -12,7 +12,8 @@ for others); the template writes them as they are, and GOV.UK's plain classes ot
 import datetime
 
 import django_tables2 as tables
-from django.db.models import Expression, QuerySet
+from django.db.models import Expression, F, QuerySet
+from django.db.models import OrderBy as SortBy
 from django.utils.dateformat import format as date_format
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
@@ -83,6 +84,23 @@ def _present_first(value: object) -> tuple[bool, object]:
     return (value is not None, value)
 
 
+class _QuerysetData(TableQuerysetData):
+    """Rows from the database, where rows without a value sort as they do in a list: first,
+    ascending; last, descending. SQLite does that of itself; PostgreSQL does the opposite."""
+
+    def order_by(self, aliases: OrderByTuple) -> None:
+        super().order_by(aliases)
+        ordering = self.data.query.order_by
+        if ordering and all(isinstance(key, str) for key in ordering):
+            self.data = self.data.order_by(*(_empty_first(key) for key in ordering))
+
+
+def _empty_first(key: str) -> SortBy:
+    if key.startswith("-"):
+        return F(key[1:]).desc(nulls_last=True)
+    return F(key).asc(nulls_first=True)
+
+
 def hidden_header(text: str) -> SafeString:
     """The header of a column of buttons or links: read out, not shown."""
     return format_html('<span class="govuk-visually-hidden">{}</span>', text)
@@ -93,7 +111,7 @@ def order_by_expression(
 ) -> tuple[QuerySet, bool]:
     """A table's `order_<column>` method in one line: sort the rows by a database expression
     (a stage's place in its cycle, a name from one of two fields), then by id."""
-    key = expression.desc() if is_descending else expression.asc()
+    key = expression.desc(nulls_last=True) if is_descending else expression.asc(nulls_first=True)
     return queryset.order_by(key, "pk"), True
 
 
@@ -115,8 +133,8 @@ class GovukTable(tables.Table):
         per_page = 50
 
     def __init__(self, data, *args, caption: str | None = None, **kwargs) -> None:
-        if not TableQuerysetData.validate(data):
-            data = _ListData(list(data))
+        queryset = TableQuerysetData.validate(data)
+        data = _QuerysetData(data) if queryset else _ListData(list(data))
         super().__init__(data, *args, **kwargs)
         if caption is not None:
             self.caption = caption
