@@ -37,6 +37,7 @@ from kpis.reporting.services import (
     computed_value,
     entry_errors,
     rate_entry,
+    ratings_recompute,
     target_set,
 )
 from kpis.rules import enterable_kpis
@@ -815,17 +816,24 @@ def targets_import(*, data: bytes, filename: str, by: User, apply: bool) -> Targ
         result.errors = [error for row in rows for error in row.errors]
         if result.errors or not apply:
             return result
-        for row, outcome in zip(rows, result.rows, strict=True):
-            if outcome.outcome in (Outcome.NEW, Outcome.CHANGED):
-                target_set(
-                    kpi=row.kpi,
-                    financial_year=row.financial_year,
-                    by=by,
-                    value=row.value,
-                    intervention_level=row.intervention_level,
-                    period=row.period,
-                    note=row.note,
-                )
+        changed = [
+            row
+            for row, outcome in zip(rows, result.rows, strict=True)
+            if outcome.outcome in (Outcome.NEW, Outcome.CHANGED)
+        ]
+        for row in changed:
+            target_set(
+                kpi=row.kpi,
+                financial_year=row.financial_year,
+                by=by,
+                value=row.value,
+                intervention_level=row.intervention_level,
+                period=row.period,
+                note=row.note,
+                rerate=False,
+            )
+        if changed:
+            ratings_recompute(kpis={row.kpi for row in changed})
         result.applied = True
         return result
 

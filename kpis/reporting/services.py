@@ -447,8 +447,11 @@ def target_set(
     intervention_level: Decimal | None = None,
     period: ReportingPeriod | None = None,
     note: str = "",
+    rerate: bool = True,
 ) -> Target:
-    """Set (or change) a KPI's target for a year, or for one period of it."""
+    """Set (or change) a KPI's target for a year, or for one period of it, and re-rate the KPI's
+    values not yet locked. An import of many targets says rerate=False and re-rates once, after
+    the last (`ratings_recompute`)."""
     _require_cycle_runner(by)
     if kpi.target_kind == Kpi.TargetKind.CONTEXTUAL:
         raise ValidationError("A contextual KPI has no target.")
@@ -470,7 +473,8 @@ def target_set(
     record_change(target, by=by, reason="Target set" if target.pk is None else "Target changed")
     target.full_clean()
     target.save()
-    ratings_recompute(kpis=[kpi])
+    if rerate:
+        ratings_recompute(kpis=[kpi])
     return target
 
 
