@@ -69,9 +69,11 @@ from pmf.formatting import format_value
 Rating = rating.Rating
 
 KINDS = ("organisation", "directorate", "committee")
-#: How many periods of each kind of history a scorecard reads (trend, seasonal forecast, red runs)
-#: and a KPI's chart shows: one window, so a flag reads the same on every page and in packs.
-HISTORY = {"month": 24, "quarter": 12, "year": 6}
+#: How many periods of each kind a KPI's assessment reads (trend, seasonal forecast, red runs),
+#: on every page and in packs, so a flag reads the same everywhere.
+HISTORY = {"month": 24, "quarter": 8, "year": 5}
+#: How many periods a KPI's chart shows (its page, packs); the assessment still reads HISTORY.
+CHART_PERIODS = {"month": 24, "quarter": 12, "year": 6}
 PERIODS_IN_YEAR = {"month": 12, "quarter": 4, "year": 1}
 
 ORGANISATION_LEVELS = (Kpi.Level.CORPORATE, Kpi.Level.STRATEGIC)
@@ -797,7 +799,7 @@ def _rows(
     """Every KPI's full row (trend, forecasts, flags) from three queries; see _window."""
     if not kpis:
         return []
-    window = _window(kpis, scope, period=period, history=HISTORY)
+    window = _window(kpis, scope, period=period, history=CHART_PERIODS if keep_points else HISTORY)
     measure_of = _measures(council)
     rows = []
     for kpi in kpis:
@@ -891,11 +893,12 @@ def _row(
     target_at = _target_finder(kpi, kind, targets, period_ids)
     positions = range(first, current + 1)
     readings = [_reading(measured.get(position), target_at(position)) for position in positions]
+    assessed_from = max(first, end - HISTORY[kind] + 1)  # a chart's window may be longer
     assessment = assess(
         measure,
-        readings,
+        readings[assessed_from - first :],
         next_target=_goal(target_at(current + 1) or target_at(current)),
-        **_year_end_inputs(kpi, kind, first, current, targets),
+        **_year_end_inputs(kpi, kind, assessed_from, current, targets),
     )
     m = measured.get(current)
     previous_m = measured.get(current - 1)
@@ -929,7 +932,9 @@ def _row(
         provisional=_is_provisional(m),
         forecast_label=_label(kind, current + 1),
         assessment=assessment,
-        points=_points(kpi, kind, positions, measured, assessment.ratings, target_at)
+        points=_points(
+            kpi, kind, positions, measured, _ratings(readings, assessment, measure), target_at
+        )
         if keep_points
         else [],
     )
@@ -976,6 +981,13 @@ def _value_display(kpi: _Kpi, m: _Stored | None, *, not_available_words: bool = 
 
 def _is_provisional(m: _Stored | None) -> bool:
     return bool(m) and m.status not in Measurement.REPORTED
+
+
+def _ratings(readings: list[Reading], assessment: Assessment, measure: Measure) -> list[Rating]:
+    """Every reading's rating: the assessed ones from the assessment, older ones (a chart's)
+    rated the same way."""
+    older = readings[: len(readings) - len(assessment.ratings)]
+    return [measure.rate_reading(reading) for reading in older] + list(assessment.ratings)
 
 
 def _points(kpi: _Kpi, kind: str, positions: range, measured, ratings, target_at) -> list[Point]:

@@ -30,12 +30,12 @@ class Goal(NamedTuple):
     intervention: object = None
 
 
-@dataclass(frozen=True, slots=True)
-class Reading:
+class Reading(NamedTuple):
     """One of the KPI's own periods: what was reported and what it was measured against.
 
     `reported_rating` is the rating stored with a submitted or approved value; without one the
     period is rated by the engine. A value is a float (a scorecard reads thousands) or a Decimal.
+    A named tuple: a scorecard makes one per KPI per period, and they are quick to make.
     """
 
     value: float | None = None
