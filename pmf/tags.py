@@ -1,8 +1,9 @@
 """Statuses shown as GOV.UK tags: each one's colour, in one place for every page.
 
 Keyed by the stored value of each kind of status, so this shell module needs none of the apps'
-enums; `pmf/tests/test_tags.py` checks every value of every enum has its colour. The words are
-the enums' own labels. Colour is never the only signal: a tag always carries its word.
+enums; `tests/test_tags.py` checks every value of every enum has its colour, and every colour
+is one GOV.UK Frontend draws. The words are the enums' own labels. Colour is never the only
+signal: a tag always carries its word.
 """
 
 import functools
@@ -18,7 +19,7 @@ COLOURS: dict[str, dict[str, str]] = {
         "amber": "yellow",
         "red": "red",
         "contextual": "purple",
-        "baseline": "light-blue",
+        "baseline": "teal",
         "in_development": "turquoise",
         "suspended": "grey",
         "not_reported": "grey",
@@ -26,7 +27,7 @@ COLOURS: dict[str, dict[str, str]] = {
     # Where a period's value is in its sign-off (Measurement.Status, and not started yet).
     "value": {
         "not_started": "grey",
-        "draft": "light-blue",
+        "draft": "teal",
         "submitted": "blue",
         "approved": "green",
         "returned": "orange",
@@ -39,7 +40,7 @@ COLOURS: dict[str, dict[str, str]] = {
         "suspended": "yellow",
         "retired": "grey",
         "in_development": "purple",
-        "baseline": "light-blue",
+        "baseline": "teal",
         "contextual": "blue",
     },
     # A pack generation (reports.PackJob.Status).
@@ -63,14 +64,18 @@ COLOURS: dict[str, dict[str, str]] = {
     },
     # A committee meeting (committees.Meeting.Status).
     "meeting": {"scheduled": "blue", "held": "green", "cancelled": "grey"},
+    # An action on a committee's tracker (committees.ActionStatus).
+    "action": {"not_started": "grey", "in_progress": "blue", "overdue": "red", "achieved": "green"},
     # A published version of a committee pack.
     "version": {"published": "green", "withdrawn": "red"},
 }
 
 
 def tag_class(kind: str, value: str) -> str:
-    """The tag's classes: "govuk-tag govuk-tag--green"; grey for a value with no colour."""
-    return f"govuk-tag govuk-tag--{COLOURS[kind].get(str(value), 'grey')}"
+    """The tag's classes: "govuk-tag govuk-tag--green"; grey for a value with no colour. Blue is
+    GOV.UK Frontend's own tag colour, which has no modifier class."""
+    colour = COLOURS[kind].get(str(value), "grey")
+    return "govuk-tag" if colour == "blue" else f"govuk-tag govuk-tag--{colour}"
 
 
 def tag_html(kind: str, value: str, label: str | None = None) -> SafeString:

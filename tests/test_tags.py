@@ -1,9 +1,12 @@
 """Every status has one colour (pmf.tags), used by every page."""
 
+import re
+from pathlib import Path
+
 import pytest
 from django.template import Context, Template
 
-from committees.models import Meeting, Proposal
+from committees.models import ActionStatus, Meeting, Proposal
 from kpis.rating import Rating
 from kpis.register.models import Kpi
 from kpis.reporting.io import Outcome
@@ -11,6 +14,8 @@ from kpis.reporting.models import Measurement, ReportingPeriod
 from kpis.reporting.selectors import NOT_STARTED
 from pmf.tags import COLOURS, tag_class, tag_html
 from reports.models import PackJob
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.mark.parametrize(
@@ -21,6 +26,7 @@ from reports.models import PackJob
         ("period", ReportingPeriod.State),
         ("kpi", Kpi.Status),
         ("job", PackJob.Status),
+        ("action", ActionStatus),
         ("outcome", Outcome),
         ("overdue", ["submission", "signoff"]),
         ("proposal", Proposal.Stage),
@@ -43,3 +49,11 @@ def test_a_tag_carries_its_word_escaped():
 def test_the_template_tag_draws_the_same():
     template = Template('{% load tags %}{% status_tag "rating" rating %}')
     assert template.render(Context({"rating": Rating.AMBER})) == tag_html("rating", Rating.AMBER)
+
+
+def test_every_colour_is_one_govuk_frontend_draws():
+    css = next((ROOT / "static" / "govuk").glob("govuk-frontend-*.min.css")).read_text()
+    drawn = set(re.findall(r"govuk-tag--([a-z-]+)", css)) | {"blue"}  # blue: the plain tag
+    used = {colour for colours in COLOURS.values() for colour in colours.values()}
+    assert used <= drawn, used - drawn
+    assert tag_class("rating", Rating.BLUE) == "govuk-tag"
