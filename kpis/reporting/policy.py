@@ -58,7 +58,8 @@ def target_for(
     candidates = (
         targets
         if targets is not None
-        else list(kpi.targets.filter(financial_year=period.financial_year))
+        # No ordering: the default (by KPI reference and period start) would join both tables.
+        else list(kpi.targets.filter(financial_year=period.financial_year).order_by())
     )
     annual = None
     for target in candidates:
