@@ -11,7 +11,7 @@ import enum
 import functools
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import Any
@@ -444,19 +444,29 @@ def _inactive_links(
 # Import -------------------------------------------------------------------------------------
 
 
-def _header_errors(table: Table) -> list[RowError]:
+def heading_errors(
+    table: Table, known: Sequence[str], required: Iterable[str], *, file: str, rows: str
+) -> list[RowError]:
+    """What is wrong with a file's headings, for every import: a heading it does not know (with
+    the nearest it does), a required column left out, or headings and no rows."""
     errors = []
     for header in table.headers:
-        if header not in COLUMNS_BY_HEADER:
-            guess = difflib.get_close_matches(header, HEADERS, n=1)
+        if header not in known:
+            guess = difflib.get_close_matches(header, known, n=1)
             hint = f" Did you mean “{guess[0]}”?" if guess else ""
-            errors.append(RowError(1, table.label(header), f"This is not a register column.{hint}"))
-    for column in COLUMNS:
-        if column.required and column.header not in table.headers:
-            errors.append(RowError(1, column.header, "Add this column: it is required."))
+            message = f"This is not a {file} column.{hint}"
+            errors.append(RowError(1, table.label(header), message))
+    for header in required:
+        if header not in table.headers:
+            errors.append(RowError(1, header, "Add this column: it is required."))
     if not errors and not table.rows:
-        errors.append(RowError(1, "", "The file has headings but no KPIs."))
+        errors.append(RowError(1, "", f"The file has headings but no {rows}."))
     return errors
+
+
+def _header_errors(table: Table) -> list[RowError]:
+    required = [column.header for column in COLUMNS if column.required]
+    return heading_errors(table, HEADERS, required, file="register", rows="KPIs")
 
 
 def _validate(table: Table, today: datetime.date) -> tuple[list[tuple[str, _Plan]], list[RowError]]:

@@ -15,7 +15,6 @@ grows with the file.
 """
 
 import datetime
-import difflib
 import enum
 import hashlib
 from collections import defaultdict
@@ -27,7 +26,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, connection, models, transaction
 
-from kpis.register.io import RowError
+from kpis.register.io import RowError, heading_errors
 from kpis.register.models import Kpi
 from kpis.reporting import periods as fy
 from kpis.reporting.models import Measurement, RagPolicy, ReportingPeriod, Target
@@ -217,20 +216,7 @@ def _load_values(loaded: _Loaded, period_ids: set[int], years: set[int], *, lock
 
 
 def _header_errors(table: Table) -> list[RowError]:
-    errors = []
-    for header in table.headers:
-        if header not in COLUMNS:
-            guess = difflib.get_close_matches(header, COLUMNS, n=1)
-            hint = f" Did you mean “{guess[0]}”?" if guess else ""
-            errors.append(
-                RowError(FILE_ROW, table.label(header), f"This is not a values column.{hint}")
-            )
-    for header in REQUIRED:
-        if header not in table.headers:
-            errors.append(RowError(FILE_ROW, header, "Add this column: it is required."))
-    if not errors and not table.rows:
-        errors.append(RowError(FILE_ROW, "", "The file has headings but no values."))
-    return errors
+    return heading_errors(table, COLUMNS, REQUIRED, file="values", rows="values")
 
 
 @dataclass(slots=True)
@@ -839,20 +825,7 @@ def targets_import(*, data: bytes, filename: str, by: User, apply: bool) -> Targ
 
 
 def _target_header_errors(table: Table) -> list[RowError]:
-    errors = []
-    for header in table.headers:
-        if header not in TARGET_COLUMNS:
-            guess = difflib.get_close_matches(header, TARGET_COLUMNS, n=1)
-            hint = f" Did you mean “{guess[0]}”?" if guess else ""
-            errors.append(
-                RowError(FILE_ROW, table.label(header), f"This is not a targets column.{hint}")
-            )
-    for header in TARGET_REQUIRED:
-        if header not in table.headers:
-            errors.append(RowError(FILE_ROW, header, "Add this column: it is required."))
-    if not errors and not table.rows:
-        errors.append(RowError(FILE_ROW, "", "The file has headings but no targets."))
-    return errors
+    return heading_errors(table, TARGET_COLUMNS, TARGET_REQUIRED, file="targets", rows="targets")
 
 
 def _read_target_rows(table: Table) -> tuple[list[_TargetRow], dict[tuple, Target]]:

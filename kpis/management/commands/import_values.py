@@ -1,65 +1,23 @@
-from pathlib import Path
+from django.core.management.base import CommandParser
 
-from django.core.exceptions import PermissionDenied
-from django.core.management.base import BaseCommand, CommandError, CommandParser
-
-from kpis.reporting.io import Outcome, values_import
-from pmf.models import User
-from pmf.roles import system_actor
+from kpis.management.importing import FileImportCommand
+from kpis.reporting.io import values_import
 
 
-class Command(BaseCommand):
+class Command(FileImportCommand):
     help = (
         "Import KPI values from a values file (.csv or .xlsx), all or nothing. "
         "The format is in docs/import-formats.md (Values)."
     )
+    what = "values"
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("path", type=Path)
-        parser.add_argument(
-            "--dry-run", action="store_true", help="Check the file and report; save nothing."
-        )
+        super().add_arguments(parser)
         parser.add_argument(
             "--historic",
             action="store_true",
             help="Load historic values into closed periods, stored as approved.",
         )
-        parser.add_argument(
-            "--user",
-            metavar="USERNAME",
-            help="Import as this person, with their permissions, and record them in the history "
-            "(without it, as the system actor, with Governance and Performance's authority).",
-        )
 
-    def handle(
-        self, *args, path: Path, dry_run: bool, historic: bool, user: str | None, **options
-    ) -> None:
-        by = system_actor()
-        if user:
-            by = User.objects.filter(username=user, is_active=True).first()
-            if by is None:
-                raise CommandError(f"There is no active user called {user}.")
-        try:
-            data = path.read_bytes()
-        except OSError as error:
-            raise CommandError(f"Cannot read {path}: {error.strerror}") from error
-        try:
-            result = values_import(
-                data=data, filename=path.name, by=by, apply=not dry_run, historic=historic
-            )
-        except PermissionDenied as error:
-            raise CommandError(str(error) or "You cannot import values.") from error
-        if not result.ok:
-            for error in result.errors:
-                self.stderr.write(str(error))
-            count = len(result.errors)
-            raise CommandError(f"{count} error{'s' if count != 1 else ''}: nothing was imported.")
-        counts = result.counts
-        summary = ", ".join(
-            f"{counts[outcome]} {outcome}"
-            for outcome in (Outcome.NEW, Outcome.CHANGED, Outcome.UNCHANGED)
-        )
-        if dry_run:
-            self.stdout.write(f"Dry run, nothing saved: {summary}.")
-        else:
-            self.stdout.write(self.style.SUCCESS(f"Imported {path.name}: {summary}."))
+    def run(self, *, data, filename, by, apply, historic: bool = False, **options):
+        return values_import(data=data, filename=filename, by=by, apply=apply, historic=historic)
