@@ -36,6 +36,7 @@ from kpis.reporting.services import (
     measurement_approve,
     measurement_return,
     measurement_save,
+    measurements_approve,
     period_close,
     period_lock,
     period_open,
@@ -142,15 +143,31 @@ class ReportingCycle:
         ]
         imported = self._after(end, "returns_imported", 10)
         add(imported, partial(self._import_returns, returns, end), catch_up=True)
-        for row, key in returns:
-            seed = f"{row['reference']} {row['period']}"
-            submitted = working_moment(end + days_in(self.cycle["submitted"], seed), seed)
-            signed_on = submitted.date() + days_in(self.cycle["signed_off"], f"sign-off {seed}")
-            add(submitted, partial(self.submit, row, key), catch_up=True)
-            add(working_moment(signed_on, seed), partial(self.approve, row, key), catch_up=True)
+        self._schedule_sign_off(returns, end)
         for spec in specs:
             add(self._after(end, "closed", 17), partial(self._close, spec), catch_up=True)
             add(self._after(end, "locked", 9), partial(self._lock, spec), catch_up=True)
+
+    def _schedule_sign_off(self, returns: list[tuple[Row, PeriodKey]], end: datetime.date) -> None:
+        """Each lead submits their value on a day of their own; each directorate's approver
+        signs off its return for the period in one sitting, some days after its last value."""
+        add = self.context.timeline.add
+        directorate_of = {
+            row["reference"]: row["directorate"] for row in self.context.files.register
+        }
+        returns_of: dict[tuple[str, PeriodKey], list[tuple[Row, PeriodKey]]] = defaultdict(list)
+        last_submitted: dict[tuple[str, PeriodKey], datetime.datetime] = {}
+        for row, key in returns:
+            seed = f"{row['reference']} {row['period']}"
+            submitted = working_moment(end + days_in(self.cycle["submitted"], seed), seed)
+            add(submitted, partial(self.submit, row, key), catch_up=True)
+            directorate = (directorate_of[row["reference"]], key)
+            returns_of[directorate].append((row, key))
+            last_submitted[directorate] = max(submitted, last_submitted.get(directorate, submitted))
+        for directorate, batch in returns_of.items():
+            seed = f"sign-off {directorate}"
+            day = last_submitted[directorate].date() + days_in(self.cycle["signed_off"], seed)
+            add(working_moment(day, seed), partial(self.approve_all, batch), catch_up=True)
 
     def _after(self, end: datetime.date, step: str, hour: int) -> datetime.datetime:
         """The moment of a cycle step: `[cycle] step` days after the period ends."""
@@ -232,6 +249,20 @@ class ReportingCycle:
             )
         )
         self.submitted.add((row["reference"], key))
+
+    def approve_all(self, batch: list[tuple[Row, PeriodKey]]) -> None:
+        """One approver signs off the values submitted to them, together."""
+        stored = self.context.stored
+        values = [
+            stored.value(stored.kpis[row["reference"]], stored.periods[key])
+            for row, key in batch
+            if (row["reference"], key) in self.submitted
+        ]
+        if not values:
+            return
+        approver = self.context.approver_of(values[0].kpi)
+        for value in measurements_approve(items=[(v, v.version) for v in values], by=approver):
+            stored.keep(value)
 
     def approve(self, row: Row, key: PeriodKey, *, returned_because: str = "") -> None:
         """The directorate's approver signs the submitted value off, or returns it."""

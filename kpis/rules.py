@@ -6,7 +6,7 @@ with a KPI it answers for that KPI (may they enter this one's?).
 
 import rules
 
-from kpis.register.models import Kpi
+from kpis.register.models import Directorate, Kpi
 from pmf.roles import acts_for_gp, is_approver, is_officer
 
 
@@ -18,12 +18,21 @@ def leads_or_delegate(user, kpi) -> bool:
     return kpi.lead_officer_id == user.pk or kpi.delegates.filter(pk=user.pk).exists()
 
 
+def directorates_approved_by(user) -> frozenset[int]:
+    """The ids of the directorates the user is named an approver for: read once (one query)
+    and kept on the user object, so signing off a page of values asks no more."""
+    cached = getattr(user, "_pmf_approved_directorates", None)
+    if cached is None:
+        approved = Directorate.approvers.through.objects.filter(user_id=user.pk)
+        cached = frozenset(approved.values_list("directorate_id", flat=True))
+        user._pmf_approved_directorates = cached
+    return cached
+
+
 @rules.predicate
 def approves_directorate(user, kpi) -> bool:
     """An approver named for the KPI's directorate (anyone, when no KPI is named)."""
-    if kpi is None:
-        return True
-    return kpi.directorate.approvers.filter(pk=user.pk).exists()
+    return kpi is None or kpi.directorate_id in directorates_approved_by(user)
 
 
 rules.add_perm("kpis.keep_register", acts_for_gp)

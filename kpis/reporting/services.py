@@ -5,12 +5,13 @@ transaction, so no page, import or command can get round a rule.
 """
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
+from simple_history.utils import bulk_update_with_history
 
 from kpis import rating
 from kpis.register.models import Kpi
@@ -281,14 +282,20 @@ def measurement_save(
     return measurement
 
 
-def _decide(
-    *, measurement: Measurement, by: User, expected_version: int, approve: bool, reason: str = ""
-) -> Measurement:
-    measurement = (
+def _for_decision(pks: list[int]) -> dict[int, Measurement]:
+    """The values to sign off, row-locked, with their KPI, directorate and period (one query)."""
+    return (
         Measurement.objects.select_for_update(of=("self",))
         .select_related("kpi__directorate", "period")
-        .get(pk=measurement.pk)
+        .in_bulk(pks)
     )
+
+
+def _already_decided(
+    measurement: Measurement, by: User, expected_version: int, *, approve: bool, reason: str = ""
+) -> bool:
+    """Refuse a sign-off `by` may not make now; True when it is already made (the same request
+    again), False when it may go ahead."""
     if not by.has_perm("kpis.approve_value", measurement.kpi):
         raise PermissionDenied("You cannot sign off this directorate's values.")
     if measurement.submitted_by_id == by.pk and not by.has_perm("kpis.run_cycle"):
@@ -298,7 +305,7 @@ def _decide(
     wanted = Measurement.Status.APPROVED if approve else Measurement.Status.RETURNED
     if measurement.version != expected_version:
         if measurement.status == wanted:
-            return measurement
+            return True
         raise StaleEdit(measurement)
     if measurement.status != Measurement.Status.SUBMITTED:
         raise ValidationError(
@@ -306,7 +313,16 @@ def _decide(
         )
     if not approve and not reason.strip():
         raise ValidationError({"reason": "Say why you are returning it"})
-    measurement.status = wanted
+    return False
+
+
+def _decide(
+    *, measurement: Measurement, by: User, expected_version: int, approve: bool, reason: str = ""
+) -> Measurement:
+    measurement = _for_decision([measurement.pk])[measurement.pk]
+    if _already_decided(measurement, by, expected_version, approve=approve, reason=reason):
+        return measurement
+    measurement.status = Measurement.Status.APPROVED if approve else Measurement.Status.RETURNED
     measurement.version += 1
     if approve:
         measurement.approved_by, measurement.approved_at = by, clock.now()
@@ -323,6 +339,40 @@ def measurement_approve(
 ) -> Measurement:
     """Sign off a submitted value."""
     return _decide(measurement=measurement, by=by, expected_version=expected_version, approve=True)
+
+
+@transaction.atomic
+def measurements_approve(
+    *, items: Sequence[tuple[Measurement, int]], by: User
+) -> list[Measurement]:
+    """Sign off several submitted values at once ("approve all"), all or nothing, with every
+    check of `measurement_approve`, in a fixed number of queries however many there are.
+    `items` are (value, the version the page showed); a refusal names its value as
+    `error.measurement`."""
+    found = _for_decision([measurement.pk for measurement, _ in items])
+    now = clock.now()
+    approved = []
+    for measurement, version in items:
+        current = found[measurement.pk]
+        try:
+            if _already_decided(current, by, version, approve=True):
+                continue
+        except (PermissionDenied, ValidationError, StaleEdit) as error:
+            error.measurement = current
+            raise
+        current.status = Measurement.Status.APPROVED
+        current.version += 1
+        current.approved_by, current.approved_at, current.updated_at = by, now, now
+        approved.append(current)
+    bulk_update_with_history(
+        approved,
+        Measurement,
+        ["status", "version", "approved_by", "approved_at", "updated_at"],
+        default_user=by,
+        default_change_reason="Approved",
+        default_date=now,
+    )
+    return [found[measurement.pk] for measurement, _ in items]
 
 
 @transaction.atomic

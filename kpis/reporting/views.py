@@ -60,9 +60,9 @@ from kpis.reporting.models import Measurement, RagPolicy, ReportingPeriod
 from kpis.reporting.periods import FREQUENCY_TO_KIND, financial_year_of
 from kpis.reporting.services import (
     StaleEdit,
-    measurement_approve,
     measurement_return,
     measurement_save,
+    measurements_approve,
 )
 from kpis.reporting.tables import CompletionTable, TargetTable
 from pmf.forms_govuk import posted
@@ -660,17 +660,12 @@ def approve(request: HttpRequest) -> HttpResponse:
         pairs = _posted_measurements(request)
     except _BadRequest:
         return HttpResponseBadRequest("Say which values to approve.")
-    current = None
     try:
-        with transaction.atomic():
-            for current, version in pairs:
-                measurement_approve(measurement=current, by=request.user, expected_version=version)
+        measurements_approve(items=pairs, by=request.user)
     except (StaleEdit, ValidationError) as error:
         nothing = "Nothing was approved. " if len(pairs) > 1 else ""
-        messages.error(
-            request,
-            f"{nothing}{_sign_off_problem(current, error)} Check the list and try again.",
-        )
+        problem = _sign_off_problem(error.measurement, error)
+        messages.error(request, f"{nothing}{problem} Check the list and try again.")
         return redirect("entry:approvals")
     if len(pairs) == 1:
         m = pairs[0][0]

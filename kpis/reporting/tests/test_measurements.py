@@ -17,6 +17,7 @@ from kpis.reporting.services import (
     measurement_approve,
     measurement_return,
     measurement_save,
+    measurements_approve,
     period_close,
     period_lock,
     period_open,
@@ -536,3 +537,36 @@ def test_only_gp_runs_the_reporting_cycle(owner, approver):
             period_lock(period=period, by=user)
         with pytest.raises(PermissionDenied):
             period_reopen(period=period, by=user, reason="x")
+
+
+def _submitted_values(count, owner, directorate, period):
+    values = []
+    for n in range(count):
+        kpi = KpiFactory(reference=f"B{n}", lead_officer=owner, directorate=directorate)
+        values.append(_save(kpi, period, owner, value=D("72"), commentary="Fine", submit=True))
+    return values
+
+
+@pytest.mark.parametrize("count", [2, 12])
+def test_approving_several_at_once_is_each_approval_in_a_fixed_number_of_queries(
+    count, owner, approver, directorate, period, django_assert_max_num_queries
+):
+    values = _submitted_values(count, owner, directorate, period)
+    approver = type(approver).objects.get(pk=approver.pk)  # nothing about them read yet
+    with django_assert_max_num_queries(7):
+        approved = measurements_approve(items=[(v, v.version) for v in values], by=approver)
+    for value in approved:
+        assert value.status == Measurement.Status.APPROVED and value.approved_by == approver
+        assert _reasons(value) == ["Submitted", "Approved"]
+        assert value.history.first().history_user == approver
+    assert measurements_approve(items=[(v, v.version - 1) for v in approved], by=approver)
+
+
+def test_one_stale_value_approves_none_and_says_which(owner, approver, gp, directorate, period):
+    first, second = _submitted_values(2, owner, directorate, period)
+    _save(second.kpi, period, gp, version=second.version, value=D("73"), submit=True)
+    with pytest.raises(StaleEdit) as refused:
+        measurements_approve(items=[(first, first.version), (second, second.version)], by=approver)
+    assert refused.value.measurement.pk == second.pk
+    first.refresh_from_db()
+    assert first.status == Measurement.Status.SUBMITTED
