@@ -56,6 +56,21 @@ def number_text(value: Number | None, *, decimals: int | None = None) -> str:
     return "0" if _is_negative_zero(text) else text
 
 
+def input_text(value: Number | None) -> str:
+    """A number as a person types it into a form or a spreadsheet cell: 80, 72.5, -12.5, 1250000.
+
+    No thousands separators, units or trailing zeros, and never exponent notation (a stored
+    80.0000 normalises to 8E+1, which no one types). Blank for no value.
+    """
+    if isinstance(value, float):  # as stored, not rounded like a calculated figure
+        value = Decimal(repr(value)) if math.isfinite(value) else None
+    number = _decimal(value, None)
+    if number is None:
+        return ""
+    text = f"{_without_trailing_zeros(number):f}"
+    return "0" if _is_negative_zero(text) else text
+
+
 def format_value(value: Number | None, style: UnitStyle = PLAIN) -> str:
     """A figure as people read it: 72.5%, £1,250.50, -£12.50, 12 days, 4.2 per 10,000.
 

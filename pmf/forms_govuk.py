@@ -1,9 +1,13 @@
 """GOV.UK Frontend markup for Django forms: one renderer, one field template, classes by widget."""
 
+from decimal import Decimal
+
 from django import forms
 from django.forms.renderers import TemplatesSetting
 from django.forms.utils import pretty_name
 from django.http import HttpRequest
+
+from pmf.formatting import input_text
 
 WIDGET_CLASSES = {
     "text": "govuk-input",
@@ -52,10 +56,17 @@ def _required_message(field: forms.Field, name: str) -> str:
 
 
 class GovukFormMixin:
-    """Adds GOV.UK classes to every widget, and the error variant to fields with errors."""
+    """Adds GOV.UK classes to every widget, and the error variant to fields with errors.
+
+    A stored number starts in its input as a person would type it (pmf.formatting.input_text):
+    80, not 80.0000 or 8E+1.
+    """
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        for name, value in self.initial.items():
+            if isinstance(value, Decimal):
+                self.initial[name] = input_text(value)
         for name, field in self.fields.items():
             widget_type = (
                 type(field.widget).__name__.lower().removesuffix("input").removesuffix("widget")

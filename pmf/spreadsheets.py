@@ -23,6 +23,8 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from python_calamine import CalamineWorkbook, SheetTypeEnum
 
+from pmf.formatting import input_text
+
 MAX_ROWS = 100_000
 MAX_BYTES = 20 * 1024 * 1024
 MAX_XLSX_UNCOMPRESSED = 200 * 1024 * 1024
@@ -448,18 +450,12 @@ def _csv_cell(value: Any) -> Any:
     if value is None:
         return ""
     if isinstance(value, Decimal):
-        return format_decimal(value)
+        return input_text(value)
     if isinstance(value, float) and math.isfinite(value) and value.is_integer():
         return str(int(value))
     if isinstance(value, datetime.date):
         return value.isoformat()
     return neutralise(value)
-
-
-def format_decimal(value: Decimal) -> str:
-    """95.0000 → "95", 12.5000 → "12.5": how a person would write it."""
-    text = format(value.normalize(), "f")
-    return "0" if text == "-0" else text
 
 
 def write_xlsx(headers: list[str], rows: Iterable[Sequence], sheet_title: str) -> bytes:

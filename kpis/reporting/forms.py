@@ -17,7 +17,7 @@ from kpis.register.models import Kpi
 from kpis.reporting.models import Measurement, RagPolicy, ReportingPeriod, Target
 from kpis.reporting.services import Entry, computed_value
 from pmf.forms_govuk import ERROR_CLASSES, GovukForm
-from pmf.spreadsheets import EXTENSIONS, format_decimal
+from pmf.spreadsheets import EXTENSIONS
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -145,15 +145,13 @@ class TargetForm(GovukForm):
         initial = kwargs.pop("initial", {}) or {}
         if annual:
             initial |= {
-                "value": format_decimal(annual.value),
-                "intervention_level": format_decimal(annual.intervention_level)
-                if annual.intervention_level is not None
-                else None,
+                "value": annual.value,
+                "intervention_level": annual.intervention_level,
                 "note": annual.note,
             }
         for period in periods:
             if period.pk in by_period:
-                initial[self.period_field(period)] = format_decimal(by_period[period.pk].value)
+                initial[self.period_field(period)] = by_period[period.pk].value
         super().__init__(*args, initial=initial, **kwargs)
         self.kpi = kpi
         self.periods = periods
@@ -221,14 +219,6 @@ UNIT_SUFFIX = {
     Kpi.Unit.RATE_PER_10000: "per 10,000",
     Kpi.Unit.RATE_PER_100000: "per 100,000",
 }
-
-
-def _plain(value: Decimal) -> str:
-    """72.5000 → "72.5", 1000.0000 → "1000": what the officer typed, not the database's scale."""
-    number = value.normalize()
-    if number == number.to_integral_value():
-        number = number.quantize(Decimal(1))
-    return f"{number:f}"
 
 
 class NumberField(forms.DecimalField):
@@ -314,11 +304,9 @@ class EntryForm(GovukForm):
     def initial_for(cls, measurement: Measurement | None) -> dict:
         if measurement is None:
             return {"version": 0}
-        initial = {"version": measurement.version}
-        for name in Entry.FIELDS:
-            value = getattr(measurement, name)
-            initial[name] = _plain(value) if isinstance(value, Decimal) else value
-        return initial
+        return {"version": measurement.version} | {
+            name: getattr(measurement, name) for name in Entry.FIELDS
+        }
 
     @property
     def first_field_name(self) -> str:
@@ -493,11 +481,9 @@ class RagPolicyForm(GovukForm):
     @classmethod
     def for_policy(cls, policy: RagPolicy, *args) -> "RagPolicyForm":
         initial = {
-            "amber_tolerance": format_decimal(Decimal(str(policy.amber_tolerance))),
+            "amber_tolerance": policy.amber_tolerance,
             "tolerance_basis": policy.tolerance_basis,
-            "blue_margin": policy.blue_margin.normalize()
-            if policy.blue_margin is not None
-            else None,
+            "blue_margin": policy.blue_margin,
             "use_intervention_levels": "yes" if policy.use_intervention_levels else "no",
         }
         return cls(*args, initial=initial)

@@ -41,6 +41,7 @@ from kpis.reporting.services import (
 )
 from kpis.rules import enterable_kpis
 from pmf import clock
+from pmf.formatting import input_text
 from pmf.models import User
 from pmf.spreadsheets import SpreadsheetError, Table, parse_number, parse_yes_no, read_table
 
@@ -962,5 +963,5 @@ def _target_outcome(row: _TargetRow, existing: dict[tuple, Target]) -> RowOutcom
         period=label,
         outcome=outcome,
         errors=row.errors,
-        value=str(row.value) if row.value is not None else "",
+        value=row.kpi.value_text(row.value) if row.kpi else input_text(row.value),
     )

@@ -10,7 +10,6 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from kpis.register.models import Kpi
-from pmf.formatting import number_text
 
 
 class PeriodQuerySet(models.QuerySet):
@@ -120,7 +119,7 @@ class Target(models.Model):
 
     def __str__(self) -> str:
         scope = self.period.label if self.period_id else f"{self.financial_year}"
-        return f"{self.kpi.reference} target {scope}: {number_text(self.value)}"
+        return f"{self.kpi.reference} target {scope}: {self.kpi.value_text(self.value)}"
 
 
 class MeasurementQuerySet(models.QuerySet):

@@ -7,6 +7,7 @@ from decimal import Decimal
 from kpis import rating
 from kpis.register.models import Kpi
 from kpis.reporting.models import RagPolicy, ReportingPeriod, Target
+from pmf.formatting import input_text
 
 
 def engine_policy(council: RagPolicy, kpi: Kpi | None = None) -> rating.RatingPolicy:
@@ -81,5 +82,4 @@ def policy_words(council) -> str:
 
 
 def _plain(amount) -> Decimal:
-    number = Decimal(str(amount)).normalize()
-    return number.quantize(Decimal(1)) if number == number.to_integral_value() else number
+    return Decimal(input_text(amount))

@@ -3,7 +3,14 @@ from decimal import Decimal
 import pytest
 from django.template import Context, Template
 
-from pmf.formatting import PLAIN, UnitStyle, format_percent, format_value, number_text
+from pmf.formatting import (
+    PLAIN,
+    UnitStyle,
+    format_percent,
+    format_value,
+    input_text,
+    number_text,
+)
 
 MONEY = UnitStyle(prefix="£", money=True)
 PERCENT = UnitStyle(suffix="%")
@@ -43,6 +50,25 @@ def test_plain_numbers_and_shares():
     assert number_text(Decimal("12.3"), decimals=2) == "12.30"
     assert format_percent(1, 3) == "33%"
     assert format_percent(0, 0) == "0%"
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        (Decimal("80.0000"), "80"),
+        (Decimal("80.0000").normalize(), "80"),  # 8E+1
+        (Decimal("72.5000"), "72.5"),
+        (Decimal("1E+6"), "1000000"),  # no thousands separator in an input
+        (Decimal("0.0001"), "0.0001"),
+        (Decimal("-12.50"), "-12.5"),
+        (Decimal("-0.000"), "0"),
+        (72.25, "72.25"),  # a stored float as stored, not rounded like an estimate
+        (None, ""),
+        (float("inf"), ""),
+    ],
+)
+def test_a_number_for_an_input_is_what_people_type(value, text):
+    assert input_text(value) == text
 
 
 class Measured:
