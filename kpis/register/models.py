@@ -106,7 +106,7 @@ class Committee(models.Model):
 class KpiQuerySet(models.QuerySet):
     def reporting(self) -> "KpiQuerySet":
         """KPIs that report values: not suspended or retired."""
-        return self.exclude(status__in=(Kpi.Status.SUSPENDED, Kpi.Status.RETIRED))
+        return self.exclude(status__in=Kpi.NOT_COLLECTED)
 
 
 class Kpi(models.Model):
@@ -260,6 +260,10 @@ class Kpi(models.Model):
     )
     numerator_label = models.CharField(max_length=200, blank=True)
     denominator_label = models.CharField(max_length=200, blank=True)
+    # Statuses under which no values are collected. An In development KPI still collects the
+    # values its data collection is being tried out on (rated In development, not on target).
+    NOT_COLLECTED = frozenset({Status.SUSPENDED, Status.RETIRED})
+
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.LIVE)
     status_reason = models.TextField(blank=True, help_text="Why the KPI was suspended or retired.")
     date_added = models.DateField()
@@ -313,6 +317,11 @@ class Kpi(models.Model):
     @property
     def is_retired(self) -> bool:
         return self.status == self.Status.RETIRED
+
+    @property
+    def collects_values(self) -> bool:
+        """Whether officers enter values for it: its status decides, before anything else."""
+        return self.status not in self.NOT_COLLECTED
 
     @property
     def unit_style(self) -> UnitStyle:

@@ -35,6 +35,7 @@ from kpis.reporting.services import (
     Entry,
     computed_value,
     entry_errors,
+    not_collected_reason,
     rate_entry,
     ratings_recompute,
     target_set,
@@ -337,7 +338,9 @@ def _write_errors(
     historic: bool,
     today,
 ) -> list[RowError]:
-    """The period and sign-off rules, for a row that would change something."""
+    """The KPI's status, the period and sign-off rules, for a row that would change something."""
+    if not historic and (reason := not_collected_reason(kpi)):
+        return [RowError(number, "reference", reason)]
     if period.is_locked:
         return [
             RowError(

@@ -17,6 +17,7 @@ from kpis.register.models import Directorate, Kpi
 from kpis.reporting.models import Measurement, RagPolicy, Reminder, ReportingPeriod, Target
 from kpis.reporting.periods import FREQUENCY_TO_KIND
 from kpis.reporting.policy import target_for
+from kpis.reporting.services import not_collected_reason
 from pmf.formatting import number_text
 from pmf.history import Entry, history_entries
 from pmf.models import User, person_name
@@ -469,6 +470,11 @@ class EntryRow:
     today: datetime.date
 
     @property
+    def not_collected_reason(self) -> str:
+        """Why the KPI's status means no value is entered for it; blank when one is."""
+        return not_collected_reason(self.kpi)
+
+    @property
     def status(self) -> str:
         return self.measurement.status if self.measurement else NOT_STARTED
 
@@ -578,7 +584,8 @@ def _rows(pairs: list[tuple[Kpi, ReportingPeriod]], *, today: datetime.date) -> 
 def my_entry_groups(user: User, *, today: datetime.date) -> list[PeriodGroup]:
     """Every open period with the KPIs `user` leads or is a delegate of, due in that period.
 
-    Suspended and retired KPIs are left out. Five queries whatever the number of KPIs.
+    A suspended KPI, or one retired since the period began, is listed too, so its officer sees
+    why it has no form; KPIs retired before are left out. Five queries whatever the number of KPIs.
     """
     periods = list(ReportingPeriod.objects.open())
     if not periods:
@@ -586,9 +593,10 @@ def my_entry_groups(user: User, *, today: datetime.date) -> list[PeriodGroup]:
     kinds = {period.kind for period in periods}
     frequencies = [freq for freq, kind in FREQUENCY_TO_KIND.items() if kind in kinds]
     kpi_ids = Kpi.objects.filter(Q(lead_officer=user) | Q(delegates=user)).values("pk")
+    earliest = min(period.starts_on for period in periods)
     kpis = list(
-        Kpi.objects.reporting()
-        .filter(pk__in=kpi_ids, frequency__in=frequencies)
+        Kpi.objects.filter(pk__in=kpi_ids, frequency__in=frequencies)
+        .exclude(status=Kpi.Status.RETIRED, date_removed__lt=earliest)
         .select_related("directorate")
         .order_by("reference")
     )
@@ -596,12 +604,19 @@ def my_entry_groups(user: User, *, today: datetime.date) -> list[PeriodGroup]:
         (kpi, period)
         for period in periods
         for kpi in kpis
-        if FREQUENCY_TO_KIND[kpi.frequency] == period.kind
+        if FREQUENCY_TO_KIND[kpi.frequency] == period.kind and _listed_in(kpi, period)
     ]
     groups = {period.pk: PeriodGroup(period) for period in periods}
     for row in _rows(pairs, today=today):
         groups[row.period.pk].rows.append(row)
     return [group for group in groups.values() if group.rows]
+
+
+def _listed_in(kpi: Kpi, period: ReportingPeriod) -> bool:
+    """A retired KPI is listed in the periods it was retired during or before."""
+    return not kpi.is_retired or (
+        kpi.date_removed is not None and kpi.date_removed >= period.starts_on
+    )
 
 
 def entry_row(kpi: Kpi, period: ReportingPeriod, *, today: datetime.date) -> EntryRow:

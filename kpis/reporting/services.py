@@ -159,6 +159,26 @@ def rate_entry(
 # Values ----------------------------------------------------------------------------------------
 
 
+def not_collected_reason(kpi: Kpi) -> str:
+    """Why no value is entered for the KPI, in words for the officer; blank when one is.
+
+    Its status decides before anything else (the period, the person, the value itself).
+    """
+    if kpi.collects_values:
+        return ""
+    if kpi.status == Kpi.Status.RETIRED:
+        when = f" on {kpi.date_removed:%-d %B %Y}" if kpi.date_removed else ""
+        text = f"KPI {kpi.reference} was retired{when}, so its values are no longer collected."
+    else:
+        text = (
+            f"KPI {kpi.reference} is {kpi.get_status_display().lower()}, so its values are not "
+            "collected."
+        )
+    if kpi.status_reason:
+        text += f" Reason: {kpi.status_reason.strip()}"
+    return text
+
+
 def _check_period_for(user: User, period: ReportingPeriod, *, historic: bool) -> None:
     if period.is_locked:
         raise ValidationError(f"{period.label} is locked: its values can no longer be changed.")
@@ -232,6 +252,8 @@ def measurement_save(
     """
     if not by.has_perm("kpis.enter_value", kpi):
         raise PermissionDenied("You cannot enter values for this KPI.")
+    if not historic and (reason := not_collected_reason(kpi)):
+        raise ValidationError(f"{reason} Nothing was saved.")
     period = _period_held_steady(period.pk)
     _check_period_for(by, period, historic=historic)
     measurement = _measurement_for_update(kpi, period)

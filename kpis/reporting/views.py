@@ -396,6 +396,10 @@ class _Refused(Exception):
 
 
 def _read_only_reason(row: selectors.EntryRow, user) -> str:
+    """Why the block has no form, or blank: the KPI's status first, then the period, then the
+    value's place in its sign-off."""
+    if row.not_collected_reason:
+        return row.not_collected_reason
     period = row.period
     if period.is_locked:
         return f"{period.label} is locked: its values can no longer be changed."

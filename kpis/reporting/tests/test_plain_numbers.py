@@ -96,7 +96,7 @@ def test_the_entry_form_starts_with_the_value_as_typed(client, owner, kpi):
 
 
 def test_the_targets_preview_writes_each_target_as_a_figure(gp, kpi):
-    data = "reference,financial_year,value\n146,2025/26,8E+1\n".encode()
+    data = b"reference,financial_year,value\n146,2025/26,8E+1\n"
     result = targets_import(data=data, filename="t.csv", by=gp, apply=False)
     assert result.ok
     assert result.rows[0].value == "80%"
