@@ -1,6 +1,7 @@
 import datetime
 
 from django import forms
+from django.utils import timezone
 
 from committees.models import (
     ActionItem,
@@ -56,10 +57,12 @@ class MeetingForm(GovukModelForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["period"].queryset = ReportingPeriod.objects.filter(
-            kind=ReportingPeriod.Kind.QUARTER
-        ).order_by("-starts_on")
+        quarters = ReportingPeriod.objects.filter(kind=ReportingPeriod.Kind.QUARTER)
+        self.fields["period"].queryset = quarters.order_by("-starts_on")
         self.fields["papers_published_on"].required = False
+        if self.instance.pk is None and self.initial.get("period") is None:
+            # A new meeting considers the latest quarter with values, not a future one.
+            self.initial["period"] = quarters.latest_with_values(timezone.localdate())
 
 
 class ProposalFilterForm(GovukForm):
@@ -314,9 +317,11 @@ class AuditDrawForm(GovukForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["period"].queryset = ReportingPeriod.objects.filter(
+        locked = ReportingPeriod.objects.filter(
             kind=ReportingPeriod.Kind.QUARTER, state=ReportingPeriod.State.LOCKED
         ).order_by("-starts_on")
+        self.fields["period"].queryset = locked
+        self.initial.setdefault("period", locked.first())  # the quarter just reported
 
 
 class AuditCheckForm(GovukModelForm):

@@ -1,4 +1,5 @@
 from django import forms
+from django.utils import timezone
 
 from kpis.rating import Rating
 from kpis.register.models import Committee, Directorate, Kpi, Priority
@@ -71,7 +72,8 @@ class ScorecardChoiceForm(GovukForm):
                 [(f"committee:{c.pk}", c.name) for c in Committee.objects.filter(is_active=True)],
             ),
         ]
-        periods = ReportingPeriod.objects.order_by("-starts_on")
+        # Periods that have begun: a scorecard of a future period would have nothing in it.
+        periods = ReportingPeriod.objects.begun_by(timezone.localdate()).order_by("-starts_on")
         groups: dict[str, list] = {"quarter": [], "month": [], "year": []}
         for period in periods:
             groups[period.kind].append((period.pk, period.label))

@@ -55,6 +55,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Cast
+from django.utils import timezone
 
 from kpis import rating
 from kpis.rating import trends
@@ -1069,11 +1070,9 @@ def kpi_performance(kpi: Kpi, *, upto: ReportingPeriod | None = None) -> KpiPerf
 
 
 def latest_period_with_values() -> ReportingPeriod | None:
-    """The latest quarter with any value in it (else the latest period of any kind)."""
-    with_values = ReportingPeriod.objects.filter(
-        Exists(Measurement.objects.filter(period=OuterRef("pk"), value__isnull=False))
-    ).order_by("-ends_on")
-    return with_values.filter(kind=ReportingPeriod.Kind.QUARTER).first() or with_values.first()
+    """The latest quarter with any value in it (else the latest period of any kind), never one
+    that has not begun yet."""
+    return ReportingPeriod.objects.latest_with_values(timezone.localdate())
 
 
 def period_by_label(label: str) -> ReportingPeriod:

@@ -5,6 +5,8 @@ A locked period's values never change; every change to a period, target or value
 history with who, when and why.
 """
 
+import datetime
+
 from django.conf import settings
 from django.db import models
 from simple_history.models import HistoricalRecords
@@ -16,6 +18,21 @@ class PeriodQuerySet(models.QuerySet):
     def open(self) -> "PeriodQuerySet":
         """The periods open for entry now."""
         return self.filter(state=ReportingPeriod.State.OPEN)
+
+    def begun_by(self, day: datetime.date) -> "PeriodQuerySet":
+        """The periods that have begun by `day`: none of the future ones."""
+        return self.filter(starts_on__lte=day)
+
+    def with_values(self) -> "PeriodQuerySet":
+        """The periods with any value entered in them, drafts included."""
+        values = Measurement.objects.filter(period=models.OuterRef("pk"), value__isnull=False)
+        return self.filter(models.Exists(values))
+
+    def latest_with_values(self, day: datetime.date) -> "ReportingPeriod | None":
+        """Where a period picker starts: the latest quarter with values that has begun by `day`,
+        else the latest such period of any kind; never a future one."""
+        found = self.begun_by(day).with_values().order_by("-ends_on")
+        return found.filter(kind=ReportingPeriod.Kind.QUARTER).first() or found.first()
 
 
 class ReportingPeriod(models.Model):
