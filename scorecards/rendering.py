@@ -53,32 +53,46 @@ def _row(row: Row, prefix: str) -> str:
     forecast = _e(row.forecast_text or "Not enough data")
     if row.year_end_text:
         forecast += f'<br><span class="govuk-body-s">{_e(row.year_end_text)}</span>'
-    commentary = _lines(row.commentary)
-    if row.action_plan:
-        commentary += f"<br><strong>Action plan:</strong> {_lines(row.action_plan)}"
     td = '<td class="govuk-table__cell">'
+    # The columns people read first come first (templates/scorecards/scorecard.html heads them).
     return (
         '<tr class="govuk-table__row">'
         f'<th scope="row" class="govuk-table__header">'
         f'<a class="govuk-link" href="{_e(prefix)}{_e(row.reference)}/">'
         f"{_e(row.reference)} {_e(row.name)}</a>"
         f'<br><span class="govuk-body-s">{_e(row.level_label)} · {_e(row.directorate)}</span></th>'
-        f"{td}{_e(row.metric_category_label)}</td>"
-        f"{td}{_e(row.frequency_label)}</td>"
-        f'<td class="govuk-table__cell app-nowrap">{_e(row.last_updated or "Never")}</td>'
-        f"{td}{_e(row.target_display)}</td>"
-        f"{td}{_e(row.direction_label)}</td>"
         f"{td}{current}</td>"
-        f"{td}{previous}</td>"
-        f'<td class="govuk-table__cell app-nowrap"><span aria-hidden="true">{row.change.arrow}'
-        f"</span> {_e(row.change.label)}</td>"
+        f"{td}{_e(row.target_display)}</td>"
         f"{td}{tag_html('rating', row.rating)}"
         f"{flags}</td>"
+        f'<td class="govuk-table__cell app-nowrap"><span aria-hidden="true">{row.change.arrow}'
+        f"</span> {_e(row.change.label)}</td>"
         f'<td class="govuk-table__cell app-nowrap"><span aria-hidden="true">{row.trend.arrow}'
         f"</span> {_e(row.trend.label)}</td>"
-        f"{td}{forecast}</td>"
-        f"{td}{commentary}</td>"
+        f"{td}{_commentary(row)}</td>"
+        f"{td}{previous}</td>"
+        f"{td}{_e(row.direction_label)}</td>"
+        f'<td class="govuk-table__cell app-scorecard__forecast">{forecast}</td>'
+        f'<td class="govuk-table__cell app-nowrap">{_e(row.last_updated or "Never")}</td>'
+        f"{td}{_e(row.frequency_label)}</td>"
+        f"{td}{_e(row.metric_category_label)}</td>"
         "</tr>"
+    )
+
+
+def _commentary(row: Row) -> str:
+    """The commentary (and action plan) folded into a GOV.UK details, so a row stays short."""
+    if not (row.commentary or row.action_plan):
+        return "None"
+    text = _lines(row.commentary)
+    if row.action_plan:
+        text += f"{'<br>' if text else ''}<strong>Action plan:</strong> {_lines(row.action_plan)}"
+    what = "Commentary and action plan" if row.action_plan else "Commentary"
+    return (
+        '<details class="govuk-details app-scorecard__details">'
+        '<summary class="govuk-details__summary"><span class="govuk-details__summary-text">'
+        f'{what}<span class="govuk-visually-hidden"> for KPI {_e(row.reference)}</span>'
+        f'</span></summary><div class="govuk-details__text">{text}</div></details>'
     )
 
 

@@ -76,9 +76,7 @@ def test_an_existing_meeting_keeps_its_quarter(year_of_values):
     assert MeetingForm(instance=meeting)["period"].value() == future.pk
 
 
-def test_the_meeting_page_offers_the_latest_quarter_first_selected(
-    client, gp, year_of_values
-):
+def test_the_meeting_page_offers_the_latest_quarter_first_selected(client, gp, year_of_values):
     latest, _ = year_of_values
     committee = CommitteeFactory()
     client.force_login(gp)

@@ -2,6 +2,7 @@
 
 import pytest
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from kpis.register.models import Kpi
 from kpis.register.tests.factories import CommitteeFactory, KpiFactory
@@ -91,3 +92,50 @@ def test_a_reader_pages_through_a_large_scorecard_keeping_its_filters(
     page.get_by_role("button", name="Apply filters").click()
     assert page.get_by_text("1 KPI shown of 4 (filtered).").is_visible()
     assert page.get_by_role("navigation", name="Pages of KPIs").count() == 0
+
+
+KEY_COLUMNS = ("KPI", "RAG rating", "Change in performance", "Trend analysis")
+
+# For each key column: the right edge of its furthest cell, and the right edge of what shows of
+# the table (its scroll box, within the window).
+_KEY_COLUMN_EDGES = """(headers) => {
+  const start = () => ({cells: 0, left: 1e9, right: 0, shown: 1e9});
+  const out = Object.fromEntries(headers.map((header) => [header, start()]));
+  for (const table of document.querySelectorAll("table.app-scorecard")) {
+    const box = table.closest(".app-table-wrap").getBoundingClientRect();
+    const names = [...table.querySelectorAll("thead th")].map((th) => th.textContent.trim());
+    for (const header of headers) {
+      const edge = out[header];
+      const column = names.indexOf(header) + 1;
+      if (!column) return {missing: header};
+      for (const cell of table.querySelectorAll(`tr > :nth-child(${column})`)) {
+        const rect = cell.getBoundingClientRect();
+        edge.cells += 1;
+        edge.left = Math.min(edge.left, rect.left);
+        edge.right = Math.max(edge.right, rect.right);
+      }
+      edge.shown = Math.min(edge.shown, box.right, window.innerWidth);
+    }
+  }
+  return out;
+}"""
+
+
+def test_at_1280_by_800_the_kpi_rating_change_and_trend_are_on_screen(page, live_server, council):
+    last, _ = council
+    UserFactory(username="reader", roles=[Role.VIEWER.value])
+    page.set_viewport_size({"width": 1280, "height": 800})
+    signed_in(page, live_server, "reader")
+    page.goto(f"{live_server.url}{reverse('scorecards:organisation', args=[last.pk])}")
+    edges = page.evaluate(_KEY_COLUMN_EDGES, list(KEY_COLUMNS))
+    assert "missing" not in edges, edges
+    for header, edge in edges.items():
+        assert edge["cells"] >= 5, (header, edge)  # the heading and every KPI's row
+        assert edge["left"] >= 0 and edge["right"] <= edge["shown"], (header, edge)
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    # The commentary is folded away, one click from its row.
+    commentary = page.get_by_text("Commentary for KPI 100")
+    expect(page.get_by_text("Why it moved.").first).to_be_hidden()
+    commentary.click()
+    expect(page.get_by_text("Why it moved.").first).to_be_visible()
+    assert_accessible(page)
