@@ -18,6 +18,7 @@ urlpatterns = [
     path("my-kpis/", include(reporting_urls.entry)),
     path("reporting/", include(reporting_urls.cycle)),
     path("reporting/values/", include(reporting_urls.values)),
+    path("reporting/targets/", include(reporting_urls.targets)),
     path("django-admin/", admin.site.urls),
 ]
 

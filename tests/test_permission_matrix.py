@@ -180,6 +180,15 @@ MATRIX: dict[str, list[Case]] = {
     # POST-only; with no upload waiting they send the user back to the upload page.
     "values:confirm": [Case(get=GET_ONLY, post=expect(LOGIN, 302, 403, 302, 403, 403, 403))],
     "values:cancel": [Case(get=GET_ONLY, post=expect(LOGIN, 302, 403, 302, 403, 403, 403))],
+    # --- targets in bulk (/reporting/targets/): G&P only -----------------------------------------
+    "targets:upload": [Case(get=GP_ONLY, post=GP_ONLY)],
+    # POST-only; with no upload waiting they send G&P back to the upload page.
+    "targets:confirm": [Case(get=GET_ONLY, post=expect(LOGIN, 403, 403, 302, 403, 403, 403))],
+    "targets:cancel": [Case(get=GET_ONLY, post=expect(LOGIN, 403, 403, 302, 403, 403, 403))],
+    "targets:download": [
+        Case(get=GP_ONLY, post=GET_ONLY, kwargs={"file_format": f"={file_format}"})
+        for file_format in ("csv", "xlsx")
+    ],
     # --- the reporting cycle (/reporting/) ------------------------------------------------------
     # Every role reads the council's RAG policy; only G&P change it.
     "reporting:rag_policy": [

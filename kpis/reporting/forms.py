@@ -393,24 +393,13 @@ class ReturnForm(GovukForm):
     )
 
 
-class ValuesUploadForm(GovukForm):
+class UploadForm(GovukForm):
+    """A CSV or XLSX file to import, within the size limit."""
+
     file = forms.FileField(
-        label="Values file",
-        help_text="A CSV or Excel (.xlsx) file with one KPI value per row, in the values format.",
+        label="File",
         error_messages={"required": "Choose a CSV or Excel file to import"},
     )
-    historic = forms.BooleanField(
-        label="Historic load into closed periods",
-        required=False,
-        help_text="Load past values into closed periods. They are stored as approved and "
-        "marked as a historic load in each value's history.",
-    )
-
-    def __init__(self, *args, user, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        if not user.has_perm("kpis.run_cycle"):
-            # Only Governance and Performance may load history; a crafted field is ignored.
-            del self.fields["historic"]
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
@@ -423,6 +412,36 @@ class ValuesUploadForm(GovukForm):
         if PurePath(upload.name).suffix.lower() not in EXTENSIONS:
             raise forms.ValidationError("The file must be a CSV or Excel (.xlsx) file")
         return upload
+
+
+class TargetsUploadForm(UploadForm):
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["file"].label = "Targets file"
+        self.fields[
+            "file"
+        ].help_text = "A CSV or Excel (.xlsx) file with one target per row, in the targets format."
+
+
+class ValuesUploadForm(UploadForm):
+    historic = forms.BooleanField(
+        label="Historic load into closed periods",
+        required=False,
+        help_text="Load past values into closed periods. They are stored as approved and "
+        "marked as a historic load in each value's history.",
+    )
+
+    def __init__(self, *args, user, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["file"].label = "Values file"
+        self.fields[
+            "file"
+        ].help_text = (
+            "A CSV or Excel (.xlsx) file with one KPI value per row, in the values format."
+        )
+        if not user.has_perm("kpis.run_cycle"):
+            # Only Governance and Performance may load history; a crafted field is ignored.
+            del self.fields["historic"]
 
 
 class RagPolicyForm(GovukForm):

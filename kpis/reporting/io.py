@@ -1,6 +1,7 @@
-"""Bulk entry of values from a spreadsheet (CSV or XLSX): one row per KPI per period.
+"""Bulk entry of values from a spreadsheet (CSV or XLSX): one row per KPI per period; and of
+targets, with their export in the same format.
 
-The format is documented in docs/import-formats.md ("Values"); change the two together.
+The formats are documented in docs/import-formats.md ("Values", "Targets"); change them together.
 
 An import is all or nothing: every row is checked against the same rules as the entry page
 (`kpis.reporting.services`: who may enter, the period's state, the unit's validation, the computed
@@ -25,6 +26,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, connection, models, transaction
+from django.db.models import F
 
 from kpis.register.io import RowError, heading_errors
 from kpis.register.models import Kpi
@@ -44,7 +46,15 @@ from kpis.rules import enterable_kpis
 from pmf import clock
 from pmf.formatting import input_text
 from pmf.models import User
-from pmf.spreadsheets import SpreadsheetError, Table, parse_number, parse_yes_no, read_table
+from pmf.spreadsheets import (
+    SpreadsheetError,
+    Table,
+    parse_number,
+    parse_yes_no,
+    read_table,
+    write_csv,
+    write_xlsx,
+)
 
 __all__ = [
     "COLUMNS",
@@ -53,6 +63,9 @@ __all__ = [
     "RowOutcome",
     "TargetsImportResult",
     "ValuesImportResult",
+    "targets_export",
+    "targets_export_csv",
+    "targets_export_xlsx",
     "targets_import",
     "values_import",
 ]
@@ -749,21 +762,8 @@ TARGET_NOTE_LENGTH = 300
 
 
 @dataclass
-class TargetsImportResult:
-    rows: list[RowOutcome] = field(default_factory=list)
-    errors: list[RowError] = field(default_factory=list)
-    applied: bool = False
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
-    @property
-    def counts(self) -> dict[str, int]:
-        counts = dict.fromkeys(Outcome, 0)
-        for row in self.rows:
-            counts[row.outcome] += 1
-        return {str(outcome): count for outcome, count in counts.items()}
+class TargetsImportResult(ValuesImportResult):
+    """What a targets file would do (or did): the same shape as a values import's result."""
 
 
 @dataclass(slots=True)
@@ -784,12 +784,21 @@ class _TargetRow:
         return (self.kpi.pk, self.financial_year, self.period.pk if self.period else None)
 
 
-def targets_import(*, data: bytes, filename: str, by: User, apply: bool) -> TargetsImportResult:
+def targets_import(
+    *,
+    data: bytes,
+    filename: str,
+    by: User,
+    apply: bool,
+    expected_fingerprint: str | None = None,
+) -> TargetsImportResult:
     """Check a targets file and, with apply=True and no errors, set every new or changed target
     in one transaction. The management command acts as the system actor or a named person.
 
     A row that says what is stored is unchanged and writes nothing, so a file can be imported
-    again and again.
+    again and again (and an export imported unchanged changes nothing). `expected_fingerprint`
+    is the preview's: if a target it would change has changed since, nothing is written and the
+    result is marked stale.
     """
     if not by.has_perm("kpis.run_cycle"):
         raise PermissionDenied("Only Governance and Performance can import targets.")
@@ -801,10 +810,14 @@ def targets_import(*, data: bytes, filename: str, by: User, apply: bool) -> Targ
     if errors:
         return TargetsImportResult(errors=errors)
     with transaction.atomic():
-        rows, existing = _read_target_rows(table)
+        rows, existing = _read_target_rows(table, lock=apply)
         result = TargetsImportResult(rows=[_target_outcome(row, existing) for row in rows])
         result.errors = [error for row in rows for error in row.errors]
+        result.fingerprint = _target_fingerprint(rows, result.rows, existing)
         if result.errors or not apply:
+            return result
+        if expected_fingerprint is not None and expected_fingerprint != result.fingerprint:
+            result.stale = True
             return result
         changed = [
             row
@@ -832,15 +845,20 @@ def _target_header_errors(table: Table) -> list[RowError]:
     return heading_errors(table, TARGET_COLUMNS, TARGET_REQUIRED, file="targets", rows="targets")
 
 
-def _read_target_rows(table: Table) -> tuple[list[_TargetRow], dict[tuple, Target]]:
-    """Every row read and checked, and the stored targets they would replace (three queries)."""
+def _read_target_rows(
+    table: Table, *, lock: bool = False
+) -> tuple[list[_TargetRow], dict[tuple, Target]]:
+    """Every row read and checked, and the stored targets they would replace (three queries);
+    with `lock`, those targets are held until the import's transaction ends."""
     kpis = {kpi.reference: kpi for kpi in Kpi.objects.order_by()}
     periods = {(p.kind, p.financial_year, p.number): p for p in ReportingPeriod.objects.order_by()}
     rows = [_read_target_row(number, cells, kpis, periods) for number, cells in table.numbered()]
     years = {row.financial_year for row in rows if row.financial_year is not None}
+    stored = Target.objects.filter(financial_year__in=years).order_by()
+    if lock:
+        stored = stored.select_for_update()
     existing = {
-        (target.kpi_id, target.financial_year, target.period_id): target
-        for target in Target.objects.filter(financial_year__in=years).order_by()
+        (target.kpi_id, target.financial_year, target.period_id): target for target in stored
     }
     first_row: dict[tuple, int] = {}
     for row in rows:
@@ -966,5 +984,69 @@ def _target_outcome(row: _TargetRow, existing: dict[tuple, Target]) -> RowOutcom
         period=label,
         outcome=outcome,
         errors=row.errors,
-        value=row.kpi.value_text(row.value) if row.kpi else input_text(row.value),
+        value=_target_words(row),
     )
+
+
+def _target_words(row: _TargetRow) -> str:
+    """ "80%, intervention level 65%": the row's target as the preview shows it."""
+    write = row.kpi.value_text if row.kpi else input_text
+    words = write(row.value) if row.value is not None else ""
+    if row.intervention_level is not None:
+        words += f", intervention level {write(row.intervention_level)}"
+    return words
+
+
+def _target_fingerprint(
+    rows: list[_TargetRow], outcomes: list[RowOutcome], existing: dict[tuple, Target]
+) -> str:
+    """Changes whenever the preview would say something different, or a stored target it would
+    replace has changed."""
+    digest = hashlib.sha256()
+    for row, outcome in zip(rows, outcomes, strict=True):
+        stored = existing.get(row.key) if row.key else None
+        before = (
+            (stored.value, stored.intervention_level, stored.note) if stored is not None else "-"
+        )
+        digest.update(f"{outcome.row}:{outcome.outcome}:{row.key}:{before};".encode())
+    return digest.hexdigest()
+
+
+# Exporting targets ------------------------------------------------------------------------------
+
+
+def targets_export(
+    *, financial_year: int | None = None, directorate: int | None = None
+) -> tuple[list[str], list[list]]:
+    """Targets in the import format, so that the file imported unchanged changes nothing: a
+    year's (or every year's), a directorate's (or every one's). Contextual KPIs have none to
+    export. One query."""
+    targets = (
+        Target.objects.exclude(kpi__target_kind=Kpi.TargetKind.CONTEXTUAL)
+        .select_related("kpi", "period")
+        .order_by("kpi__reference", "financial_year", F("period__starts_on").asc(nulls_first=True))
+    )
+    if financial_year is not None:
+        targets = targets.filter(financial_year=financial_year)
+    if directorate is not None:
+        targets = targets.filter(kpi__directorate_id=directorate)
+    rows = [
+        [
+            target.kpi.reference,
+            fy.year_label(target.financial_year),
+            target.period.label if target.period else "",
+            target.value,
+            target.intervention_level,
+            target.note,
+        ]
+        for target in targets
+    ]
+    return list(TARGET_COLUMNS), rows
+
+
+def targets_export_csv(**filters) -> bytes:
+    return write_csv(*targets_export(**filters))
+
+
+def targets_export_xlsx(**filters) -> bytes:
+    return write_xlsx(*targets_export(**filters), sheet_title="Targets")

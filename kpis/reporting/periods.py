@@ -26,6 +26,11 @@ class PeriodSpec:
     ends_on: datetime.date
 
 
+def year_label(financial_year: int) -> str:
+    """2025 → "2025/26", as the financial year is written in labels and files."""
+    return f"{financial_year}/{(financial_year + 1) % 100:02d}"
+
+
 def financial_year_of(day: datetime.date) -> int:
     """2025 for any day from 1 April 2025 to 31 March 2026."""
     return day.year if day.month >= 4 else day.year - 1

@@ -1,6 +1,7 @@
 """The reporting cycle's addresses, in groups that the project mounts (pmf/urls.py): the officers'
 entry pages and the approvers' sign-off at /my-kpis/, G&P's cycle at /reporting/, bulk entry of
-values at /reporting/values/, and a KPI's page, which joins the register's addresses (kpis/urls.py).
+values at /reporting/values/, targets in bulk (import and export) under /reporting/targets/, and
+a KPI's page, which joins the register's addresses (kpis/urls.py).
 """
 
 from django.urls import path, re_path
@@ -48,4 +49,15 @@ values = (
         path("cancel/", views.cancel, name="cancel"),
     ],
     "values",
+)
+
+# Beside the cycle's /reporting/targets/ pages: none of these is a KPI reference and a year.
+targets = (
+    [
+        path("import/", views.targets_upload, name="upload"),
+        path("import/confirm/", views.targets_confirm, name="confirm"),
+        path("import/cancel/", views.targets_cancel, name="cancel"),
+        re_path(r"^export\.(?P<file_format>csv|xlsx)$", views.targets_download, name="download"),
+    ],
+    "targets",
 )

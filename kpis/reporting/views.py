@@ -1,6 +1,7 @@
-"""The reporting cycle's pages: G&P's periods, completion dashboard with chasing, and targets; the
-officers' entry pages ("My KPIs this period"); the approvers' sign-off list; bulk entry of
-values from a file; and a KPI's page with its values.
+"""The reporting cycle's pages: G&P's periods, completion dashboard with chasing, and targets (one
+KPI's, or many from a file, and their download); the officers' entry pages ("My KPIs this
+period"); the approvers' sign-off list; bulk entry of values from a file; and a KPI's page with
+its values.
 
 The dashboard's KPIs and the targets are record tables (`kpis.reporting.tables`), sorted and
 paged like the register. The sign-off list is not: each value is a card with its commentary and
@@ -13,13 +14,14 @@ nothing: if any KPI's block has a problem (a bad value, a missing action plan, s
 newer save), nothing on the page is saved and every block is shown again with what the officer
 typed, so no one has to wonder which values were kept.
 
-Bulk entry: between the preview and the confirmation the uploaded bytes wait on disk under
-MEDIA_ROOT/uploads/values/<random token>, and the person's session holds the token, the file's
-name, the historic flag and the preview's fingerprint. Only that session can confirm or cancel
-it; the file is deleted on confirmation, cancellation, a new upload, or (when abandoned) by the
-sweep that every upload runs over files older than a session can live. On confirmation the file
-is checked again from scratch, and nothing is written if anything is now wrong or if the stored
-values moved on since the preview (then the new preview is shown to confirm again).
+Bulk entry of values, and of targets: between the preview and the confirmation the uploaded bytes
+wait on disk under MEDIA_ROOT/uploads/<values or targets>/<random token>, and the person's
+session holds the token, the file's name, the historic flag and the preview's fingerprint. Only
+that session can confirm or cancel it; the file is deleted on confirmation, cancellation, a new
+upload, or (when abandoned) by the sweep that every upload runs over files older than a session
+can live. On confirmation the file is checked again from scratch, and nothing is written if
+anything is now wrong or if the stored data moved on since the preview (then the new preview is
+shown to confirm again).
 """
 
 import secrets
@@ -53,11 +55,19 @@ from kpis.reporting.forms import (
     ReturnForm,
     TargetFilterForm,
     TargetForm,
+    TargetsUploadForm,
+    UploadForm,
     ValuesUploadForm,
 )
-from kpis.reporting.io import ValuesImportResult, values_import
+from kpis.reporting.io import (
+    ValuesImportResult,
+    targets_export_csv,
+    targets_export_xlsx,
+    targets_import,
+    values_import,
+)
 from kpis.reporting.models import Measurement, RagPolicy, ReportingPeriod
-from kpis.reporting.periods import FREQUENCY_TO_KIND, financial_year_of
+from kpis.reporting.periods import FREQUENCY_TO_KIND, financial_year_of, year_label
 from kpis.reporting.services import (
     StaleEdit,
     measurement_return,
@@ -292,10 +302,17 @@ def targets(request: HttpRequest) -> HttpResponse:
     rows = selectors.targets_for_year(year, directorate=directorate)
     table = TargetTable(rows, year=year, year_label=year_label)
     RequestConfig(request).configure(table)
+    shown = {"year": year} | ({"directorate": directorate} if directorate else {})
     return render(
         request,
         "kpis/reporting/targets.html",
-        {"filter_form": form, "year_label": year_label, "table": table},
+        {
+            "filter_form": form,
+            "year_label": year_label,
+            "table": table,
+            "download_query": urlencode(shown),
+            "directorate_name": next((d.name for d in directorates if d.pk == directorate), ""),
+        },
     )
 
 
@@ -718,9 +735,42 @@ def return_value(request: HttpRequest) -> HttpResponse:
     return redirect(reverse("entry:approvals"))
 
 
-SESSION_KEY = "values_import"
 PREVIEW_ROWS = 2000
-TEMPLATE = "kpis/reporting/values_upload.html"
+TEMPLATE = "kpis/reporting/upload.html"
+VALUES, TARGETS = "values", "targets"  # what an upload holds: its session key and its folder
+PAGES = {
+    VALUES: {
+        "title": "Import values",
+        "intro": [
+            "Upload a CSV or Excel file with one value per row: the KPI's reference, the period "
+            "(like 2025/26 Q3) and the value, with any commentary, action plan and data-quality "
+            "note. The columns are described in the import guide.",
+            "You will see what every row would do before anything is saved. If any row has a "
+            "problem, nothing is imported. Values you import into an open period are saved as "
+            "drafts for you to submit.",
+        ],
+        "noun": "values",
+        "period_heading": "Period",
+        "value_heading": "Value",
+        "back": ("home", "Back to home"),
+    },
+    TARGETS: {
+        "title": "Import targets",
+        "intro": [
+            "Upload a CSV or Excel file with one target per row: the KPI's reference, the "
+            "financial year (like 2025/26), the period for a target through the year (blank for "
+            "the annual target), the target, and any intervention level and note. It is the "
+            "format of the targets download, so a downloaded file can be changed and imported.",
+            "You will see what every row would do before anything is saved. If any row has a "
+            "problem, nothing is imported. Values not yet locked are re-rated against the new "
+            "targets.",
+        ],
+        "noun": "targets",
+        "period_heading": "Year or period",
+        "value_heading": "Target",
+        "back": ("reporting:targets", "Back to targets"),
+    },
+}
 
 
 @dataclass
@@ -732,19 +782,24 @@ class Pending:
     historic: bool
     fingerprint: str
     user_id: int
+    kind: str = VALUES
 
     @property
     def path(self) -> Path:
-        return _uploads_dir() / self.token
+        return _uploads_dir(self.kind) / self.token
 
 
-def _uploads_dir() -> Path:
-    return Path(settings.MEDIA_ROOT) / "uploads" / "values"
+def _uploads_dir(kind: str) -> Path:
+    return Path(settings.MEDIA_ROOT) / "uploads" / kind
 
 
-def _sweep_abandoned() -> None:
+def _session_key(kind: str) -> str:
+    return f"{kind}_import"
+
+
+def _sweep_abandoned(kind: str) -> None:
     """Delete uploads nobody confirmed: older than any session that could still confirm them."""
-    folder = _uploads_dir()
+    folder = _uploads_dir(kind)
     if not folder.is_dir():
         return
     cutoff = time.time() - settings.SESSION_COOKIE_AGE
@@ -756,13 +811,13 @@ def _sweep_abandoned() -> None:
             pass  # another process got there first
 
 
-def _pending(request: HttpRequest, token: str | None = None) -> Pending | None:
+def _pending(request: HttpRequest, kind: str, token: str | None = None) -> Pending | None:
     """The session's waiting upload, if it is this person's (and carries `token`, if given)."""
-    stored = request.session.get(SESSION_KEY)
+    stored = request.session.get(_session_key(kind))
     if not isinstance(stored, dict):
         return None
     try:
-        pending = Pending(**stored)
+        pending = Pending(**{**stored, "kind": kind})
     except TypeError:
         return None
     if pending.user_id != request.user.pk or (token is not None and token != pending.token):
@@ -772,8 +827,10 @@ def _pending(request: HttpRequest, token: str | None = None) -> Pending | None:
     return pending
 
 
-def _keep(request: HttpRequest, *, data: bytes, filename: str, historic: bool, fingerprint: str):
-    folder = _uploads_dir()
+def _keep(
+    request: HttpRequest, kind: str, *, data: bytes, filename: str, historic: bool, fingerprint: str
+) -> Pending:
+    folder = _uploads_dir(kind)
     folder.mkdir(parents=True, exist_ok=True)
     pending = Pending(
         token=secrets.token_hex(16),
@@ -781,23 +838,25 @@ def _keep(request: HttpRequest, *, data: bytes, filename: str, historic: bool, f
         historic=historic,
         fingerprint=fingerprint,
         user_id=request.user.pk,
+        kind=kind,
     )
     pending.path.write_bytes(data)
-    request.session[SESSION_KEY] = pending.__dict__.copy()
+    request.session[_session_key(kind)] = pending.__dict__.copy()
     return pending
 
 
-def _discard(request: HttpRequest) -> None:
-    stored = request.session.pop(SESSION_KEY, None)
+def _discard(request: HttpRequest, kind: str) -> None:
+    stored = request.session.pop(_session_key(kind), None)
     if isinstance(stored, dict) and isinstance(stored.get("token"), str):
         token = stored["token"]
         if token.isalnum():  # our own hex token: never a path
-            (_uploads_dir() / token).unlink(missing_ok=True)
+            (_uploads_dir(kind) / token).unlink(missing_ok=True)
 
 
 def _preview(
     request: HttpRequest,
-    form: ValuesUploadForm,
+    kind: str,
+    form: UploadForm,
     result: ValuesImportResult | None,
     pending: Pending | None = None,
     *,
@@ -810,6 +869,8 @@ def _preview(
         request,
         TEMPLATE,
         {
+            **PAGES[kind],
+            "kind": kind,
             "form": form,
             "result": result,
             "rows": rows,
@@ -822,16 +883,60 @@ def _preview(
     )
 
 
+def _confirmed(
+    request: HttpRequest, kind: str, pending: Pending, data: bytes, result, form: UploadForm
+) -> HttpResponse:
+    """After a confirmation: back to the upload page with what was imported; or, when the stored
+    data moved on since the preview, the new preview to confirm again; or the file's problems."""
+    _discard(request, kind)
+    if result.applied:
+        counts = result.counts
+        messages.success(
+            request,
+            f"Imported {pending.filename}: {counts['new']} new, {counts['changed']} changed, "
+            f"{counts['unchanged']} unchanged.",
+        )
+        return redirect(f"{kind}:upload")
+    stale = result.ok and result.stale
+    again = None
+    if stale:
+        again = _keep(
+            request,
+            kind,
+            data=data,
+            filename=pending.filename,
+            historic=pending.historic,
+            fingerprint=result.fingerprint,
+        )
+    return _preview(
+        request,
+        kind,
+        form,
+        result,
+        again,
+        filename=pending.filename,
+        historic=pending.historic,
+        stale=stale,
+    )
+
+
+def _no_upload_waiting(request: HttpRequest, kind: str) -> HttpResponse:
+    messages.error(
+        request, "There is no upload of yours waiting to be imported. Upload the file again."
+    )
+    return redirect(f"{kind}:upload")
+
+
 @require_http_methods(["GET", "POST"])
 @require("kpis.enter_value")
 def upload(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
-        return _preview(request, ValuesUploadForm(user=request.user), None)
+        return _preview(request, VALUES, ValuesUploadForm(user=request.user), None)
     form = ValuesUploadForm(request.POST, request.FILES, user=request.user)
     if not form.is_valid():
-        return _preview(request, form, None)
-    _discard(request)
-    _sweep_abandoned()
+        return _preview(request, VALUES, form, None)
+    _discard(request, VALUES)
+    _sweep_abandoned(VALUES)
     upload_file = form.cleaned_data["file"]
     historic = bool(form.cleaned_data.get("historic"))
     data = upload_file.read()
@@ -842,73 +947,116 @@ def upload(request: HttpRequest) -> HttpResponse:
     if result.ok and result.to_write:
         pending = _keep(
             request,
+            VALUES,
             data=data,
             filename=upload_file.name,
             historic=historic,
             fingerprint=result.fingerprint,
         )
-    return _preview(request, form, result, pending, filename=upload_file.name, historic=historic)
+    return _preview(
+        request, VALUES, form, result, pending, filename=upload_file.name, historic=historic
+    )
 
 
 @require_POST
 @require("kpis.enter_value")
 def confirm(request: HttpRequest) -> HttpResponse:
-    pending = _pending(request, request.POST.get("token", ""))
+    pending = _pending(request, VALUES, request.POST.get("token", ""))
     if pending is None:
-        messages.error(
-            request, "There is no upload of yours waiting to be imported. Upload the file again."
-        )
-        return redirect("values:upload")
-    historic = pending.historic and request.user.has_perm("kpis.run_cycle")
+        return _no_upload_waiting(request, VALUES)
+    pending.historic = pending.historic and request.user.has_perm("kpis.run_cycle")
     data = pending.path.read_bytes()
     result = values_import(
         data=data,
         filename=pending.filename,
         by=request.user,
         apply=True,
-        historic=historic,
+        historic=pending.historic,
         expected_fingerprint=pending.fingerprint,
     )
-    if result.applied:
-        _discard(request)
-        counts = result.counts
-        messages.success(
-            request,
-            f"Imported {pending.filename}: {counts['new']} new, {counts['changed']} changed, "
-            f"{counts['unchanged']} unchanged.",
-        )
-        return redirect("values:upload")
     form = ValuesUploadForm(user=request.user)
-    if result.ok and result.stale:
-        # The stored values moved on since the preview: show what it would do now.
-        _discard(request)
-        pending = _keep(
-            request,
-            data=data,
-            filename=pending.filename,
-            historic=historic,
-            fingerprint=result.fingerprint,
-        )
-        return _preview(
-            request,
-            form,
-            result,
-            pending,
-            filename=pending.filename,
-            historic=historic,
-            stale=True,
-        )
-    _discard(request)
-    return _preview(request, form, result, filename=pending.filename, historic=historic)
+    return _confirmed(request, VALUES, pending, data, result, form)
 
 
 @require_POST
 @require("kpis.enter_value")
 def cancel(request: HttpRequest) -> HttpResponse:
-    if _pending(request, request.POST.get("token", "")) is not None:
-        _discard(request)
+    return _cancel(request, VALUES)
+
+
+def _cancel(request: HttpRequest, kind: str) -> HttpResponse:
+    if _pending(request, kind, request.POST.get("token", "")) is not None:
+        _discard(request, kind)
         messages.info(request, "Import cancelled: nothing was changed.")
-    return redirect("values:upload")
+    return redirect(f"{kind}:upload")
+
+
+# Targets in bulk: the same upload, preview and confirmation ------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@require("kpis.run_cycle")
+def targets_upload(request: HttpRequest) -> HttpResponse:
+    form = TargetsUploadForm(*posted(request, files=True))
+    if request.method != "POST" or not form.is_valid():
+        return _preview(request, TARGETS, form, None)
+    _discard(request, TARGETS)
+    _sweep_abandoned(TARGETS)
+    upload_file = form.cleaned_data["file"]
+    data = upload_file.read()
+    result = targets_import(data=data, filename=upload_file.name, by=request.user, apply=False)
+    pending = None
+    if result.ok and result.to_write:
+        pending = _keep(
+            request,
+            TARGETS,
+            data=data,
+            filename=upload_file.name,
+            historic=False,
+            fingerprint=result.fingerprint,
+        )
+    return _preview(request, TARGETS, form, result, pending, filename=upload_file.name)
+
+
+@require_POST
+@require("kpis.run_cycle")
+def targets_confirm(request: HttpRequest) -> HttpResponse:
+    pending = _pending(request, TARGETS, request.POST.get("token", ""))
+    if pending is None:
+        return _no_upload_waiting(request, TARGETS)
+    data = pending.path.read_bytes()
+    result = targets_import(
+        data=data,
+        filename=pending.filename,
+        by=request.user,
+        apply=True,
+        expected_fingerprint=pending.fingerprint,
+    )
+    return _confirmed(request, TARGETS, pending, data, result, TargetsUploadForm())
+
+
+@require_POST
+@require("kpis.run_cycle")
+def targets_cancel(request: HttpRequest) -> HttpResponse:
+    return _cancel(request, TARGETS)
+
+
+@require_GET
+@require("kpis.run_cycle")
+def targets_download(request: HttpRequest, file_format: str) -> HttpResponse:
+    """A year's targets (or every year's; one directorate's, or all) in the import format."""
+    year = _int_or_none(request.GET.get("year"))
+    directorate = _int_or_none(request.GET.get("directorate"))
+    name = f"targets-{year_label(year).replace('/', '-')}" if year else "targets"
+    if file_format == "csv":
+        content = targets_export_csv(financial_year=year, directorate=directorate)
+        content_type = "text/csv; charset=utf-8"
+    else:
+        content = targets_export_xlsx(financial_year=year, directorate=directorate)
+        content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{name}.{file_format}"'
+    return response
 
 
 # A KPI's page ----------------------------------------------------------------------------------

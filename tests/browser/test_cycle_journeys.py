@@ -496,3 +496,62 @@ def test_the_entry_form_works_from_the_keyboard_alone(page, live_server, cycle):
     assert measurement.value == Decimal("41.2")
     assert measurement.action_plan == "Relaunch the garden waste offer in spring."
     assert_accessible(page)
+
+
+# --- Targets in bulk, and a KPI whose status stops its entry ---------------------------------
+
+TARGET_HEADINGS = "reference,financial_year,period,value,intervention_level,note\n"
+
+
+def test_gp_import_a_years_targets_from_a_file_seeing_every_row_first(
+    page, live_server, cycle, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    signed_in(page, live_server, "gp")
+    page.goto(url(live_server, "reporting:targets") + "?year=2026")
+    follow(page, "Import targets from a file")
+    expect(page).to_have_title(re.compile(r"^Import targets"))
+    assert_accessible(page)
+
+    bad = TARGET_HEADINGS + "169,2026/27,,55,48,\n182,2026/27,2026/27 Oct,100,,\n"
+    page.get_by_label("Targets file").set_input_files(
+        {"name": "targets.csv", "mimeType": "text/csv", "buffer": bad.encode()}
+    )
+    submit(page, "Check file")
+    summary = page.locator(".govuk-error-summary")
+    expect(summary).to_contain_text("The file was not imported")
+    expect(summary).to_be_focused()
+    expect(page.locator("#import-errors tbody tr")).to_have_count(1)
+    expect(page.locator("#import-errors")).to_contain_text("no reporting period 2026/27 Oct")
+    assert_accessible(page)
+
+    good = TARGET_HEADINGS + "169,2026/27,,55,48,Raised\n182,2026/27,2026/27 Q2,110,140,\n"
+    page.get_by_label("Targets file").set_input_files(
+        {"name": "targets.csv", "mimeType": "text/csv", "buffer": good.encode()}
+    )
+    submit(page, "Check file")
+    rows = page.locator("#import-rows tbody tr")
+    expect(rows).to_have_count(2)
+    expect(rows.nth(0)).to_contain_text("55%, intervention level 48%")
+    expect(rows.nth(0)).to_contain_text("Changed")
+    expect(rows.nth(1)).to_contain_text("110, intervention level 140")
+    assert_accessible(page)
+    assert cycle["kpis"]["169"].targets.get(period=None).value == 50  # not yet
+
+    submit(page, "Confirm import")
+    expect(page.get_by_role("alert")).to_contain_text("1 new, 1 changed, 0 unchanged")
+    assert cycle["kpis"]["169"].targets.get(period=None).value == 55
+
+
+def test_the_officer_sees_why_a_suspended_kpi_has_no_form(page, live_server, cycle):
+    Kpi.objects.filter(reference="191").update(
+        status=Kpi.Status.SUSPENDED, status_reason="The contractor's data feed is being replaced."
+    )
+    signed_in(page, live_server, "officer")
+    page.goto(url(live_server, "entry:my_kpis"))
+    expect(_status(page, "191")).to_have_text("Suspended")
+    block = _block(page, cycle, "191")
+    expect(block).to_contain_text("KPI 191 is suspended, so its values are not collected.")
+    expect(block.get_by_role("textbox")).to_have_count(0)
+    expect(_block(page, cycle, "169").get_by_role("textbox").first).to_be_visible()
+    assert_accessible(page)

@@ -16,7 +16,9 @@ from kpis.reporting.tests.test_values_io import (  # noqa: F401 (cycle is a fixt
     good_rows,
     make_period,
 )
-from kpis.reporting.views import SESSION_KEY, _uploads_dir
+from kpis.reporting.views import VALUES, _session_key, _uploads_dir
+
+SESSION_KEY = _session_key(VALUES)
 
 pytestmark = pytest.mark.usefixtures("cycle")
 
@@ -42,7 +44,7 @@ def upload(client: Client, data: bytes, name: str = "values.csv", **extra):
 
 
 def waiting_files() -> list:
-    folder = _uploads_dir()
+    folder = _uploads_dir(VALUES)
     return sorted(folder.iterdir()) if folder.exists() else []
 
 
@@ -228,7 +230,7 @@ def test_the_outsider_cannot_import_values_for_kpis_they_do_not_own(outsider):
 
 
 def test_an_abandoned_upload_is_deleted_by_a_later_upload(owner, settings):
-    folder = _uploads_dir()
+    folder = _uploads_dir(VALUES)
     folder.mkdir(parents=True)
     old, recent = folder / ("0" * 32), folder / ("1" * 32)
     old.write_bytes(b"abandoned")
