@@ -922,7 +922,9 @@ def _row(
         period_label=_label(kind, current),
         last_updated=_label(kind, updated) if updated is not None else "",
         target=target.value if target else None,
-        target_display=_target_text(kpi, target),
+        target_display=_target_text(
+            kpi, target, intervention=measure.policy.use_intervention_levels
+        ),
         current=current_value,
         current_display=_value_display(kpi, m),
         previous=_decimal(previous_m.value) if previous_m else None,
@@ -1011,11 +1013,17 @@ def _points(kpi: _Kpi, kind: str, positions: range, measured, ratings, target_at
     return points
 
 
-def _target_text(kpi: _Kpi, target: _Target | None) -> str:
+def _target_text(kpi: _Kpi, target: _Target | None, *, intervention: bool = False) -> str:
+    """The target as pages, exports and packs write it; with its intervention level where the
+    KPI is rated by one (the council's RAG policy or the KPI's own setting): "80%, intervention
+    level 65%"."""
     if kpi.target_kind == Kpi.TargetKind.CONTEXTUAL:
         return "Contextual"
     if target is not None:
-        return value_text(kpi.unit, target.value)
+        text = value_text(kpi.unit, target.value)
+        if intervention and target.intervention_level is not None:
+            text += f", intervention level {value_text(kpi.unit, target.intervention_level)}"
+        return text
     if kpi.long_term_target is not None:
         text = value_text(kpi.unit, kpi.long_term_target)
         year = f" by {kpi.long_term_target_year}" if kpi.long_term_target_year else ""
