@@ -15,11 +15,12 @@ typed, so no one has to wonder which values were kept.
 
 Bulk entry: between the preview and the confirmation the uploaded bytes wait on disk under
 MEDIA_ROOT/uploads/values/<random token>, and the person's session holds the token, the file's
-name, the historic flag and the preview's fingerprint. Only that session can confirm or cancel
-it; the file is deleted on confirmation, cancellation, a new upload, or (when abandoned) by the
-sweep that every upload runs over files older than a session can live. On confirmation the file
-is checked again from scratch, and nothing is written if anything is now wrong or if the stored
-values moved on since the preview (then the new preview is shown to confirm again).
+name, the historic flag with its authority and the preview's fingerprint. Only that session can
+confirm or cancel it; the file is deleted on confirmation, cancellation, a new upload, or (when
+abandoned) by the sweep that every upload runs over files older than a session can live. On
+confirmation the file is checked again from scratch, and nothing is written if anything is now
+wrong or if the stored values moved on since the preview (then the new preview is shown to
+confirm again).
 """
 
 import secrets
@@ -151,17 +152,24 @@ CONFIRM_ACTIONS = {
 @require_http_methods(["GET", "POST"])
 @require("kpis.run_cycle")
 def period_confirm(request: HttpRequest, period_id: int, action: str) -> HttpResponse:
+    """Close or lock a period, once confirmed. Locking first lists the values not approved, by
+    KPI; the confirmation carries how many it listed (none, if it carries nothing), and nothing
+    is locked if that has changed since."""
     period = _get_period(period_id)
     service, title, warning, done = CONFIRM_ACTIONS[action]
     error = ""
     if request.method == "POST":
+        confirmed = {}
+        if action == "lock":
+            confirmed["expected_unapproved"] = _int_or_none(request.POST.get("unapproved")) or 0
         try:
-            service(period=period, by=request.user)
+            service(period=period, by=request.user, **confirmed)
         except ValidationError as failure:
             error = " ".join(failure.messages)
         else:
             messages.success(request, done.format(label=period.label))
             return redirect(reverse("reporting:periods") + f"#year-{period.financial_year}")
+    unapproved = selectors.unapproved_in(period) if action == "lock" else None
     return render(
         request,
         "kpis/reporting/period_confirm.html",
@@ -171,6 +179,7 @@ def period_confirm(request: HttpRequest, period_id: int, action: str) -> HttpRes
             "title": title.format(label=period.label),
             "warning": warning,
             "error": error,
+            "unapproved": unapproved,
         },
         status=400 if error else 200,
     )
@@ -728,6 +737,7 @@ class Pending:
     historic: bool
     fingerprint: str
     user_id: int
+    authority: str = ""  # for a historic load
 
     @property
     def path(self) -> Path:
@@ -768,7 +778,15 @@ def _pending(request: HttpRequest, token: str | None = None) -> Pending | None:
     return pending
 
 
-def _keep(request: HttpRequest, *, data: bytes, filename: str, historic: bool, fingerprint: str):
+def _keep(
+    request: HttpRequest,
+    *,
+    data: bytes,
+    filename: str,
+    historic: bool,
+    fingerprint: str,
+    authority: str = "",
+):
     folder = _uploads_dir()
     folder.mkdir(parents=True, exist_ok=True)
     pending = Pending(
@@ -777,6 +795,7 @@ def _keep(request: HttpRequest, *, data: bytes, filename: str, historic: bool, f
         historic=historic,
         fingerprint=fingerprint,
         user_id=request.user.pk,
+        authority=authority if historic else "",
     )
     pending.path.write_bytes(data)
     request.session[SESSION_KEY] = pending.__dict__.copy()
@@ -799,6 +818,7 @@ def _preview(
     *,
     filename: str = "",
     historic: bool = False,
+    authority: str = "",
     stale: bool = False,
 ) -> HttpResponse:
     rows = result.rows_errors_first()[:PREVIEW_ROWS] if result else []
@@ -812,6 +832,7 @@ def _preview(
             "pending": pending,
             "filename": filename,
             "historic": historic,
+            "authority": authority,
             "stale": stale,
             "preview_limit": PREVIEW_ROWS,
         },
@@ -830,9 +851,15 @@ def upload(request: HttpRequest) -> HttpResponse:
     _sweep_abandoned()
     upload_file = form.cleaned_data["file"]
     historic = bool(form.cleaned_data.get("historic"))
+    authority = (form.cleaned_data.get("authority") or "").strip() if historic else ""
     data = upload_file.read()
     result = values_import(
-        data=data, filename=upload_file.name, by=request.user, apply=False, historic=historic
+        data=data,
+        filename=upload_file.name,
+        by=request.user,
+        apply=False,
+        historic=historic,
+        authority=authority,
     )
     pending = None
     if result.ok and result.to_write:
@@ -842,8 +869,17 @@ def upload(request: HttpRequest) -> HttpResponse:
             filename=upload_file.name,
             historic=historic,
             fingerprint=result.fingerprint,
+            authority=authority,
         )
-    return _preview(request, form, result, pending, filename=upload_file.name, historic=historic)
+    return _preview(
+        request,
+        form,
+        result,
+        pending,
+        filename=upload_file.name,
+        historic=historic,
+        authority=authority,
+    )
 
 
 @require_POST
@@ -856,6 +892,7 @@ def confirm(request: HttpRequest) -> HttpResponse:
         )
         return redirect("values:upload")
     historic = pending.historic and request.user.has_perm("kpis.run_cycle")
+    authority = pending.authority if historic else ""
     data = pending.path.read_bytes()
     result = values_import(
         data=data,
@@ -863,6 +900,7 @@ def confirm(request: HttpRequest) -> HttpResponse:
         by=request.user,
         apply=True,
         historic=historic,
+        authority=authority,
         expected_fingerprint=pending.fingerprint,
     )
     if result.applied:
@@ -884,6 +922,7 @@ def confirm(request: HttpRequest) -> HttpResponse:
             filename=pending.filename,
             historic=historic,
             fingerprint=result.fingerprint,
+            authority=authority,
         )
         return _preview(
             request,
@@ -892,10 +931,13 @@ def confirm(request: HttpRequest) -> HttpResponse:
             pending,
             filename=pending.filename,
             historic=historic,
+            authority=authority,
             stale=True,
         )
     _discard(request)
-    return _preview(request, form, result, filename=pending.filename, historic=historic)
+    return _preview(
+        request, form, result, filename=pending.filename, historic=historic, authority=authority
+    )
 
 
 @require_POST
@@ -914,6 +956,9 @@ def cancel(request: HttpRequest) -> HttpResponse:
 @require("pmf.read")
 def kpi_detail(request: HttpRequest, reference: str) -> HttpResponse:
     kpi = kpi_or_404(reference)
+    # Readers see approved and provisional values only; drafts, returned values and why they
+    # were returned are for those who work on the KPI's values.
+    work_in_progress = request.user.has_perm("kpis.see_work_in_progress", kpi)
     return render(
         request,
         "kpis/reporting/kpi_detail.html",
@@ -921,7 +966,8 @@ def kpi_detail(request: HttpRequest, reference: str) -> HttpResponse:
             "kpi": kpi,
             "committees": register_selectors.current_committees(kpi),
             "history": register_selectors.kpi_change_history(kpi),
-            "value_history": selectors.kpi_value_history(kpi),
+            "value_history": selectors.kpi_value_history(kpi, work_in_progress=work_in_progress),
+            "work_in_progress": work_in_progress,
             "can_keep_register": request.user.has_perm("kpis.keep_register"),
         },
     )
