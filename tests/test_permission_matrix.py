@@ -137,6 +137,9 @@ MATRIX: dict[str, list[Case]] = {
         )
         for file_format in ("csv", "xlsx")
     ],
+    "scorecards:organisation_summary": [
+        Case(get=EVERY_ROLE, post=GET_ONLY, kwargs={"period_id": "period.pk"})
+    ],
     "scorecards:directorate": [
         Case(
             get=EVERY_ROLE,
@@ -156,6 +159,13 @@ MATRIX: dict[str, list[Case]] = {
         )
         for file_format in ("csv", "xlsx")
     ],
+    "scorecards:directorate_summary": [
+        Case(
+            get=EVERY_ROLE,
+            post=GET_ONLY,
+            kwargs={"directorate_id": "directorate.pk", "period_id": "period.pk"},
+        )
+    ],
     "scorecards:committee": [
         Case(
             get=EVERY_ROLE,
@@ -174,6 +184,13 @@ MATRIX: dict[str, list[Case]] = {
             },
         )
         for file_format in ("csv", "xlsx")
+    ],
+    "scorecards:committee_summary": [
+        Case(
+            get=EVERY_ROLE,
+            post=GET_ONLY,
+            kwargs={"committee_id": "committee.pk", "period_id": "period.pk"},
+        )
     ],
     # --- bulk values (/reporting/values/) -------------------------------------------------------
     "values:upload": [Case(get=OFFICER_OR_GP, post=OFFICER_OR_GP)],
