@@ -206,7 +206,13 @@ class ReportingCycle:
         self.import_values(returns, by=self.context.gp, filename=f"returns {end:%Y-%m-%d}.csv")
 
     def import_values(
-        self, rows: list[tuple[Row, PeriodKey]], *, by, filename: str, historic: bool = False
+        self,
+        rows: list[tuple[Row, PeriodKey]],
+        *,
+        by,
+        filename: str,
+        historic: bool = False,
+        authority: str = "",
     ) -> None:
         """Import the rows whose values are not stored yet, and keep what was written."""
         stored = self.context.stored
@@ -223,6 +229,7 @@ class ReportingCycle:
             by=by,
             apply=True,
             historic=historic,
+            authority=authority,
         )
         raise_unless_ok(result, "values.csv")
         periods = {stored.periods[key].pk for _, key in missing}
@@ -320,7 +327,11 @@ class ReportingCycle:
                     )
                 )
         self.import_values(
-            missing, by=self.context.gp, filename=f"historic {references}.csv", historic=True
+            missing,
+            by=self.context.gp,
+            filename=f"historic {references}.csv",
+            historic=True,
+            authority=self.cycle["historic_authority"],
         )
         for period in reopened:
             stored.keep_period(period_lock(period=period, by=self.context.gp))

@@ -40,6 +40,12 @@ rules.add_perm("kpis.run_cycle", acts_for_gp)  # periods, targets, chasing, the 
 rules.add_perm("kpis.view_completion", acts_for_gp | is_approver)
 rules.add_perm("kpis.enter_value", acts_for_gp | (is_officer & leads_or_delegate))
 rules.add_perm("kpis.approve_value", acts_for_gp | (is_approver & approves_directorate))
+# Who sees a KPI's work in progress (its drafts, returned values and the reasons they were
+# returned): those who work on its values. Everyone else reads approved and provisional values.
+rules.add_perm(
+    "kpis.see_work_in_progress",
+    acts_for_gp | (is_officer & leads_or_delegate) | (is_approver & approves_directorate),
+)
 
 
 def enterable_kpis(user) -> set[int] | None:

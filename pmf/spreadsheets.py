@@ -458,10 +458,25 @@ def _csv_cell(value: Any) -> Any:
     return neutralise(value)
 
 
-def write_xlsx(headers: list[str], rows: Iterable[Sequence], sheet_title: str) -> bytes:
-    """One sheet with a bold, frozen header row."""
+def write_xlsx(
+    headers: list[str],
+    rows: Iterable[Sequence],
+    sheet_title: str,
+    *,
+    more_sheets: Sequence[tuple[str, list[str], Iterable[Sequence]]] = (),
+) -> bytes:
+    """One sheet with a bold, frozen header row; then any `more_sheets` (title, headers, rows),
+    each the same way."""
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=_sheet_title(sheet_title))
+    for title, sheet_headers, sheet_rows in [(sheet_title, headers, rows), *more_sheets]:
+        _write_sheet(workbook, title, sheet_headers, sheet_rows)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _write_sheet(workbook: Workbook, title: str, headers: list[str], rows: Iterable[Sequence]):
+    sheet = workbook.create_sheet(title=_sheet_title(title))
     sheet.freeze_panes = "A2"
     bold = Font(bold=True)
     header_cells = []
@@ -472,9 +487,6 @@ def write_xlsx(headers: list[str], rows: Iterable[Sequence], sheet_title: str) -
     sheet.append(header_cells)
     for row in rows:
         sheet.append([_xlsx_cell(value) for value in row])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
 
 
 def _xlsx_cell(value: Any) -> Any:

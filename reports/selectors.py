@@ -5,6 +5,9 @@ number of KPIs: the draft narrative, the committee's scorecard for the meeting's
 KPI's history for the appendix (five queries), the KPIs' priorities (one), the proposals table
 (two) and the action tracker (two). The result holds only text, numbers,
 lists and dicts, so a published version stores it as JSON and renders it again unchanged.
+
+Values, commentary and action plans come from the scorecard alone, which reads approved values
+and submitted ones marked provisional, never drafts or returned values (see scorecards.selectors).
 """
 
 from __future__ import annotations
@@ -163,8 +166,11 @@ def pack_data(meeting: Meeting, draft: PackDraft | None = None) -> dict:
             "label": card.not_reported.label,
             "count": card.not_reported.count,
             "percent": card.not_reported.percent,
+            "provisional": card.not_reported.provisional,
         },
         "kpi_count": card.kpi_count,
+        "provisional_count": card.provisional_count,
+        "provisional_text": card.provisional_text,
         "body_kpis": exceptions if draft.exception_mode else reds,
         "red_count": len(reds),
         "exception_count": len(exceptions),
@@ -207,6 +213,7 @@ def _summary(card: scorecard_selectors.Scorecard) -> list[dict]:
             "label": line.label,
             "count": line.count,
             "percent": line.percent,
+            "provisional": line.provisional,
         }
         for line in card.summary
     ]

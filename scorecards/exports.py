@@ -1,10 +1,14 @@
-"""A scorecard as CSV or XLSX: rated, arrows as words, forecasts marked as forecasts.
+"""A scorecard as CSV or XLSX: rated, arrows as words, forecasts marked as forecasts, and each
+value's status (approved, or provisional: submitted, not yet approved) in a column of its own.
 
 Figures are written as every page writes them (pmf.formatting: £1,250.50, 72.5%), and the
-current value and target again as plain numbers at the end, for sorting and sums. Written
-through pmf.spreadsheets, which neutralises text a spreadsheet would run as a formula.
+current value and target again as plain numbers at the end, for sorting and sums. The RAG
+summary, with how many ratings are provisional, is the XLSX file's second sheet and a CSV file
+of its own. Written through pmf.spreadsheets, which neutralises text a spreadsheet would run as
+a formula.
 """
 
+from kpis.reporting.models import Measurement
 from pmf.spreadsheets import write_csv, write_xlsx
 from scorecards.selectors import Scorecard
 
@@ -57,7 +61,7 @@ def scorecard_table(card: Scorecard) -> tuple[list[str], list[list]]:
                 row.direction_label,
                 row.period_label,
                 row.current_display,
-                "Provisional: not yet submitted" if row.provisional else "",
+                row.value_status,
                 row.previous_label,
                 row.previous_display,
                 row.change.label,
@@ -75,14 +79,49 @@ def scorecard_table(card: Scorecard) -> tuple[list[str], list[list]]:
     return HEADERS, rows
 
 
+SUMMARY_HEADERS = [
+    "Status",
+    "Number of KPIs",
+    "Percentage (%)",
+    f"Of which provisional ({Measurement.PROVISIONAL_MEANING})",
+]
+SUMMARY_SHEET = "RAG summary"
+
+
+def summary_table(card: Scorecard) -> tuple[list[str], list[list]]:
+    """The RAG summary as the page shows it, each line with how many of its ratings rest on
+    provisional values, then that count in words."""
+    rows: list[list] = [
+        [line.label, line.count, line.percent, line.provisional] for line in card.summary
+    ]
+    not_reported = card.not_reported
+    rows.append(
+        [
+            f"{not_reported.label} (not in the total; percentage of all {card.kpi_count} KPIs)",
+            not_reported.count,
+            not_reported.percent,
+            not_reported.provisional,
+        ]
+    )
+    if card.provisional_text:
+        rows += [[], [card.provisional_text]]
+    return SUMMARY_HEADERS, rows
+
+
 def scorecard_csv(card: Scorecard) -> bytes:
     headers, rows = scorecard_table(card)
     return write_csv(headers, rows)
 
 
+def summary_csv(card: Scorecard) -> bytes:
+    headers, rows = summary_table(card)
+    return write_csv(headers, rows)
+
+
 def scorecard_xlsx(card: Scorecard) -> bytes:
     headers, rows = scorecard_table(card)
-    return write_xlsx(headers, rows, sheet_title=card.period.label)
+    summary = (SUMMARY_SHEET, *summary_table(card))
+    return write_xlsx(headers, rows, sheet_title=card.period.label, more_sheets=[summary])
 
 
 def export(card: Scorecard, file_format: str) -> tuple[bytes, str, str]:
@@ -96,3 +135,8 @@ def export(card: Scorecard, file_format: str) -> tuple[bytes, str, str]:
             f"{card.slug}.xlsx",
         )
     raise ValueError(f"Unknown export format {file_format!r}: use csv or xlsx.")
+
+
+def export_summary(card: Scorecard) -> tuple[bytes, str, str]:
+    """The RAG summary as CSV: (content, content type, file name)."""
+    return summary_csv(card), "text/csv; charset=utf-8", f"{card.slug}-rag-summary.csv"

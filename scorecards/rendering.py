@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 
 from pmf.tags import tag_html
-from scorecards.selectors import Row
+from scorecards.selectors import PROVISIONAL_NOTE, Row
 
 _SPECIAL = re.compile(r"[&<>\"']").search
 
@@ -41,7 +41,7 @@ def _row(row: Row, prefix: str) -> str:
     if row.current_display:
         current = f"{_e(row.current_display)} {small}({_e(row.period_label)})</span>"
         if row.provisional:
-            current += '<br><span class="govuk-body-s">Provisional: not yet submitted</span>'
+            current += f'<br><span class="govuk-body-s">{_e(PROVISIONAL_NOTE)}</span>'
     else:
         current = f"Not reported {small}({_e(row.period_label)})</span>"
     previous = (

@@ -16,13 +16,18 @@ Decisions:
   of the quarter that has a value (else the quarter's last month); an annual KPI shows the latest
   financial year ending by the end of the period. "Previous period" is the KPI's own previous
   period (the month before, for a monthly KPI).
-* RAG: the rating stored with a submitted or approved value; otherwise (drafts, returned values,
-  values loaded without a rating, periods with no value) the rating engine with the council's
-  policy and the KPI's overrides, exactly as kpis.reporting.policy.rate_value does. A value not yet
-  submitted is shown and marked provisional.
+* Which values: approved ones, and submitted ones marked provisional ("submitted, not yet
+  approved": Measurement.PROVISIONAL). Drafts and returned values are work in progress and never
+  read here (`_values_of`), so their figures, commentary and action plans appear in no scorecard,
+  chart, export or pack; a period with only a draft reads as not reported.
+* RAG: the rating stored with the value; otherwise (values loaded without a rating, periods with
+  no value) the rating engine with the council's policy and the KPI's overrides, exactly as
+  kpis.reporting.policy.rate_value does.
 * The RAG summary counts the KPIs in scope after the level and priority filters and before the RAG
   filter, so the table keeps showing the whole picture. Total is the eight statuses of the 2022
-  report's table (they add up to it); Not reported is counted separately after it.
+  report's table (they add up to it); Not reported is counted separately after it. It says how
+  many of the ratings are provisional ("3 of 42 ratings are provisional: submitted, not yet
+  approved").
 * Year-end projection (KPIs with an annual target): kpis.rating.trends.forecast_year_end needs
   how the year's figure is formed. The register has no field for that yet, so: year-to-date counts
   and money are totals ("sum"); other year-to-date figures are the latest value; period values are
@@ -76,6 +81,8 @@ HISTORY = {"month": 24, "quarter": 8, "year": 5}
 #: How many periods a KPI's chart shows (its page, packs); the assessment still reads HISTORY.
 CHART_PERIODS = {"month": 24, "quarter": 12, "year": 6}
 PERIODS_IN_YEAR = {"month": 12, "quarter": 4, "year": 1}
+#: How a provisional value is marked, on pages, in exports and in packs.
+PROVISIONAL_NOTE = Measurement.PROVISIONAL_NOTE
 
 ORGANISATION_LEVELS = (Kpi.Level.CORPORATE, Kpi.Level.STRATEGIC)
 _PERSPECTIVE_ORDER = {value: n for n, value in enumerate(Kpi.Perspective.values)}
@@ -352,6 +359,13 @@ class Row:
         return _UNIT_LABELS.get(self.unit, self.unit)
 
     @property
+    def value_status(self) -> str:
+        """Whether the current figure is final, provisional, or there is none."""
+        if self.provisional:
+            return PROVISIONAL_NOTE
+        return "Approved" if self.current_display else "Not reported"
+
+    @property
     def change_text(self) -> str:
         return f"{self.change.arrow} {self.change.label}"
 
@@ -383,6 +397,7 @@ class SummaryLine:
     label: str
     count: int
     percent: int
+    provisional: int = 0  # how many of `count` rest on provisional values
 
 
 @dataclass(frozen=True)
@@ -410,6 +425,12 @@ class Scorecard:
     continues_perspective: bool = False  # the page starts part-way through a perspective
     forecast_method: str = trends.FORECAST_METHOD
     year_end_method: str = trends.YEAR_END_METHOD
+    provisional_count: int = 0  # KPIs in the summary whose current value is provisional
+
+    @property
+    def provisional_text(self) -> str:
+        """ "3 of 42 ratings are provisional: submitted, not yet approved." """
+        return provisional_words(self.provisional_count, self.kpi_count)
 
     @property
     def groups(self) -> list[Group]:
@@ -498,15 +519,15 @@ def scorecard(
     shown_page, continued = None, False
     if page_size is None:
         rows = _rows(kpis, scope, period=period, council=council, keep_points=keep_points)
-        rated = [(row, row.rating) for row in rows]
+        rated = [(row, _Current(row.rating, row.provisional)) for row in rows]
     else:
-        ratings = _current_ratings(kpis, scope, period=period, council=council)
-        rated = list(zip(kpis, ratings, strict=True))
+        currents = _current_ratings(kpis, scope, period=period, council=council)
+        rated = list(zip(kpis, currents, strict=True))
     rated.sort(key=lambda pair: _order(pair[0]))
-    summary, not_reported = rag_summary(r for _, r in rated)
+    summary, not_reported = rag_summary(current for _, current in rated)
     if filters.rag:
         wanted = set(filters.rag)
-        rated = [pair for pair in rated if pair[1].value in wanted]
+        rated = [pair for pair in rated if pair[1].rating.value in wanted]
     row_count = len(rated)
     if page_size is None:
         rows = [row for row, _ in rated]
@@ -537,6 +558,7 @@ def scorecard(
         row_count=row_count,
         page=shown_page,
         continues_perspective=continued,
+        provisional_count=sum(line.provisional for line in summary[:-1]) + not_reported.provisional,
     )
 
 
@@ -553,28 +575,45 @@ def _order(kpi: _Kpi | Row) -> tuple:
     return (_PERSPECTIVE_ORDER.get(kpi.perspective, 99), natural_key(kpi.reference))
 
 
-def rag_summary(ratings) -> tuple[list[SummaryLine], SummaryLine]:
-    """Counts and whole-number percentages in the 2022 report's order, then Not reported.
+def rag_summary(currents) -> tuple[list[SummaryLine], SummaryLine]:
+    """Counts and whole-number percentages in the 2022 report's order, then Not reported; each
+    line with how many of its KPIs' current values are provisional.
 
-    Total is the sum of the eight statuses (they make 100%); Not reported is a percentage of every
-    KPI in the scorecard.
+    `currents`: each KPI's (rating, provisional). Total is the sum of the eight statuses (they make
+    100%); Not reported is a percentage of every KPI in the scorecard.
     """
     counts = dict.fromkeys(Rating, 0)
-    for r in ratings:
+    provisional = dict.fromkeys(Rating, 0)
+    for r, is_provisional in currents:
         counts[r] += 1
+        provisional[r] += is_provisional
     total = sum(counts[r] for r in rating.SUMMARY_ORDER)
     everything = total + counts[Rating.NOT_REPORTED]
     lines = [
-        SummaryLine(r, r.label, counts[r], _percent(counts[r], total)) for r in rating.SUMMARY_ORDER
+        SummaryLine(r, r.label, counts[r], _percent(counts[r], total), provisional[r])
+        for r in rating.SUMMARY_ORDER
     ]
-    lines.append(SummaryLine(None, "Total", total, 100 if total else 0))
+    total_provisional = sum(provisional[r] for r in rating.SUMMARY_ORDER)
+    lines.append(SummaryLine(None, "Total", total, 100 if total else 0, total_provisional))
     not_reported = SummaryLine(
         Rating.NOT_REPORTED,
         Rating.NOT_REPORTED.label,
         counts[Rating.NOT_REPORTED],
         _percent(counts[Rating.NOT_REPORTED], everything),
+        provisional[Rating.NOT_REPORTED],
     )
     return lines, not_reported
+
+
+def provisional_words(count: int, total: int) -> str:
+    """How many of a summary's ratings rest on provisional values, in words."""
+    if not total:
+        return ""
+    verb = "is" if count == 1 else "are"
+    return (
+        f"{count} of {total} rating{'' if total == 1 else 's'} {verb} provisional: "
+        f"{Measurement.PROVISIONAL_MEANING}."
+    )
 
 
 def _percent(count: int, total: int) -> int:
@@ -749,7 +788,11 @@ def _targets_of(
 def _values_of(
     scope, period_ids: dict[tuple[str, int], int], shown: list[int]
 ) -> dict[int, dict[int, _Stored]]:
-    """Query: every value in the window, KPI → position → its stored fields.
+    """Query: every value in the window readers may see, KPI → position → its stored fields.
+
+    The one place scorecards, KPI charts, exports and packs read values: only approved and
+    provisional ones (Measurement.REPORTED); drafts and returned values, with their commentary
+    and action plans, are left in the database.
 
     Values come as floats (no Decimal conversion for thousands of history values; a stored value
     has at most 4 decimal places, so repr() gives it back exactly); commentary only for the
@@ -767,6 +810,7 @@ def _values_of(
 
     for kpi_id, period_id, *m in _fetch(
         Measurement.objects.filter(kpi__in=scope, period_id__in=list(position_of))
+        .filter(status__in=Measurement.REPORTED)
         .order_by()  # no default ordering: it would join the KPIs and periods to sort
         .annotate(
             float_value=Cast("value", FloatField()),
@@ -822,12 +866,18 @@ def _rows(
     return rows
 
 
+class _Current(NamedTuple):
+    rating: Rating
+    provisional: bool
+
+
 def _current_ratings(
     kpis: list[_Kpi], scope, *, period: ReportingPeriod, council: RagPolicy
-) -> list[Rating]:
-    """Each KPI's current rating only, exactly as its full row has it, reading only the values
-    within the scorecard's period (three queries). For the RAG summary and filter of a page that
-    shows one slice of a large scorecard: the full rows are then made for that slice alone."""
+) -> list[_Current]:
+    """Each KPI's current rating only, and whether it is provisional, exactly as its full row has
+    them, reading only the values within the scorecard's period (three queries). For the RAG
+    summary and filter of a page that shows one slice of a large scorecard: the full rows are
+    then made for that slice alone."""
     if not kpis:
         return []
     window = _window(kpis, scope, period=period, history=None)
@@ -843,7 +893,10 @@ def _current_ratings(
             _Period(window.period_ids.get((kind, current)), year),
             window.targets.get((kpi.pk, year), []),
         )
-        ratings.append(measure_of(kpi).rate_reading(_reading(measured.get(current), target)))
+        m = measured.get(current)
+        ratings.append(
+            _Current(measure_of(kpi).rate_reading(_reading(m, target)), _is_provisional(m))
+        )
     return ratings
 
 
@@ -866,8 +919,9 @@ def _current_position(end: int, start_in: int, measured: dict[int, _Stored]) -> 
 
 
 def _reading(m: _Stored | None, target: _Target | None) -> Reading:
-    """A period's value as the assessment reads it: with the rating stored with a reported value
-    (else the engine rates it; see the module docstring)."""
+    """A period's value as the assessment reads it: with the rating it was reported with (else
+    the engine rates it; see the module docstring). Only approved and provisional values reach
+    here (`_values_of`)."""
     goal = target.value if target else None
     intervention = target.intervention_level if target else None
     if m is None:
@@ -983,7 +1037,8 @@ def _value_display(kpi: _Kpi, m: _Stored | None, *, not_available_words: bool = 
 
 
 def _is_provisional(m: _Stored | None) -> bool:
-    return bool(m) and m.status not in Measurement.REPORTED
+    """Submitted, not yet approved (Measurement.PROVISIONAL)."""
+    return m is not None and m.status in Measurement.PROVISIONAL
 
 
 def _ratings(readings: list[Reading], assessment: Assessment, measure: Measure) -> list[Rating]:
@@ -1052,7 +1107,10 @@ def kpi_performance(kpi: Kpi, *, upto: ReportingPeriod | None = None) -> KpiPerf
     if upto is None:
         upto = (
             ReportingPeriod.objects.filter(
-                kind=kind, measurements__kpi=kpi, measurements__value__isnull=False
+                kind=kind,
+                measurements__kpi=kpi,
+                measurements__value__isnull=False,
+                measurements__status__in=Measurement.REPORTED,
             )
             .order_by("-starts_on")
             .first()
@@ -1078,8 +1136,8 @@ def kpi_performance(kpi: Kpi, *, upto: ReportingPeriod | None = None) -> KpiPerf
 
 
 def latest_period_with_values() -> ReportingPeriod | None:
-    """The latest quarter with any value in it (else the latest period of any kind), never one
-    that has not begun yet."""
+    """The latest quarter with any value readers may see (else the latest period of any kind),
+    never one that has not begun yet."""
     return ReportingPeriod.objects.latest_with_values(timezone.localdate())
 
 

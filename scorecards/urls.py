@@ -6,6 +6,7 @@ from scorecards import views
 app_name = "scorecards"
 
 EXPORT = r"export\.(?P<file_format>csv|xlsx)$"
+SUMMARY = "rag-summary.csv"
 
 urlpatterns = [
     path("", views.index, name="index"),
@@ -23,6 +24,11 @@ urlpatterns = [
         name="organisation_export",
     ),
     path(
+        f"organisation/<int:period_id>/{SUMMARY}",
+        views.organisation_summary,
+        name="organisation_summary",
+    ),
+    path(
         "directorate/<int:directorate_id>/<int:period_id>/", views.directorate, name="directorate"
     ),
     re_path(
@@ -30,10 +36,20 @@ urlpatterns = [
         views.directorate_export,
         name="directorate_export",
     ),
+    path(
+        f"directorate/<int:directorate_id>/<int:period_id>/{SUMMARY}",
+        views.directorate_summary,
+        name="directorate_summary",
+    ),
     path("committee/<int:committee_id>/<int:period_id>/", views.committee, name="committee"),
     re_path(
         rf"^committee/(?P<committee_id>[0-9]+)/(?P<period_id>[0-9]+)/{EXPORT}",
         views.committee_export,
         name="committee_export",
+    ),
+    path(
+        f"committee/<int:committee_id>/<int:period_id>/{SUMMARY}",
+        views.committee_summary,
+        name="committee_summary",
     ),
 ]

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from kpis.register.models import Committee, Directorate, Kpi
-from kpis.reporting.models import ReportingPeriod
+from kpis.reporting.models import Measurement, ReportingPeriod
 from pmf.roles import require
 from scorecards import charts, exports, rendering, selectors
 from scorecards.forms import ScorecardChoiceForm, ScorecardFilterForm
@@ -66,6 +66,7 @@ def _page(request: HttpRequest, card, form, export_args: list) -> HttpResponse:
             "form": form,
             "export_csv": reverse(f"scorecards:{card.kind}_export", args=[*export_args, "csv"]),
             "export_xlsx": reverse(f"scorecards:{card.kind}_export", args=[*export_args, "xlsx"]),
+            "export_summary": reverse(f"scorecards:{card.kind}_summary", args=export_args),
             "query": filters.urlencode(),
             "page": page,
             "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2),
@@ -74,7 +75,19 @@ def _page(request: HttpRequest, card, form, export_args: list) -> HttpResponse:
 
 
 def _download(card, file_format: str) -> HttpResponse:
-    content, content_type, filename = exports.export(card, file_format)
+    return _attachment(*exports.export(card, file_format))
+
+
+def _summary(request: HttpRequest, kind: str, period_id: int, **scope) -> HttpResponse:
+    """The RAG summary as CSV, for the same KPIs as the page (level and priority filters). The
+    summary reads every KPI's current rating; a one-row page spares making the rows."""
+    period = get_object_or_404(ReportingPeriod, pk=period_id)
+    form = ScorecardFilterForm(request.GET or None, kind=kind)
+    card = selectors.scorecard(kind=kind, period=period, **scope, **form.filters(), page_size=1)
+    return _attachment(*exports.export_summary(card))
+
+
+def _attachment(content: bytes, content_type: str, filename: str) -> HttpResponse:
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
@@ -92,6 +105,12 @@ def organisation(request: HttpRequest, period_id: int) -> HttpResponse:
 def organisation_export(request: HttpRequest, period_id: int, file_format: str) -> HttpResponse:
     card, _ = _scorecard(request, "organisation", period_id, paginated=False)
     return _download(card, file_format)
+
+
+@require_GET
+@require("pmf.read")
+def organisation_summary(request: HttpRequest, period_id: int) -> HttpResponse:
+    return _summary(request, "organisation", period_id)
 
 
 @require_GET
@@ -114,6 +133,13 @@ def directorate_export(
 
 @require_GET
 @require("pmf.read")
+def directorate_summary(request: HttpRequest, directorate_id: int, period_id: int) -> HttpResponse:
+    found = get_object_or_404(Directorate, pk=directorate_id)
+    return _summary(request, "directorate", period_id, directorate=found)
+
+
+@require_GET
+@require("pmf.read")
 def committee(request: HttpRequest, committee_id: int, period_id: int) -> HttpResponse:
     found = get_object_or_404(Committee, pk=committee_id)
     card, form = _scorecard(request, "committee", period_id, paginated=True, committee=found)
@@ -128,6 +154,13 @@ def committee_export(
     found = get_object_or_404(Committee, pk=committee_id)
     card, _ = _scorecard(request, "committee", period_id, paginated=False, committee=found)
     return _download(card, file_format)
+
+
+@require_GET
+@require("pmf.read")
+def committee_summary(request: HttpRequest, committee_id: int, period_id: int) -> HttpResponse:
+    found = get_object_or_404(Committee, pk=committee_id)
+    return _summary(request, "committee", period_id, committee=found)
 
 
 @require_GET
@@ -149,5 +182,12 @@ def kpi_chart(request: HttpRequest, reference: str) -> HttpResponse:
     return render(
         request,
         "scorecards/kpi.html",
-        {"kpi": kpi, "performance": performance, "row": row, "chart": chart},
+        {
+            "kpi": kpi,
+            "performance": performance,
+            "row": row,
+            "chart": chart,
+            "provisional_note": selectors.PROVISIONAL_NOTE,
+            "provisional_meaning": Measurement.PROVISIONAL_MEANING,
+        },
     )

@@ -27,6 +27,7 @@ from django.utils.html import escape
 from kpis.register.models import CommitteeMembership, Directorate, Kpi, Priority, Service
 from kpis.register.tests.factories import KpiFactory
 from kpis.reporting.models import Measurement, Target
+from kpis.reporting.services import Entry, measurement_save
 from kpis.reporting.tests.factories import make_period, make_target
 from pmf.spreadsheets import write_csv
 
@@ -476,13 +477,24 @@ def test_the_values_upload_previews_a_csv_formula_as_text_writing_nothing_until_
     stored = Measurement.objects.get(kpi=kpi, period=period)
     assert stored.commentary == text  # kept as the characters typed
     assert stored.status == Measurement.Status.DRAFT
-    # Every export neutralises it again.
-    export = client.get(
-        reverse("scorecards:directorate_export", args=[directorate.pk, period.pk, "csv"])
+    export_url = reverse("scorecards:directorate_export", args=[directorate.pk, period.pk, "csv"])
+
+    def exported_commentary() -> list[str]:
+        export = client.get(export_url)
+        rows = list(csv.DictReader(io.StringIO(export.content.decode("utf-8-sig"))))
+        return [row["Commentary"] for row in rows if row["KPI reference"] == "169"]
+
+    assert exported_commentary() == [""]  # a draft is nobody's but its owner's
+    # Once submitted it is reported (provisional), and every export neutralises it again.
+    measurement_save(
+        kpi=kpi,
+        period=period,
+        by=owner,
+        entry=Entry(**{name: getattr(stored, name) for name in Entry.FIELDS}),
+        expected_version=stored.version,
+        submit=True,
     )
-    rows = list(csv.DictReader(io.StringIO(export.content.decode("utf-8-sig"))))
-    commentary = [row["Commentary"] for row in rows if row["KPI reference"] == "169"]
-    assert commentary == ["'" + text]
+    assert exported_commentary() == ["'" + text]
 
 
 @needs_values_upload

@@ -467,7 +467,9 @@ class TestHistory:
             assert value.approved_at.date() > value.period.ends_on
             if value.is_historic_load:  # before the KPI was adopted: loaded by G&P
                 assert value.period.ends_on < value.kpi.date_added
-                assert value.entered_by == value.approved_by == gp
+                assert value.entered_by == value.approved_by == value.loaded_by == gp
+                assert value.loaded_at == value.approved_at
+                assert value.historic_authority == FILES.council["cycle"]["historic_authority"]
                 assert value.version == 1
                 continue
             assert value.version == 3  # imported, submitted, approved

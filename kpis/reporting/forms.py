@@ -430,6 +430,16 @@ class ValuesUploadForm(UploadForm):
         help_text="Load past values into closed periods. They are stored as approved and "
         "marked as a historic load in each value's history.",
     )
+    authority = forms.CharField(
+        label="Authority for a historic load",
+        required=False,
+        max_length=500,
+        help_text="Needed for a historic load: where the figures come from and who agreed them, "
+        "for example “2024/25 outturn from the finance system, agreed by G&P”. It is kept with "
+        "each value.",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"max_length": "Say on what authority in 500 characters or fewer"},
+    )
 
     def __init__(self, *args, user, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -440,8 +450,19 @@ class ValuesUploadForm(UploadForm):
             "A CSV or Excel (.xlsx) file with one KPI value per row, in the values format."
         )
         if not user.has_perm("kpis.run_cycle"):
-            # Only Governance and Performance may load history; a crafted field is ignored.
+            # Only Governance and Performance may load history; crafted fields are ignored.
             del self.fields["historic"]
+            del self.fields["authority"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("historic") and not (cleaned.get("authority") or "").strip():
+            self.add_error(
+                "authority",
+                "Say on what authority these historic values are loaded, for example "
+                "“2024/25 outturn from the finance system, agreed by G&P”",
+            )
+        return cleaned
 
 
 class RagPolicyForm(GovukForm):

@@ -32,12 +32,11 @@ from kpis.register.io import RowError, heading_errors
 from kpis.register.models import Kpi
 from kpis.reporting import periods as fy
 from kpis.reporting.models import Measurement, RagPolicy, ReportingPeriod, Target
-from kpis.reporting.policy import target_for
+from kpis.reporting.policy import not_collected_reason, target_for
 from kpis.reporting.services import (
     Entry,
     computed_value,
     entry_errors,
-    not_collected_reason,
     rate_entry,
     ratings_recompute,
     target_set,
@@ -94,6 +93,9 @@ WRITTEN_FIELDS = [
     "status",
     "rating",
     "is_historic_load",
+    "historic_authority",
+    "loaded_by",
+    "loaded_at",
     "entered_by",
     "approved_by",
     "approved_at",
@@ -101,6 +103,10 @@ WRITTEN_FIELDS = [
     "updated_at",
 ]
 FILE_ROW = 1  # file-level problems are reported against the heading row
+AUTHORITY_NEEDED = (
+    "Say on what authority these historic values are loaded, for example “2024/25 outturn from "
+    "the finance system, agreed by G&P”."
+)
 
 
 class Outcome(enum.StrEnum):
@@ -544,6 +550,7 @@ def values_import(
     by: User,
     apply: bool,
     historic: bool = False,
+    authority: str = "",
     expected_fingerprint: str | None = None,
 ) -> ValuesImportResult:
     """Check a values file and, with apply=True and no errors, write it in one transaction.
@@ -551,9 +558,10 @@ def values_import(
     The management command acts as the system actor, or as a named person. Officers may import
     values for KPIs they lead or are delegated into open periods, saved as drafts; G&P may import
     any KPI's values, and with historic=True load them into closed (not locked) periods as
-    approved values marked as a historic load. `expected_fingerprint` is the preview's
-    fingerprint: if the stored data has moved on since, nothing is written and the result is
-    marked stale.
+    approved values marked as a historic load, each recording who loaded it, when, and on what
+    `authority` (required: "2024/25 outturn from the finance system, agreed by G&P").
+    `expected_fingerprint` is the preview's fingerprint: if the stored data has moved on since,
+    nothing is written and the result is marked stale.
     """
     if not by.has_perm("kpis.enter_value"):
         raise PermissionDenied("Only officers and Governance and Performance can import values.")
@@ -563,6 +571,8 @@ def values_import(
                 RowError(FILE_ROW, "", "Only Governance and Performance can load historic values.")
             ]
         )
+    if historic and not authority.strip():
+        return ValuesImportResult(errors=[RowError(FILE_ROW, "", AUTHORITY_NEEDED)])
     try:
         table = read_table(data, filename)
     except SpreadsheetError as error:
@@ -582,7 +592,13 @@ def values_import(
             if expected_fingerprint is not None and expected_fingerprint != result.fingerprint:
                 result.stale = True
                 return result
-            _write(writes, by=by, filename=filename, historic=historic)
+            _write(
+                writes,
+                by=by,
+                filename=filename,
+                historic=historic,
+                authority=authority.strip() if historic else "",
+            )
             result.applied = True
             return result
     except IntegrityError:
@@ -594,7 +610,9 @@ def values_import(
         )
 
 
-def _write(writes: list[_Write], *, by: User, filename: str, historic: bool) -> None:
+def _write(
+    writes: list[_Write], *, by: User, filename: str, historic: bool, authority: str = ""
+) -> None:
     """Insert the new values, update the changed ones and record every one in their history.
 
     The rows go to the database with one `executemany` per statement rather than through
@@ -626,6 +644,8 @@ def _write(writes: list[_Write], *, by: User, filename: str, historic: bool) -> 
             values["entered_by_id"] = by_id
         if historic:
             values["approved_by_id"], values["approved_at"] = by_id, now
+            values["loaded_by_id"], values["loaded_at"] = by_id, now
+            values["historic_authority"] = authority
         values["version"] += 1
         values["updated_at"] = now
         (changed if write.existing else new).append(values)

@@ -24,8 +24,11 @@ class PeriodQuerySet(models.QuerySet):
         return self.filter(starts_on__lte=day)
 
     def with_values(self) -> "PeriodQuerySet":
-        """The periods with any value entered in them, drafts included."""
-        values = Measurement.objects.filter(period=models.OuterRef("pk"), value__isnull=False)
+        """The periods with any value readers may see (submitted or approved; drafts do not
+        count)."""
+        values = Measurement.objects.reported().filter(
+            period=models.OuterRef("pk"), value__isnull=False
+        )
         return self.filter(models.Exists(values))
 
     def latest_with_values(self, day: datetime.date) -> "ReportingPeriod | None":
@@ -141,8 +144,12 @@ class Target(models.Model):
 
 class MeasurementQuerySet(models.QuerySet):
     def reported(self) -> "MeasurementQuerySet":
-        """Values their owner has submitted, approved or not yet: what scorecards count."""
+        """Values approved (final) or submitted (provisional): all that readers ever see."""
         return self.filter(status__in=Measurement.REPORTED)
+
+    def not_approved(self) -> "MeasurementQuerySet":
+        """Drafts, returned values and values awaiting sign-off: not yet final."""
+        return self.exclude(status__in=Measurement.FINAL)
 
     def awaiting_signoff(self) -> "MeasurementQuerySet":
         return self.filter(status=Measurement.Status.SUBMITTED)
@@ -157,8 +164,19 @@ class Measurement(models.Model):
         APPROVED = "approved", "Approved"
         RETURNED = "returned", "Returned"
 
-    # Submitted or approved: the value stands as reported, with the rating it was reported with.
-    REPORTED = frozenset({Status.SUBMITTED, Status.APPROVED})
+    # Where a value stands for those who read it, the one definition every page, export and pack
+    # uses. Approved is final; submitted but not yet approved is provisional, shown marked as
+    # such; together they are what readers see, with the rating they were reported with. Drafts
+    # and returned values are work in progress: seen only where they are worked on (the
+    # officer's entry page, the approver's queue, G&P's completion dashboard), never by readers.
+    FINAL = frozenset({Status.APPROVED})
+    PROVISIONAL = frozenset({Status.SUBMITTED})
+    REPORTED = FINAL | PROVISIONAL
+    WORK_IN_PROGRESS = frozenset({Status.DRAFT, Status.RETURNED})
+    #: What "provisional" means, and how a provisional value is marked, in the words pages,
+    #: exports and packs use.
+    PROVISIONAL_MEANING = "submitted, not yet approved"
+    PROVISIONAL_NOTE = f"Provisional: {PROVISIONAL_MEANING}"
 
     kpi = models.ForeignKey(Kpi, on_delete=models.PROTECT, related_name="measurements")
     period = models.ForeignKey(
@@ -177,6 +195,23 @@ class Measurement(models.Model):
     returned_reason = models.TextField(blank=True)
     is_historic_load = models.BooleanField(
         default=False, help_text="Loaded by G&P into a closed period from historic records."
+    )
+    historic_authority = models.TextField(
+        "authority for the historic load",
+        blank=True,
+        help_text="On what authority a historic load was made, e.g. “2024/25 outturn from the "
+        "finance system, agreed by G&P”.",
+    )
+    loaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Who loaded it as historic data.",
+    )
+    loaded_at = models.DateTimeField(
+        null=True, blank=True, help_text="When it was loaded as historic data."
     )
     version = models.PositiveIntegerField(
         default=1, help_text="Goes up with every save; a form carrying an older one is stale."
@@ -210,6 +245,15 @@ class Measurement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kpi.reference} {self.period.label}"
+
+    @property
+    def is_provisional(self) -> bool:
+        return self.status in self.PROVISIONAL
+
+    @property
+    def is_reported(self) -> bool:
+        """Approved or provisional: a value readers may see."""
+        return self.status in self.REPORTED
 
 
 class Reminder(models.Model):

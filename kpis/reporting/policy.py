@@ -83,3 +83,23 @@ def policy_words(council) -> str:
 
 def _plain(amount) -> Decimal:
     return Decimal(input_text(amount))
+
+
+def not_collected_reason(kpi: Kpi) -> str:
+    """Why no value is entered for the KPI, in words for the officer; blank when one is.
+
+    Its status decides before anything else (the period, the person, the value itself).
+    """
+    if kpi.collects_values:
+        return ""
+    if kpi.status == Kpi.Status.RETIRED:
+        when = f" on {kpi.date_removed:%-d %B %Y}" if kpi.date_removed else ""
+        text = f"KPI {kpi.reference} was retired{when}, so its values are no longer collected."
+    else:
+        text = (
+            f"KPI {kpi.reference} is {kpi.get_status_display().lower()}, so its values are not "
+            "collected."
+        )
+    if kpi.status_reason:
+        text += f" Reason: {kpi.status_reason.strip()}"
+    return text

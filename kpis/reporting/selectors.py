@@ -16,8 +16,7 @@ from kpis import rating
 from kpis.register.models import Directorate, Kpi
 from kpis.reporting.models import Measurement, RagPolicy, Reminder, ReportingPeriod, Target
 from kpis.reporting.periods import FREQUENCY_TO_KIND
-from kpis.reporting.policy import target_for
-from kpis.reporting.services import not_collected_reason
+from kpis.reporting.policy import not_collected_reason, target_for
 from pmf.formatting import number_text
 from pmf.history import Entry, history_entries
 from pmf.models import User, person_name
@@ -38,6 +37,13 @@ KIND_ORDER = {
     ReportingPeriod.Kind.QUARTER: 1,
     ReportingPeriod.Kind.MONTH: 2,
 }
+
+
+def loaded_words(loaded_at: datetime.datetime, by: str) -> str:
+    """What a historic value says in place of "last saved": "Loaded 2 Dec 2026 as historic data
+    by Jo Bloggs"."""
+    day = timezone.localtime(loaded_at)
+    return f"Loaded {day:%-d %b %Y} as historic data by {by or 'someone not recorded'}"
 
 
 # Periods ---------------------------------------------------------------------------------------
@@ -81,6 +87,7 @@ class DashboardRow:
     submission_overdue: bool
     signoff_overdue: bool
     last_reminded: datetime.datetime | None
+    historic_load: str = ""  # "Loaded … as historic data by …", for a value loaded so
 
     @property
     def is_overdue(self) -> bool:
@@ -157,12 +164,7 @@ def completion_dashboard(
     kpis = kpis_due_in(period).order_by("directorate__name", "reference")
     if directorate_ids is not None:
         kpis = kpis.filter(directorate_id__in=directorate_ids)
-    measured = {
-        kpi_id: (value_status, updated_at)
-        for kpi_id, value_status, updated_at in Measurement.objects.filter(
-            period=period
-        ).values_list("kpi_id", "status", "updated_at")
-    }
+    measured = _measured_in(period)
     reminded = dict(
         Reminder.kpis.through.objects.filter(reminder__period=period)
         .values("kpi_id")
@@ -197,6 +199,28 @@ def completion_dashboard(
     }
 
 
+def _measured_in(period: ReportingPeriod) -> dict[int, tuple]:
+    """Each KPI's value in the period: (status, last updated, historic load words) (one query)."""
+    measured = {}
+    for kpi_id, status, updated_at, loaded_at, *names in Measurement.objects.filter(
+        period=period
+    ).values_list(
+        "kpi_id",
+        "status",
+        "updated_at",
+        "loaded_at",
+        "loaded_by__first_name",
+        "loaded_by__last_name",
+        "loaded_by__username",
+    ):
+        loaded = ""
+        if loaded_at is not None:
+            first, last, login = names
+            loaded = loaded_words(loaded_at, f"{first or ''} {last or ''}".strip() or login or "")
+        measured[kpi_id] = (status, updated_at, loaded)
+    return measured
+
+
 def _dashboard_rows(kpis, measured: dict, reminded: dict, period, today) -> list[DashboardRow]:
     """One row per KPI due in the period, from one query of the KPIs' fields."""
     columns = kpis.values_list(
@@ -211,7 +235,7 @@ def _dashboard_rows(kpis, measured: dict, reminded: dict, period, today) -> list
     )
     rows = []
     for kpi_id, reference, name, directorate_id, directorate_name, first, last, login in columns:
-        kpi_status, updated_at = measured.get(kpi_id, (NOT_STARTED, None))
+        kpi_status, updated_at, loaded = measured.get(kpi_id, (NOT_STARTED, None, ""))
         submission_overdue, signoff_overdue = _overdue(kpi_status, period, today)
         rows.append(
             DashboardRow(
@@ -227,6 +251,7 @@ def _dashboard_rows(kpis, measured: dict, reminded: dict, period, today) -> list
                 submission_overdue=submission_overdue,
                 signoff_overdue=signoff_overdue,
                 last_reminded=reminded.get(kpi_id),
+                historic_load=loaded,
             )
         )
     return rows
@@ -239,6 +264,48 @@ def _shown(row: DashboardRow, directorate: int | None, status: str) -> bool:
     if status == OVERDUE:
         return row.is_overdue
     return not status or row.status == status
+
+
+# Locking ---------------------------------------------------------------------------------------
+
+#: A value not approved, as the lock confirmation counts it.
+UNAPPROVED_LABELS = {
+    NOT_STARTED: "Missing",
+    Measurement.Status.DRAFT: "Draft",
+    Measurement.Status.SUBMITTED: "Submitted, not yet approved",
+    Measurement.Status.RETURNED: "Returned",
+}
+
+
+@dataclass
+class Unapproved:
+    """A period's values that are not approved, by KPI: what locking it would freeze as it is."""
+
+    rows: list[DashboardRow]
+
+    @property
+    def total(self) -> int:
+        return len(self.rows)
+
+    @property
+    def counts(self) -> list[tuple[str, str, int]]:
+        """(status, label, how many) for missing, draft, submitted and returned."""
+        found = Counter(row.status for row in self.rows)
+        return [(status, label, found[status]) for status, label in UNAPPROVED_LABELS.items()]
+
+
+def unapproved_in(period: ReportingPeriod, *, today: datetime.date | None = None) -> Unapproved:
+    """Every KPI due in the period (and any other with a value in it) whose value is missing, a
+    draft, submitted or returned, by directorate and reference (two queries)."""
+    today = today or timezone.localdate()
+    with_values = Measurement.objects.filter(period=period).values("kpi_id")
+    kpis = Kpi.objects.filter(
+        Q(pk__in=kpis_due_in(period).values("pk")) | Q(pk__in=with_values)
+    ).order_by("directorate__name", "reference")
+    rows = _dashboard_rows(kpis, _measured_in(period), {}, period, today)
+    for row in rows:
+        row.status_label = UNAPPROVED_LABELS.get(row.status, row.status_label)
+    return Unapproved([row for row in rows if row.status not in Measurement.FINAL])
 
 
 def chase_candidates(
@@ -358,7 +425,11 @@ MEASUREMENT_FIELDS = {
     "status": "Status",
     "rating": "Rating",
     "returned_reason": "Reason returned",
+    "historic_authority": "Authority for the historic load",
 }
+# What readers who do not work on a KPI's values may see of their history: never why a value
+# was returned.
+READER_FIELDS = [name for name in MEASUREMENT_FIELDS if name != "returned_reason"]
 
 
 @dataclass
@@ -371,19 +442,54 @@ class ValueRow:
     entered_by: str
     submitted_by: str
     approved_by: str
+    loaded_by: str = ""  # who loaded it as historic data
+
+    @property
+    def provisional_note(self) -> str:
+        """ "Provisional: submitted, not yet approved" for a provisional value, else blank."""
+        return Measurement.PROVISIONAL_NOTE if self.measurement.is_provisional else ""
+
+    @property
+    def loaded_words(self) -> str:
+        """For a value loaded as historic data: when and by whom, in place of "last saved"."""
+        m = self.measurement
+        return loaded_words(m.loaded_at, self.loaded_by) if m.loaded_at else ""
+
+    @property
+    def approved_after_loading(self) -> bool:
+        """Approved by someone, or at a moment, other than its historic load."""
+        m = self.measurement
+        return bool(m.approved_by_id) and (
+            not m.is_historic_load
+            or (m.approved_by_id, m.approved_at) != (m.loaded_by_id, m.loaded_at)
+        )
 
 
-def kpi_value_history(kpi: Kpi) -> dict:
+def kpi_value_history(kpi: Kpi, *, work_in_progress: bool) -> dict:
     """A KPI's values over time, newest first, and every change to its values and targets.
+
+    With work_in_progress (for those who work on the KPI's values: "kpis.see_work_in_progress"),
+    every value and every change. Without it (readers), only the values now approved or
+    provisional, and of their changes only those that left them approved or provisional, each
+    compared with the previous such version, never saying why a value was returned: drafts and
+    returned values, and the history of a value now back in the works, are not shown.
 
     Four queries whatever the number of periods: measurements, targets, and the two histories.
     Returns {"rows": [ValueRow…], "changes": [entry…], "is_contextual": bool}.
     """
+    measurements = Measurement.objects.filter(kpi_id=kpi.pk)
+    if not work_in_progress:
+        measurements = measurements.reported()
     measurements = list(
-        Measurement.objects.filter(kpi_id=kpi.pk)
-        .select_related("period", "entered_by", "submitted_by", "approved_by")
-        .order_by("-period__starts_on", "period__kind")
+        measurements.select_related(
+            "period", "entered_by", "submitted_by", "approved_by", "loaded_by"
+        ).order_by("-period__starts_on", "period__kind")
     )
+    value_records = Measurement.history.filter(kpi_id=kpi.pk)
+    if not work_in_progress:
+        value_records = value_records.filter(
+            id__in=[m.pk for m in measurements], status__in=Measurement.REPORTED
+        )
     targets = list(Target.objects.filter(kpi_id=kpi.pk))
     rows = []
     for measurement in measurements:
@@ -398,17 +504,16 @@ def kpi_value_history(kpi: Kpi) -> dict:
                 entered_by=person_name(measurement.entered_by),
                 submitted_by=person_name(measurement.submitted_by),
                 approved_by=person_name(measurement.approved_by),
+                loaded_by=person_name(measurement.loaded_by),
             )
         )
-    value_records = list(
-        Measurement.history.filter(kpi_id=kpi.pk).select_related("history_user", "period")
-    )
+    value_records = list(value_records.select_related("history_user", "period"))
     target_records = list(
         Target.history.filter(kpi_id=kpi.pk).select_related("history_user", "period")
     )
     changes = history_entries(
         value_records,
-        fields=list(MEASUREMENT_FIELDS),
+        fields=list(MEASUREMENT_FIELDS) if work_in_progress else READER_FIELDS,
         labels=MEASUREMENT_FIELDS,
         words={"rating": _rating_label, "status": lambda status: STATUS_LABELS.get(status, status)},
         scope=lambda record: f"Value for {record.period.label}",

@@ -16,7 +16,7 @@ from simple_history.utils import bulk_update_with_history
 from kpis import rating
 from kpis.register.models import Kpi
 from kpis.register.services import record_change
-from kpis.reporting import policy
+from kpis.reporting import policy, selectors
 from kpis.reporting.models import Measurement, RagPolicy, ReportingPeriod, Target
 from kpis.reporting.periods import periods_of_year
 from pmf import clock
@@ -39,7 +39,7 @@ NON_NEGATIVE_UNITS = {
 OFF_TARGET = {rating.Rating.AMBER, rating.Rating.RED}
 # Measurement.value holds 18 digits, 4 of them decimal places.
 MAX_VALUE = Decimal(10) ** 14
-MEASUREMENT_RELATIONS = ["kpi", "period", "entered_by", "submitted_by", "approved_by"]
+MEASUREMENT_RELATIONS = ["kpi", "period", "entered_by", "submitted_by", "approved_by", "loaded_by"]
 
 
 class StaleEdit(Exception):
@@ -159,26 +159,6 @@ def rate_entry(
 # Values ----------------------------------------------------------------------------------------
 
 
-def not_collected_reason(kpi: Kpi) -> str:
-    """Why no value is entered for the KPI, in words for the officer; blank when one is.
-
-    Its status decides before anything else (the period, the person, the value itself).
-    """
-    if kpi.collects_values:
-        return ""
-    if kpi.status == Kpi.Status.RETIRED:
-        when = f" on {kpi.date_removed:%-d %B %Y}" if kpi.date_removed else ""
-        text = f"KPI {kpi.reference} was retired{when}, so its values are no longer collected."
-    else:
-        text = (
-            f"KPI {kpi.reference} is {kpi.get_status_display().lower()}, so its values are not "
-            "collected."
-        )
-    if kpi.status_reason:
-        text += f" Reason: {kpi.status_reason.strip()}"
-    return text
-
-
 def _check_period_for(user: User, period: ReportingPeriod, *, historic: bool) -> None:
     if period.is_locked:
         raise ValidationError(f"{period.label} is locked: its values can no longer be changed.")
@@ -243,19 +223,26 @@ def measurement_save(
     expected_version: int | None,
     submit: bool = False,
     historic: bool = False,
+    authority: str = "",
 ) -> Measurement:
     """Save a value as a draft, or submit it for sign-off.
 
     `expected_version` is the version the form was opened on (None for a new value); a newer
     saved version means someone else got there first and raises StaleEdit. Repeating the same
-    save (a double click) returns the saved record unchanged.
+    save (a double click) returns the saved record unchanged. A historic load (G&P, into a closed
+    period) is stored as approved, with who loaded it, when, and on what `authority` (required).
     """
     if not by.has_perm("kpis.enter_value", kpi):
         raise PermissionDenied("You cannot enter values for this KPI.")
-    if not historic and (reason := not_collected_reason(kpi)):
+    if not historic and (reason := policy.not_collected_reason(kpi)):
         raise ValidationError(f"{reason} Nothing was saved.")
     period = _period_held_steady(period.pk)
     _check_period_for(by, period, historic=historic)
+    if historic and not authority.strip():
+        raise ValidationError(
+            "Say on what authority this historic value is loaded, for example “2024/25 outturn "
+            "from the finance system, agreed by G&P”."
+        )
     measurement = _measurement_for_update(kpi, period)
     entry.value = computed_value(kpi, entry)
     wanted_status = Measurement.Status.SUBMITTED if submit else Measurement.Status.DRAFT
@@ -294,6 +281,8 @@ def measurement_save(
         measurement.approved_by, measurement.approved_at = None, None
     if historic:
         measurement.approved_by, measurement.approved_at = by, now
+        measurement.loaded_by, measurement.loaded_at = by, now
+        measurement.historic_authority = authority.strip()
     measurement.version += 1
     reason = "Historic load" if historic else ("Submitted" if submit else "Saved as draft")
     record_change(measurement, by=by, reason=reason)
@@ -481,12 +470,26 @@ def period_close(*, period: ReportingPeriod, by: User) -> ReportingPeriod:
 
 
 @transaction.atomic
-def period_lock(*, period: ReportingPeriod, by: User) -> ReportingPeriod:
-    """Freeze a reported period: no page or import can change its values afterwards."""
+def period_lock(
+    *, period: ReportingPeriod, by: User, expected_unapproved: int | None = None
+) -> ReportingPeriod:
+    """Freeze a reported period: no page or import can change its values afterwards.
+
+    `expected_unapproved`: how many values not approved the person confirmed locking with (the
+    lock confirmation shows them, by KPI); if that number has changed since, nothing is locked.
+    """
     _require_cycle_runner(by)
     period = ReportingPeriod.objects.select_for_update().get(pk=period.pk)
     if period.is_locked:
         return period
+    if expected_unapproved is not None:
+        now = selectors.unapproved_in(period).total
+        if now != expected_unapproved:
+            raise ValidationError(
+                f"{now} value{'' if now == 1 else 's'} in {period.label} "
+                f"{'is' if now == 1 else 'are'} not approved now, not {expected_unapproved} as "
+                "when you looked. Check the list and confirm again."
+            )
     period.state = ReportingPeriod.State.LOCKED
     record_change(period, by=by, reason="Locked")
     period.save()

@@ -50,6 +50,10 @@ class CompletionTable(GovukTable):
             return format_html("{} {}", tag, tag_html("overdue", "signoff", "Sign-off overdue"))
         return tag
 
+    def render_updated_at(self, value, record: DashboardRow) -> str:
+        """A historic value says when and by whom it was loaded, not when it was last saved."""
+        return record.historic_load or self.columns["updated_at"].column.render(value)
+
     def render_chase(self, record: DashboardRow) -> str:
         if not record.can_chase:
             return ""

@@ -16,12 +16,12 @@ typed, so no one has to wonder which values were kept.
 
 Bulk entry of values, and of targets: between the preview and the confirmation the uploaded bytes
 wait on disk under MEDIA_ROOT/uploads/<values or targets>/<random token>, and the person's
-session holds the token, the file's name, the historic flag and the preview's fingerprint. Only
-that session can confirm or cancel it; the file is deleted on confirmation, cancellation, a new
-upload, or (when abandoned) by the sweep that every upload runs over files older than a session
-can live. On confirmation the file is checked again from scratch, and nothing is written if
-anything is now wrong or if the stored data moved on since the preview (then the new preview is
-shown to confirm again).
+session holds the token, the file's name, the historic flag with its authority and the preview's
+fingerprint. Only that session can confirm or cancel it; the file is deleted on confirmation,
+cancellation, a new upload, or (when abandoned) by the sweep that every upload runs over files
+older than a session can live. On confirmation the file is checked again from scratch, and
+nothing is written if anything is now wrong or if the stored data moved on since the preview
+(then the new preview is shown to confirm again).
 """
 
 import secrets
@@ -161,17 +161,24 @@ CONFIRM_ACTIONS = {
 @require_http_methods(["GET", "POST"])
 @require("kpis.run_cycle")
 def period_confirm(request: HttpRequest, period_id: int, action: str) -> HttpResponse:
+    """Close or lock a period, once confirmed. Locking first lists the values not approved, by
+    KPI; the confirmation carries how many it listed (none, if it carries nothing), and nothing
+    is locked if that has changed since."""
     period = _get_period(period_id)
     service, title, warning, done = CONFIRM_ACTIONS[action]
     error = ""
     if request.method == "POST":
+        confirmed = {}
+        if action == "lock":
+            confirmed["expected_unapproved"] = _int_or_none(request.POST.get("unapproved")) or 0
         try:
-            service(period=period, by=request.user)
+            service(period=period, by=request.user, **confirmed)
         except ValidationError as failure:
             error = " ".join(failure.messages)
         else:
             messages.success(request, done.format(label=period.label))
             return redirect(reverse("reporting:periods") + f"#year-{period.financial_year}")
+    unapproved = selectors.unapproved_in(period) if action == "lock" else None
     return render(
         request,
         "kpis/reporting/period_confirm.html",
@@ -181,6 +188,7 @@ def period_confirm(request: HttpRequest, period_id: int, action: str) -> HttpRes
             "title": title.format(label=period.label),
             "warning": warning,
             "error": error,
+            "unapproved": unapproved,
         },
         status=400 if error else 200,
     )
@@ -783,6 +791,7 @@ class Pending:
     fingerprint: str
     user_id: int
     kind: str = VALUES
+    authority: str = ""  # for a historic load
 
     @property
     def path(self) -> Path:
@@ -828,7 +837,14 @@ def _pending(request: HttpRequest, kind: str, token: str | None = None) -> Pendi
 
 
 def _keep(
-    request: HttpRequest, kind: str, *, data: bytes, filename: str, historic: bool, fingerprint: str
+    request: HttpRequest,
+    kind: str,
+    *,
+    data: bytes,
+    filename: str,
+    historic: bool,
+    fingerprint: str,
+    authority: str = "",
 ) -> Pending:
     folder = _uploads_dir(kind)
     folder.mkdir(parents=True, exist_ok=True)
@@ -839,6 +855,7 @@ def _keep(
         fingerprint=fingerprint,
         user_id=request.user.pk,
         kind=kind,
+        authority=authority if historic else "",
     )
     pending.path.write_bytes(data)
     request.session[_session_key(kind)] = pending.__dict__.copy()
@@ -862,6 +879,7 @@ def _preview(
     *,
     filename: str = "",
     historic: bool = False,
+    authority: str = "",
     stale: bool = False,
 ) -> HttpResponse:
     rows = result.rows_errors_first()[:PREVIEW_ROWS] if result else []
@@ -877,6 +895,7 @@ def _preview(
             "pending": pending,
             "filename": filename,
             "historic": historic,
+            "authority": authority,
             "stale": stale,
             "preview_limit": PREVIEW_ROWS,
         },
@@ -907,6 +926,7 @@ def _confirmed(
             filename=pending.filename,
             historic=pending.historic,
             fingerprint=result.fingerprint,
+            authority=pending.authority,
         )
     return _preview(
         request,
@@ -916,6 +936,7 @@ def _confirmed(
         again,
         filename=pending.filename,
         historic=pending.historic,
+        authority=pending.authority,
         stale=stale,
     )
 
@@ -939,9 +960,15 @@ def upload(request: HttpRequest) -> HttpResponse:
     _sweep_abandoned(VALUES)
     upload_file = form.cleaned_data["file"]
     historic = bool(form.cleaned_data.get("historic"))
+    authority = (form.cleaned_data.get("authority") or "").strip() if historic else ""
     data = upload_file.read()
     result = values_import(
-        data=data, filename=upload_file.name, by=request.user, apply=False, historic=historic
+        data=data,
+        filename=upload_file.name,
+        by=request.user,
+        apply=False,
+        historic=historic,
+        authority=authority,
     )
     pending = None
     if result.ok and result.to_write:
@@ -952,9 +979,17 @@ def upload(request: HttpRequest) -> HttpResponse:
             filename=upload_file.name,
             historic=historic,
             fingerprint=result.fingerprint,
+            authority=authority,
         )
     return _preview(
-        request, VALUES, form, result, pending, filename=upload_file.name, historic=historic
+        request,
+        VALUES,
+        form,
+        result,
+        pending,
+        filename=upload_file.name,
+        historic=historic,
+        authority=authority,
     )
 
 
@@ -965,6 +1000,7 @@ def confirm(request: HttpRequest) -> HttpResponse:
     if pending is None:
         return _no_upload_waiting(request, VALUES)
     pending.historic = pending.historic and request.user.has_perm("kpis.run_cycle")
+    pending.authority = pending.authority if pending.historic else ""
     data = pending.path.read_bytes()
     result = values_import(
         data=data,
@@ -972,6 +1008,7 @@ def confirm(request: HttpRequest) -> HttpResponse:
         by=request.user,
         apply=True,
         historic=pending.historic,
+        authority=pending.authority,
         expected_fingerprint=pending.fingerprint,
     )
     form = ValuesUploadForm(user=request.user)
@@ -1066,6 +1103,9 @@ def targets_download(request: HttpRequest, file_format: str) -> HttpResponse:
 @require("pmf.read")
 def kpi_detail(request: HttpRequest, reference: str) -> HttpResponse:
     kpi = kpi_or_404(reference)
+    # Readers see approved and provisional values only; drafts, returned values and why they
+    # were returned are for those who work on the KPI's values.
+    work_in_progress = request.user.has_perm("kpis.see_work_in_progress", kpi)
     return render(
         request,
         "kpis/reporting/kpi_detail.html",
@@ -1073,7 +1113,8 @@ def kpi_detail(request: HttpRequest, reference: str) -> HttpResponse:
             "kpi": kpi,
             "committees": register_selectors.current_committees(kpi),
             "history": register_selectors.kpi_change_history(kpi),
-            "value_history": selectors.kpi_value_history(kpi),
+            "value_history": selectors.kpi_value_history(kpi, work_in_progress=work_in_progress),
+            "work_in_progress": work_in_progress,
             "can_keep_register": request.user.has_perm("kpis.keep_register"),
         },
     )

@@ -92,7 +92,7 @@ def committee_pack(
                     kpi=kpi,
                     period=on,
                     value=latest if last else Decimal(80) + Decimal((k % 3) - 1),
-                    status=Measurement.Status.DRAFT,
+                    status=Measurement.Status.APPROVED,
                     commentary=f"Commentary on {kpi.reference} for {on.label}." if last else "",
                     action_plan=f"Action plan for {kpi.reference}: recover by Q2." if last else "",
                 )

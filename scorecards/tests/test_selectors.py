@@ -147,7 +147,11 @@ def test_a_value_marked_not_available_is_not_reported(q2):
     kpi = KpiFactory(level=Kpi.Level.STRATEGIC)
     target(kpi, 50)
     Measurement.objects.create(
-        kpi=kpi, period=q2, not_available=True, not_available_reason="System down", status="draft"
+        kpi=kpi,
+        period=q2,
+        not_available=True,
+        not_available_reason="System down",
+        status="submitted",
     )
     row = selectors.scorecard(kind="organisation", period=q2).rows[0]
     assert (row.rating, row.current_display) == (Rating.NOT_REPORTED, "Not available")
@@ -160,20 +164,58 @@ def test_a_submitted_value_keeps_its_stored_rating(q2):
     assert selectors.scorecard(kind="organisation", period=q2).rows[0].rating is Rating.AMBER
 
 
-def test_a_draft_is_rated_by_the_engine_and_marked_provisional(q2):
+def test_a_value_without_a_stored_rating_is_rated_by_the_engine(q2):
     kpi = KpiFactory(level=Kpi.Level.STRATEGIC)
     goal = target(kpi, 50)
-    value(kpi, q2, 46, status="draft")
+    value(kpi, q2, 46, status="approved")
     row = selectors.scorecard(kind="organisation", period=q2).rows[0]
     expected = policy.rate_value(kpi, Decimal(46), goal, council=RagPolicy.current())
     assert row.rating is expected is Rating.AMBER
+    assert not row.provisional
+
+
+def test_a_submitted_value_is_shown_and_marked_provisional(q2):
+    kpi = KpiFactory(level=Kpi.Level.STRATEGIC)
+    target(kpi, 50)
+    value(kpi, q2, 46, status="submitted", rating="amber", commentary="Checked.")
+    row = selectors.scorecard(kind="organisation", period=q2).rows[0]
+    assert (row.current_display, row.rating, row.commentary) == ("46%", Rating.AMBER, "Checked.")
     assert row.provisional
+    assert row.value_status == "Provisional: submitted, not yet approved"
+
+
+@pytest.mark.parametrize("status", ["draft", "returned"])
+def test_work_in_progress_is_never_read_and_its_period_reads_as_not_reported(q2, status):
+    q1 = period("quarter", 2025, 1)
+    kpi = KpiFactory(level=Kpi.Level.STRATEGIC)
+    target(kpi, 50)
+    value(kpi, q1, 55, rating="green", commentary="Q1 approved.")
+    value(
+        kpi,
+        q2,
+        10,
+        status=status,
+        rating="red",
+        commentary="Not yet agreed.",
+        action_plan="Not yet agreed either.",
+        returned_reason="Wrong figure." if status == "returned" else "",
+    )
+    card = selectors.scorecard(kind="organisation", period=q2)
+    row = card.rows[0]
+    assert (row.period_label, row.current, row.current_display) == ("2025/26 Q2", None, "")
+    assert row.rating is Rating.NOT_REPORTED
+    assert (row.commentary, row.action_plan, row.provisional) == ("", "", False)
+    assert row.value_status == "Not reported"
+    assert (row.previous_display, row.last_updated) == ("55%", "2025/26 Q1")
+    assert card.not_reported.count == 1 and card.provisional_count == 0
+    paged = selectors.scorecard(kind="organisation", period=q2, page_size=1)
+    assert (paged.not_reported.count, paged.provisional_count) == (1, 0)
 
 
 def test_a_kpis_own_tolerance_beats_the_council_policy(q2):
     kpi = KpiFactory(level=Kpi.Level.STRATEGIC, rag_amber_tolerance=Decimal(2))
     target(kpi, 50)
-    value(kpi, q2, 46, status="draft")  # 8% off: Amber by the council, Red by the KPI's 2%
+    value(kpi, q2, 46, status="submitted")  # 8% off: Amber by the council, Red by the KPI's 2%
     assert selectors.scorecard(kind="organisation", period=q2).rows[0].rating is Rating.RED
 
 
@@ -237,6 +279,50 @@ def test_the_rag_summary_counts_and_percentages_follow_the_2022_report(q2):
     ]
     assert (card.not_reported.count, card.not_reported.percent) == (1, 5)
     assert card.kpi_count == 21
+
+
+def test_the_rag_summary_says_how_many_ratings_are_provisional(q2):
+    n = iter(range(1, 100))
+    for rated, status in [
+        ("red", "submitted"),
+        ("red", "approved"),
+        ("green", "submitted"),
+        ("green", "approved"),
+        ("green", "draft"),  # read as not reported
+        ("amber", "returned"),  # read as not reported
+    ]:
+        kpi = KpiFactory(reference=str(next(n)), level=Kpi.Level.STRATEGIC)
+        value(kpi, q2, 1, rating=rated, status=status)
+    submitted_not_available = KpiFactory(reference=str(next(n)), level=Kpi.Level.STRATEGIC)
+    Measurement.objects.create(
+        kpi=submitted_not_available,
+        period=q2,
+        not_available=True,
+        not_available_reason="System down",
+        status="submitted",
+    )
+    for card in (
+        selectors.scorecard(kind="organisation", period=q2),
+        selectors.scorecard(kind="organisation", period=q2, page_size=2, rag=["red"]),
+    ):
+        lines = {line.label: (line.count, line.provisional) for line in card.summary}
+        assert (lines["Red"], lines["Green"], lines["Amber"]) == ((2, 1), (2, 1), (0, 0))
+        assert lines["Total"] == (4, 2)
+        assert (card.not_reported.count, card.not_reported.provisional) == (3, 1)
+        assert card.provisional_count == 3
+        assert card.provisional_text == (
+            "3 of 7 ratings are provisional: submitted, not yet approved."
+        )
+
+
+def test_provisional_words_count_in_the_singular_and_plural():
+    assert selectors.provisional_words(1, 1) == (
+        "1 of 1 rating is provisional: submitted, not yet approved."
+    )
+    assert selectors.provisional_words(0, 42) == (
+        "0 of 42 ratings are provisional: submitted, not yet approved."
+    )
+    assert selectors.provisional_words(0, 0) == ""
 
 
 def test_rows_are_grouped_by_perspective_in_natural_reference_order(q2):
@@ -338,6 +424,9 @@ def test_a_kpi_with_an_annual_target_gets_a_projected_year_end_and_its_rating():
 # Queries -----------------------------------------------------------------------------------------
 
 
+STATUSES = ("approved", "submitted", "draft", "returned")
+
+
 def _bulk(count: int, periods) -> None:
     directorate = DirectorateFactory(short_name="BULK")
     kpis = Kpi.objects.bulk_create(
@@ -359,8 +448,8 @@ def _bulk(count: int, periods) -> None:
         for n in range(count)
     )
     Measurement.objects.bulk_create(
-        Measurement(kpi=kpi, period=on, value=Decimal(50 + k), status="draft")
-        for kpi in kpis
+        Measurement(kpi=kpi, period=on, value=Decimal(50 + k), status=STATUSES[(n + k) % 4])
+        for n, kpi in enumerate(kpis)
         for k, on in enumerate(periods)
     )
     from kpis.reporting.models import Target
@@ -414,7 +503,9 @@ def test_a_scorecard_takes_the_same_number_of_queries_for_10_and_200_kpis(kind):
 
 def test_a_page_number_out_of_range_or_malformed_gives_the_nearest_page(q2):
     for n in range(5):
-        value(KpiFactory(level=Kpi.Level.STRATEGIC, reference=str(n + 1)), q2, n, status="draft")
+        value(
+            KpiFactory(level=Kpi.Level.STRATEGIC, reference=str(n + 1)), q2, n, status="submitted"
+        )
     last = selectors.scorecard(kind="organisation", period=q2, page_size=2, page=99)
     assert (last.page.number, refs(last)) == (3, ["5"])
     first = selectors.scorecard(kind="organisation", period=q2, page_size=2, page="x")
@@ -424,7 +515,7 @@ def test_a_page_number_out_of_range_or_malformed_gives_the_nearest_page(q2):
 def test_rows_from_the_fast_fetch_match_the_orm(q2):
     kpi = KpiFactory(level=Kpi.Level.STRATEGIC)
     target(kpi, 50)
-    value(kpi, q2, "12345.6789", status="draft", commentary="Ünïcode & <b>", action_plan="Plan")
+    value(kpi, q2, "12345.6789", status="submitted", commentary="Ünïcode & <b>", action_plan="Plan")
     row = selectors.scorecard(kind="organisation", period=q2).rows[0]
     stored = Measurement.objects.get(kpi=kpi)
     assert row.current == stored.value
@@ -439,7 +530,9 @@ def test_the_latest_quarter_with_values_is_the_default(q2):
     assert selectors.latest_period_with_values() is None
     value(KpiFactory(), q2, 5)
     assert selectors.latest_period_with_values() == q2
-    value(KpiFactory(), q3, 5)
+    value(KpiFactory(), q3, 5, status="draft")  # drafts are nobody's values but their owner's
+    assert selectors.latest_period_with_values() == q2
+    value(KpiFactory(), q3, 5, status="submitted")
     assert selectors.latest_period_with_values() == q3
 
 

@@ -6,6 +6,7 @@ from playwright.sync_api import expect
 
 from kpis.register.models import Kpi
 from kpis.register.tests.factories import CommitteeFactory, KpiFactory
+from kpis.reporting.models import Measurement
 from pmf.roles import Role
 from pmf.tests.factories import UserFactory
 from scorecards.tests.helpers import quarters, series, target
@@ -34,6 +35,8 @@ def council(transactional_db):
         target(kpi, 80, year=2025)
         series(kpi, periods, values, rating=rating, commentary="Why it moved.\nWhat next.")
     KpiFactory(reference="200", level=Kpi.Level.CORPORATE, status=Kpi.Status.IN_DEVELOPMENT)
+    # KPI 100's latest value is submitted, not yet approved: provisional.
+    Measurement.objects.filter(kpi__reference="100", period=periods[-1]).update(status="submitted")
     return periods[-1], committee
 
 
@@ -55,6 +58,11 @@ def test_the_scorecards_chart_and_policy_pages_are_accessible(page, live_server,
     page.goto(f"{live_server.url}{reverse('scorecards:organisation', args=[last.pk])}")
     assert page.get_by_text("Deep-dive candidate: red for 5 periods").count() == 1
     assert page.get_by_text("Green but declining").count() == 1
+    assert page.get_by_text("Provisional: submitted, not yet approved", exact=True).count() == 1
+    assert page.get_by_text("1 of 4 ratings is provisional: submitted, not yet approved.").count()
+    with page.expect_download() as download:
+        page.get_by_role("link", name="RAG summary (CSV)", exact=True).click()
+    assert download.value.suggested_filename.endswith("-rag-summary.csv")
 
 
 def test_the_policy_form_shows_errors_accessibly(page, live_server, council):  # noqa: F811

@@ -16,8 +16,25 @@ class Command(FileImportCommand):
         parser.add_argument(
             "--historic",
             action="store_true",
-            help="Load historic values into closed periods, stored as approved.",
+            help="Load historic values into closed periods, stored as approved "
+            "(needs --authority).",
+        )
+        parser.add_argument(
+            "--authority",
+            default="",
+            metavar="TEXT",
+            help="For a historic load: on what authority the values are loaded, kept with each "
+            'value, e.g. "2024/25 outturn from the finance system, agreed by G&P".',
         )
 
-    def run(self, *, data, filename, by, apply, historic: bool = False, **options):
-        return values_import(data=data, filename=filename, by=by, apply=apply, historic=historic)
+    def run(
+        self, *, data, filename, by, apply, historic: bool = False, authority: str = "", **options
+    ):
+        return values_import(
+            data=data,
+            filename=filename,
+            by=by,
+            apply=apply,
+            historic=historic,
+            authority=authority,
+        )

@@ -71,16 +71,39 @@ def test_a_historic_load_as_a_named_user(gp, tmp_path):
     path = tmp_path / "history.csv"
     path.write_bytes(csv_file([["169", "2025/26 Q2", "70", ""]]))
 
-    out, _ = run(str(path), "--historic", "--user", "gp")
+    authority = "2024/25 outturn from the finance system, agreed by G&P"
+    out, _ = run(str(path), "--historic", "--authority", authority, "--user", "gp")
 
     assert "1 new" in out
     stored = Measurement.objects.get()
     assert stored.is_historic_load and stored.approved_by == gp
+    assert (stored.historic_authority, stored.loaded_by) == (authority, gp)
+    assert stored.loaded_at == stored.approved_at
     record = stored.history.get()
     assert (record.history_user, record.history_change_reason) == (
         gp,
         "Historic load from history.csv",
     )
+
+
+def test_a_historic_load_without_an_authority_is_refused(gp, tmp_path):
+    path = tmp_path / "history.csv"
+    path.write_bytes(csv_file([["169", "2025/26 Q2", "70", ""]]))
+    err = io.StringIO()
+
+    with pytest.raises(CommandError, match="1 error: nothing was imported"):
+        call_command(
+            "import_values",
+            str(path),
+            "--historic",
+            "--user",
+            "gp",
+            stdout=io.StringIO(),
+            stderr=err,
+        )
+
+    assert "Say on what authority these historic values are loaded" in err.getvalue()
+    assert not Measurement.objects.exists()
 
 
 def test_a_named_officer_has_only_their_own_permissions(colleague, good_file):

@@ -143,6 +143,7 @@ def test_the_service_refuses_a_value_for_a_suspended_kpi_but_not_a_historic_load
         entry=Entry(value=Decimal(71)),
         expected_version=None,
         historic=True,
+        authority="2024/25 outturn from the finance system",
     )
     assert saved.status == Measurement.Status.APPROVED
 

@@ -306,9 +306,39 @@ def test_a_locked_periods_values_cannot_be_changed_by_anyone(kpi, owner, gp):
             entry=Entry(value=D("99")),
             expected_version=stored.version,
             historic=True,
+            authority="Outturn agreed by G&P",
         )
     stored.refresh_from_db()
     assert stored.value == 60 and stored.version == 1
+
+
+def test_a_historic_value_records_who_loaded_it_when_and_on_what_authority(kpi, gp):
+    closed = make_period(state=ReportingPeriod.State.CLOSED)
+    with pytest.raises(ValidationError, match="Say on what authority"):
+        measurement_save(
+            kpi=kpi,
+            period=closed,
+            by=gp,
+            entry=Entry(value=D("61")),
+            expected_version=None,
+            historic=True,
+            authority="  ",
+        )
+    assert not Measurement.objects.exists()
+    loaded = measurement_save(
+        kpi=kpi,
+        period=closed,
+        by=gp,
+        entry=Entry(value=D("61")),
+        expected_version=None,
+        historic=True,
+        authority=" 2024/25 outturn from the finance system, agreed by G&P ",
+    )
+    loaded.refresh_from_db()
+    assert loaded.status == Measurement.Status.APPROVED and loaded.is_historic_load
+    assert loaded.historic_authority == "2024/25 outturn from the finance system, agreed by G&P"
+    assert (loaded.loaded_by, loaded.approved_by) == (gp, gp)
+    assert loaded.loaded_at == loaded.approved_at is not None
 
 
 def test_a_locked_periods_values_cannot_be_approved_or_returned(kpi, owner, approver, gp):

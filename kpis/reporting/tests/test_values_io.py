@@ -14,6 +14,7 @@ from kpis.reporting.models import Measurement, RagPolicy, ReportingPeriod, Targe
 from pmf.spreadsheets import write_csv, write_xlsx
 
 HEADERS = ["reference", "period", "value", "commentary"]
+AUTHORITY = "2024/25 outturn from the finance system, agreed by G&P"
 
 
 def make_period(kind: str, year: int, number: int, state: str) -> ReportingPeriod:
@@ -218,6 +219,7 @@ def test_it_refuses_a_locked_period(cycle, gp):
         by=gp,
         apply=True,
         historic=True,
+        authority=AUTHORITY,
     )
 
     for outcome in (result, historic):
@@ -294,7 +296,12 @@ def test_a_historic_load_stores_approved_values_marked_as_such_in_history(cycle,
     ]
 
     result = values_import(
-        data=csv_file(rows), filename="history.csv", by=gp, apply=True, historic=True
+        data=csv_file(rows),
+        filename="history.csv",
+        by=gp,
+        apply=True,
+        historic=True,
+        authority=AUTHORITY,
     )
 
     assert result.applied and result.counts["new"] == 2
@@ -302,15 +309,41 @@ def test_a_historic_load_stores_approved_values_marked_as_such_in_history(cycle,
         assert measurement.status == Measurement.Status.APPROVED
         assert measurement.is_historic_load
         assert measurement.approved_by == gp and measurement.approved_at is not None
+        assert (measurement.loaded_by, measurement.loaded_at) == (gp, measurement.approved_at)
+        assert measurement.historic_authority == AUTHORITY
         assert measurement.period == cycle["periods"]["closed"]
         record = measurement.history.get()
         assert record.history_user == gp
         assert record.history_change_reason == "Historic load from history.csv"
     again = values_import(
-        data=csv_file(rows), filename="history.csv", by=gp, apply=True, historic=True
+        data=csv_file(rows),
+        filename="history.csv",
+        by=gp,
+        apply=True,
+        historic=True,
+        authority=AUTHORITY,
     )
     assert again.counts["unchanged"] == 2
     assert Measurement.history.count() == 2
+
+
+def test_a_historic_load_needs_its_authority(cycle, gp):
+    rows = [["169", "2025/26 Q2", "70", ""]]
+
+    for authority in ("", "   "):
+        result = values_import(
+            data=csv_file(rows),
+            filename="history.csv",
+            by=gp,
+            apply=True,
+            historic=True,
+            authority=authority,
+        )
+        assert [str(e) for e in result.errors] == [
+            "Row 1: Say on what authority these historic values are loaded, for example "
+            "“2024/25 outturn from the finance system, agreed by G&P”."
+        ]
+    assert not Measurement.objects.exists()
 
 
 def test_a_historic_load_needs_a_closed_or_past_period_and_a_value(cycle, gp):
@@ -321,7 +354,9 @@ def test_a_historic_load_needs_a_closed_or_past_period_and_a_value(cycle, gp):
     ]
     make_period("quarter", 2026, 4, ReportingPeriod.State.NOT_OPEN)
 
-    result = values_import(data=csv_file(rows), filename="v.csv", by=gp, apply=True, historic=True)
+    result = values_import(
+        data=csv_file(rows), filename="v.csv", by=gp, apply=True, historic=True, authority=AUTHORITY
+    )
 
     assert [(e.row, e.column) for e in result.errors] == [
         (2, "period"),
@@ -341,6 +376,7 @@ def test_a_historic_load_may_go_into_a_past_period_that_was_never_opened(cycle, 
         by=gp,
         apply=True,
         historic=True,
+        authority=AUTHORITY,
     )
 
     assert result.applied
@@ -462,7 +498,7 @@ def test_the_number_of_queries_does_not_grow_with_the_rows(db, directorate, owne
     by = gp if historic else owner
     small = csv_file(_many(10, small_period, directorate, owner))
     large = csv_file(_many(300, large_period, directorate, owner))
-    common = {"filename": "v.csv", "by": by, "historic": historic}
+    common = {"filename": "v.csv", "by": by, "historic": historic, "authority": AUTHORITY}
     RagPolicy.current()  # the first reading creates the council's policy
 
     for apply in (False, True):

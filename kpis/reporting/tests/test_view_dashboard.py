@@ -274,3 +274,34 @@ def test_chasing_a_closed_period_is_refused(client, gp, period, mix):
     )
     assert "is not open for entry" in response.content.decode()
     assert not mail.outbox
+
+
+def test_a_historic_value_says_when_and_by_whom_it_was_loaded(client, gp, directorate, owner):
+    from decimal import Decimal
+
+    from kpis.reporting.services import Entry, measurement_save
+    from pmf import clock
+
+    closed = ReportingPeriod.objects.create(
+        kind="quarter",
+        financial_year=2024,
+        number=4,
+        starts_on=datetime.date(2025, 1, 1),
+        ends_on=datetime.date(2025, 3, 31),
+        state=ReportingPeriod.State.CLOSED,
+    )
+    kpi = KpiFactory(reference="301", directorate=directorate, lead_officer=owner)
+    loading = datetime.datetime(2025, 12, 2, 10, 0, tzinfo=datetime.UTC)
+    with clock.frozen(loading):
+        measurement_save(
+            kpi=kpi,
+            period=closed,
+            by=gp,
+            entry=Entry(value=Decimal("61")),
+            expected_version=None,
+            historic=True,
+            authority="2024/25 outturn, agreed by G&P",
+        )
+    client.force_login(gp)
+    body = client.get(reverse("reporting:dashboard", args=[closed.pk])).content.decode()
+    assert f"Loaded 2 Dec 2025 as historic data by {gp.get_full_name()}" in body

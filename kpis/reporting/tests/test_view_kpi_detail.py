@@ -1,3 +1,4 @@
+import pytest
 from django.urls import reverse
 
 from kpis.register.tests.factories import (
@@ -105,3 +106,83 @@ def test_its_query_count_does_not_grow_with_history(client, gp, django_assert_ma
     client.force_login(gp)
     with django_assert_max_num_queries(19):
         assert client.get(kpi.get_absolute_url()).status_code == 200
+
+
+# Work in progress: only for those who work on the KPI's values --------------------------------
+
+
+@pytest.fixture
+def worked_on(directorate, owner, approver, gp):
+    """KPI 169 with an approved, a provisional (submitted), a returned and a draft value, each
+    made through the services, so their histories are real."""
+    import datetime
+    from decimal import Decimal
+
+    from kpis.reporting import services
+    from kpis.reporting.models import ReportingPeriod
+    from pmf.roles import system_actor
+
+    kpi = KpiFactory(reference="169", directorate=directorate, lead_officer=owner)
+    services.periods_create_for_year(financial_year=2025, by=system_actor())
+    quarters = {
+        n: ReportingPeriod.objects.get(kind="quarter", financial_year=2025, number=n)
+        for n in (1, 2, 3, 4)
+    }
+    for period in quarters.values():
+        services.period_open(
+            period=period,
+            by=gp,
+            submission_deadline=period.ends_on + datetime.timedelta(days=20),
+            signoff_deadline=period.ends_on + datetime.timedelta(days=30),
+        )
+
+    def save(n, value, commentary, *, submit):
+        entry = services.Entry(value=Decimal(value), commentary=commentary, action_plan="Plan")
+        return services.measurement_save(
+            kpi=kpi, period=quarters[n], by=owner, entry=entry, expected_version=None, submit=submit
+        )
+
+    approved = save(1, "71", "APPROVED-TEXT", submit=True)
+    services.measurement_approve(
+        measurement=approved, by=approver, expected_version=approved.version
+    )
+    save(2, "72", "PROVISIONAL-TEXT", submit=True)
+    returned = save(3, "13", "RETURNED-TEXT", submit=True)
+    services.measurement_return(
+        measurement=returned, by=approver, expected_version=returned.version, reason="RETURN-REASON"
+    )
+    save(4, "14", "DRAFT-TEXT", submit=False)
+    return kpi
+
+
+HIDDEN_FROM_READERS = ("RETURNED-TEXT", "RETURN-REASON", "DRAFT-TEXT", "Saved as draft")
+
+
+@pytest.mark.parametrize("who", ["viewer", "clerk", "outsider"])
+def test_readers_never_see_drafts_returned_values_or_return_reasons(
+    client, worked_on, who, request
+):
+    client.force_login(request.getfixturevalue(who))
+    body = client.get(worked_on.get_absolute_url()).content.decode()
+    assert "APPROVED-TEXT" in body and "PROVISIONAL-TEXT" in body
+    assert "Provisional: submitted, not yet approved" in body
+    assert "Values still being worked on are not shown." in body
+    for hidden in HIDDEN_FROM_READERS:
+        assert hidden not in body, hidden
+    assert ">Returned<" not in body and ">Draft<" not in body
+
+
+@pytest.mark.parametrize("who", ["owner", "approver", "gp"])
+def test_those_who_work_on_its_values_see_them_all(client, worked_on, who, request):
+    client.force_login(request.getfixturevalue(who))
+    body = client.get(worked_on.get_absolute_url()).content.decode()
+    for shown in ("APPROVED-TEXT", "PROVISIONAL-TEXT", *HIDDEN_FROM_READERS):
+        assert shown in body, shown
+
+
+def test_a_readers_page_takes_no_more_queries(
+    client, worked_on, viewer, django_assert_max_num_queries
+):
+    client.force_login(viewer)
+    with django_assert_max_num_queries(19):
+        assert client.get(worked_on.get_absolute_url()).status_code == 200

@@ -139,6 +139,104 @@ def test_it_locks_a_period_after_confirmation(client, gp, quarter):
     assert quarter.state == State.LOCKED
 
 
+@pytest.fixture
+def unapproved(quarter, directorate, owner):
+    """KPIs due in the quarter: one approved, one submitted, one returned, one draft, two missing
+    (one of them in another directorate), and a suspended one with a draft nobody is due."""
+    from kpis.register.models import Kpi
+    from kpis.register.tests.factories import DirectorateFactory, KpiFactory
+    from kpis.reporting.models import Measurement
+    from kpis.reporting.tests.factories import make_measurement
+
+    Status = Measurement.Status
+    made = {}
+    for reference, status in [
+        ("101", Status.APPROVED),
+        ("102", Status.SUBMITTED),
+        ("103", Status.RETURNED),
+        ("104", Status.DRAFT),
+        ("105", None),
+    ]:
+        kpi = KpiFactory(
+            reference=reference,
+            name=f"Measure {reference}",
+            directorate=directorate,
+            lead_officer=owner,
+        )
+        if status:
+            make_measurement(kpi, quarter, 50, status=status)
+        made[reference] = kpi
+    KpiFactory(reference="201", name="Measure 201", directorate=DirectorateFactory(short_name="X"))
+    suspended = KpiFactory(reference="301", name="Measure 301", status=Kpi.Status.SUSPENDED)
+    make_measurement(suspended, quarter, 5, status=Status.DRAFT)
+    return made
+
+
+def test_locking_first_lists_the_values_not_approved_by_kpi(client, gp, quarter, unapproved):
+    client.force_login(gp)
+    url = reverse("reporting:period_confirm", args=[quarter.pk, "lock"])
+    response = client.get(url)
+    page = response.content.decode()
+    assert "6 values are not approved" in page
+    for line in ("Missing: 2", "Draft: 2", "Submitted, not yet approved: 1", "Returned: 1"):
+        assert line in page, line
+    rows = response.context["unapproved"].rows
+    assert sorted((r.reference, r.status_label) for r in rows) == [
+        ("102", "Submitted, not yet approved"),
+        ("103", "Returned"),
+        ("104", "Draft"),
+        ("105", "Missing"),
+        ("201", "Missing"),
+        ("301", "Draft"),  # suspended, not due, but its draft would be locked too
+    ]
+    by_directorate = [(r.directorate, r.reference) for r in rows]
+    assert by_directorate == sorted(by_directorate)
+    assert "Measure 101" not in page  # approved: nothing to confirm
+    assert 'name="unapproved" value="6"' in page
+    assert "Lock 2025/26 Q3 with 6 values not approved" in page
+    assert reverse("reporting:dashboard", args=[quarter.pk]) in page
+
+
+def test_the_lock_is_confirmed_with_the_number_shown(client, gp, quarter, unapproved):
+    client.force_login(gp)
+    url = reverse("reporting:period_confirm", args=[quarter.pk, "lock"])
+    assert client.post(url, {"unapproved": "6"}).status_code == 302
+    quarter.refresh_from_db()
+    assert quarter.state == State.LOCKED
+
+
+@pytest.mark.parametrize("posted", [{}, {"unapproved": "5"}, {"unapproved": "x"}])
+def test_nothing_is_locked_if_the_values_not_approved_changed_or_were_not_shown(
+    client, gp, quarter, unapproved, posted
+):
+    client.force_login(gp)
+    url = reverse("reporting:period_confirm", args=[quarter.pk, "lock"])
+    response = client.post(url, posted)
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "6 values in 2025/26 Q3 are not approved now" in body
+    assert "There is a problem" in body and 'name="unapproved" value="6"' in body
+    quarter.refresh_from_db()
+    assert quarter.state == State.NOT_OPEN
+
+
+def test_the_lock_confirmation_takes_the_same_queries_for_few_and_many_kpis(
+    client, gp, quarter, directorate, django_assert_max_num_queries
+):
+    from kpis.register.tests.factories import KpiFactory
+
+    client.force_login(gp)
+    url = reverse("reporting:period_confirm", args=[quarter.pk, "lock"])
+    KpiFactory(directorate=directorate)
+    client.get(url)
+    with django_assert_max_num_queries(8) as few:
+        client.get(url)
+    for _ in range(20):
+        KpiFactory(directorate=directorate)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert "21 values are not approved" in client.get(url).content.decode()
+
+
 def test_a_locked_period_cannot_be_opened_or_closed(client, gp, quarter):
     quarter.state = State.LOCKED
     quarter.save()

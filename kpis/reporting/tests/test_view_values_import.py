@@ -190,16 +190,41 @@ def test_a_stale_preview_is_not_written_and_the_new_preview_is_shown(owner):
     assert Measurement.objects.count() == 3
 
 
-def test_gp_can_load_historic_values(gp):
+def test_gp_can_load_historic_values_on_a_stated_authority(gp):
     client = signed_in(gp)
     data = csv_file([["169", "2025/26 Q2", "70", ""]])
+    authority = "2024/25 outturn from the finance system, agreed by G&P"
 
-    preview = upload(client, data, historic="on")
+    preview = upload(client, data, historic="on", authority=f"  {authority} ")
     client.post(CONFIRM, {"token": client.session[SESSION_KEY]["token"]})
 
     assert b"Historic load into closed periods (stored as approved)" in preview.content
+    assert authority in preview.content.decode().replace("&amp;", "&")
     stored = Measurement.objects.get()
     assert stored.is_historic_load and stored.status == "approved"
+    assert (stored.historic_authority, stored.loaded_by) == (authority, gp)
+
+
+def test_a_historic_load_asks_for_its_authority(gp):
+    client = signed_in(gp)
+
+    response = upload(client, csv_file([["169", "2025/26 Q2", "70", ""]]), historic="on")
+
+    body = response.content.decode()
+    assert "There is a problem" in body
+    assert "Say on what authority these historic values are loaded" in body
+    assert SESSION_KEY not in client.session
+    assert not Measurement.objects.exists()
+
+
+def test_an_authority_without_a_historic_load_is_not_kept(gp):
+    client = signed_in(gp)
+
+    upload(client, csv_file([["169", "2025/26 Q3", "70", ""]]), authority="Agreed by G&P")
+    client.post(CONFIRM, {"token": client.session[SESSION_KEY]["token"]})
+
+    stored = Measurement.objects.get()
+    assert not stored.is_historic_load and stored.historic_authority == ""
 
 
 def test_an_officer_cannot_smuggle_in_a_historic_load(owner):
