@@ -40,6 +40,11 @@ rules.add_perm("kpis.run_cycle", acts_for_gp)  # periods, targets, chasing, the 
 rules.add_perm("kpis.view_completion", acts_for_gp | is_approver)
 rules.add_perm("kpis.enter_value", acts_for_gp | (is_officer & leads_or_delegate))
 rules.add_perm("kpis.approve_value", acts_for_gp | (is_approver & approves_directorate))
+# A value's data-quality query and its officer's explanation: for the people who keep and sign
+# off values (G&P, approvers) and the KPI's own officers, not for read-only viewers.
+rules.add_perm(
+    "kpis.see_data_queries", acts_for_gp | is_approver | (is_officer & leads_or_delegate)
+)
 
 
 def enterable_kpis(user) -> set[int] | None:

@@ -15,7 +15,7 @@ from django.utils import timezone
 from kpis import rating
 from kpis.register.models import Directorate, Kpi
 from kpis.reporting.models import Measurement, RagPolicy, Reminder, ReportingPeriod, Target
-from kpis.reporting.periods import FREQUENCY_TO_KIND
+from kpis.reporting.periods import FREQUENCY_TO_KIND, previous_key
 from kpis.reporting.policy import target_for
 from pmf.formatting import number_text
 from pmf.history import Entry, history_entries
@@ -354,6 +354,8 @@ MEASUREMENT_FIELDS = {
     "commentary": "Commentary",
     "action_plan": "Action plan",
     "data_quality_note": "Data quality note",
+    "data_query": "Data-quality query",
+    "query_explanation": "Explanation of the query",
     "status": "Status",
     "rating": "Rating",
     "returned_reason": "Reason returned",
@@ -372,11 +374,16 @@ class ValueRow:
     approved_by: str
 
 
-def kpi_value_history(kpi: Kpi) -> dict:
+QUERY_FIELDS = ("data_query", "query_explanation")
+
+
+def kpi_value_history(kpi: Kpi, *, show_queries: bool = False) -> dict:
     """A KPI's values over time, newest first, and every change to its values and targets.
 
     Four queries whatever the number of periods: measurements, targets, and the two histories.
-    Returns {"rows": [ValueRow…], "changes": [entry…], "is_contextual": bool}.
+    Data-quality queries and their explanations are left out of the changes unless
+    `show_queries` (the person may see them: "kpis.see_data_queries").
+    Returns {"rows": [ValueRow…], "changes": [entry…], "is_contextual": bool, "show_queries"}.
     """
     measurements = list(
         Measurement.objects.filter(kpi_id=kpi.pk)
@@ -405,9 +412,10 @@ def kpi_value_history(kpi: Kpi) -> dict:
     target_records = list(
         Target.history.filter(kpi_id=kpi.pk).select_related("history_user", "period")
     )
+    fields = [name for name in MEASUREMENT_FIELDS if show_queries or name not in QUERY_FIELDS]
     changes = history_entries(
         value_records,
-        fields=list(MEASUREMENT_FIELDS),
+        fields=fields,
         labels=MEASUREMENT_FIELDS,
         words={"rating": _rating_label, "status": lambda status: STATUS_LABELS.get(status, status)},
         scope=lambda record: f"Value for {record.period.label}",
@@ -419,6 +427,7 @@ def kpi_value_history(kpi: Kpi) -> dict:
         "rows": rows,
         "changes": changes,
         "is_contextual": kpi.target_kind == Kpi.TargetKind.CONTEXTUAL,
+        "show_queries": show_queries,
     }
 
 
@@ -445,15 +454,7 @@ def rating_of(measurement: Measurement | None) -> rating.Rating | None:
 
 def previous_period_key(period: ReportingPeriod) -> tuple[str, int, int]:
     """(kind, financial year, number) of the period before, of the same kind."""
-    if period.kind == ReportingPeriod.Kind.QUARTER:
-        if period.number == 1:
-            return period.kind, period.financial_year - 1, 4
-    elif period.kind == ReportingPeriod.Kind.MONTH:
-        if period.number == 1:
-            return period.kind, period.financial_year - 1, 12
-    else:
-        return period.kind, period.financial_year - 1, 1
-    return period.kind, period.financial_year, period.number - 1
+    return previous_key(period.kind, period.financial_year, period.number)
 
 
 @dataclass
@@ -688,6 +689,13 @@ def rag_policy_history(council: RagPolicy) -> list[Entry]:
     """Every version of the council's RAG policy, newest first (two queries)."""
     return history_entries(
         council.history.select_related("history_user"),
-        fields=["amber_tolerance", "tolerance_basis", "blue_margin", "use_intervention_levels"],
+        fields=[
+            "amber_tolerance",
+            "tolerance_basis",
+            "blue_margin",
+            "use_intervention_levels",
+            "query_change_percent",
+            "query_change_points",
+        ],
         show_initial=True,
     )

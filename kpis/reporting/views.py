@@ -43,7 +43,7 @@ from django_tables2 import RequestConfig
 from kpis.register import selectors as register_selectors
 from kpis.register.models import Directorate, Kpi
 from kpis.register.views import kpi_or_404
-from kpis.reporting import policy, reminders, selectors, services
+from kpis.reporting import policy, quality, reminders, selectors, services
 from kpis.reporting.forms import (
     EntryForm,
     FinancialYearForm,
@@ -60,6 +60,7 @@ from kpis.reporting.models import Measurement, RagPolicy, ReportingPeriod
 from kpis.reporting.periods import FREQUENCY_TO_KIND, financial_year_of
 from kpis.reporting.services import (
     StaleEdit,
+    ValueQueried,
     measurement_return,
     measurement_save,
     measurements_approve,
@@ -471,6 +472,7 @@ def _save_blocks(request: HttpRequest, blocks: list[Block], *, submit: bool, sin
                         entry=entry,
                         expected_version=form.cleaned_data.get("version") or 0,
                         submit=block_submit,
+                        confirmed_query=form.confirmed_query(),
                     )
                 except StaleEdit as stale:
                     form.add_error(
@@ -479,6 +481,8 @@ def _save_blocks(request: HttpRequest, blocks: list[Block], *, submit: bool, sin
                     form.refresh_version(stale.current.version)
                 except ValidationError as error:
                     form.add_service_errors(error)
+                    if isinstance(error, ValueQueried):
+                        form.show_query(error.query)
                 else:
                     done["submitted" if block_submit else "draft"] += 1
             if any(block.form.errors for block in editable):
@@ -914,6 +918,7 @@ def cancel(request: HttpRequest) -> HttpResponse:
 @require("pmf.read")
 def kpi_detail(request: HttpRequest, reference: str) -> HttpResponse:
     kpi = kpi_or_404(reference)
+    show_queries = request.user.has_perm("kpis.see_data_queries", kpi)
     return render(
         request,
         "kpis/reporting/kpi_detail.html",
@@ -921,7 +926,7 @@ def kpi_detail(request: HttpRequest, reference: str) -> HttpResponse:
             "kpi": kpi,
             "committees": register_selectors.current_committees(kpi),
             "history": register_selectors.kpi_change_history(kpi),
-            "value_history": selectors.kpi_value_history(kpi),
+            "value_history": selectors.kpi_value_history(kpi, show_queries=show_queries),
             "can_keep_register": request.user.has_perm("kpis.keep_register"),
         },
     )
@@ -955,6 +960,7 @@ def rag_policy(request: HttpRequest) -> HttpResponse:
             "form": form,
             "can_edit": can_edit,
             "description": policy.policy_words(council),
+            "query_description": quality.policy_words(council),
             "council": council,
             "history": selectors.rag_policy_history(council),
         },

@@ -18,7 +18,10 @@ from pmf.roles import system_actor
 
 @pytest.fixture
 def kpi(directorate, owner):
-    return KpiFactory(reference="169", directorate=directorate, lead_officer=owner)
+    # Its own data-quality threshold is wide enough that its fall from 82% to 60% is not queried.
+    return KpiFactory(
+        reference="169", directorate=directorate, lead_officer=owner, query_threshold=30
+    )
 
 
 def _quarter(year: int, number: int) -> ReportingPeriod:
