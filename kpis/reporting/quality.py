@@ -64,7 +64,6 @@ def earlier_values(
     condition = Q()
     for kind, year, number in keys:
         condition |= Q(period__kind=kind, period__financial_year=year, period__number=number)
-    reported: dict[tuple[int, PeriodKey], quality.Earlier] = {}
     rows = (
         Measurement.objects.reported()
         .filter(condition, kpi_id__in={kpi.pk for kpi, _ in pairs}, value__isnull=False)
@@ -78,11 +77,15 @@ def earlier_values(
             "value",
         )
     )
+    labels: dict[PeriodKey, str] = {}
+    reported: dict[tuple[int, PeriodKey], quality.Earlier] = {}
     for kpi_id, kind, year, number, starts_on, value in rows:
-        label = ReportingPeriod(
-            kind=kind, financial_year=year, number=number, starts_on=starts_on
-        ).label
-        reported[(kpi_id, (kind, year, number))] = quality.Earlier(label, value)
+        key = (kind, year, number)
+        if key not in labels:
+            period = ReportingPeriod(kind=kind, financial_year=year, number=number)
+            period.starts_on = starts_on
+            labels[key] = period.label
+        reported[(kpi_id, key)] = quality.Earlier(labels[key], value)
     found: dict[tuple[int, int], list[quality.Earlier]] = defaultdict(list)
     for kpi, period in pairs:
         for key in comparison_keys(kpi, period):

@@ -385,8 +385,9 @@ def test_gp_approvers_and_the_officer_see_the_query_on_the_kpi_page(client, requ
     assert "Explanation of the query" in page  # in the history of changes
 
 
-def test_a_viewer_does_not_see_queries_or_explanations(client, viewer, queried):
-    client.force_login(viewer)
+@pytest.mark.parametrize("who", ["viewer", "clerk", "outsider"])
+def test_a_viewer_does_not_see_queries_or_explanations(client, request, who, queried):
+    client.force_login(request.getfixturevalue(who))
     page = client.get(reverse("kpis:detail", args=["182"])).content.decode()
     assert "336" in page  # the value itself is public to them
     assert QUERY not in page
@@ -417,7 +418,8 @@ def test_gp_set_the_councils_thresholds_on_the_rag_policy_page(client, gp, viewe
     page = client.get(url).content.decode()
     assert "A value more than 75% higher or lower" in page
     assert "percentages are not queried" in page
-    assert "Data-quality query threshold" in page  # in the policy's history
+    was = '<span class="govuk-visually-hidden">was </span>'
+    assert f"Data-quality query threshold: <del>{was}50</del>" in page  # the policy's history
     bad = client.post(url, form | {"query_change_percent": "-5"})
     assert "Enter a threshold of 0 or more, or leave it blank" in bad.content.decode()
     assert RagPolicy.current().query_change_percent == 75
