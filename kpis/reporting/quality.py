@@ -145,7 +145,8 @@ def policy_words(council: RagPolicy) -> str:
         percentages = f"a percentage when it is more than {points_size} higher or lower"
     return (
         f"A value more than {size} higher or lower {than} is queried when it is submitted "
-        f"({percentages}). {after}"
+        f"({percentages}). A count below {SMALL_COUNT} is compared as if it were {SMALL_COUNT} "
+        f"(2 becoming 4 is not queried); in other units any change from 0 is queried. {after}"
     )
 
 
