@@ -419,7 +419,8 @@ class ActionUpdate(models.Model):
 
 
 class Audit(models.Model):
-    """G&P's random sample of one committee's KPI set for a locked period, reproducible by seed."""
+    """G&P's sample of one committee's KPI set for a locked period: the KPIs whose value was
+    queried at entry first, then a random draw, reproducible by seed."""
 
     committee = models.ForeignKey(Committee, on_delete=models.PROTECT, related_name="audits")
     period = models.ForeignKey(ReportingPeriod, on_delete=models.PROTECT, related_name="audits")
@@ -454,6 +455,12 @@ class AuditCheck(models.Model):
 
     audit = models.ForeignKey(Audit, on_delete=models.PROTECT, related_name="checks")
     kpi = models.ForeignKey(Kpi, on_delete=models.PROTECT, related_name="audit_checks")
+    queried = models.BooleanField(
+        "queried at entry",
+        default=False,
+        help_text="Its value for the period was queried when it was submitted, so it was drawn "
+        "before the random sample.",
+    )
     accurately_calculated = models.CharField(max_length=3, choices=Answer.choices, blank=True)
     accurately_reported = models.CharField(
         "accurately and reliably reported to the committee",

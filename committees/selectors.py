@@ -17,6 +17,7 @@ from committees.models import (
     ProposalEvent,
 )
 from kpis.register.models import Committee, CommitteeMembership, Kpi, in_force_on
+from kpis.reporting.models import Measurement
 
 
 def kpi_set_on(committee: Committee, day: datetime.date) -> list[Kpi]:
@@ -191,6 +192,23 @@ def audit_detail(audit_id: int) -> Audit:
         .prefetch_related(Prefetch("checks", queryset=checks))
         .get(pk=audit_id)
     )
+
+
+def audit_checks(audit: Audit, *, with_queries: bool) -> list[AuditCheck]:
+    """The audit's checks (prefetched by `audit_detail`); with `with_queries`, each check drawn
+    because its value was queried carries that value as `queried_value`, for the query and its
+    explanation (one query)."""
+    checks = list(audit.checks.all())
+    queried = [check.kpi_id for check in checks if check.queried]
+    found = {}
+    if with_queries and queried:
+        found = {
+            m.kpi_id: m
+            for m in Measurement.objects.filter(period_id=audit.period_id, kpi_id__in=queried)
+        }
+    for check in checks:
+        check.queried_value = found.get(check.kpi_id)
+    return checks
 
 
 def audits_of_kpi(kpi: Kpi) -> list[AuditCheck]:

@@ -32,7 +32,7 @@ from committees.selectors import kpi_set_on
 from committees.workflow import require_step
 from kpis.register import services as register
 from kpis.register.models import Committee, Kpi, Priority
-from kpis.reporting.models import ReportingPeriod
+from kpis.reporting.models import Measurement, ReportingPeriod
 from kpis.reporting.periods import financial_year_of, period_spec
 from pmf import clock
 from pmf.models import User
@@ -435,10 +435,32 @@ def audit_sample_size() -> int:
     return int(getattr(settings, "AUDIT_SAMPLE_SIZE", 3))
 
 
-def draw_sample(kpi_ids: Iterable[int], *, seed: int, size: int) -> list[int]:
-    """A reproducible random sample: the same ids, seed and size always give the same KPIs."""
+def draw_sample(
+    kpi_ids: Iterable[int], *, seed: int, size: int, queried: Iterable[int] = ()
+) -> list[int]:
+    """A reproducible sample: the same ids, queried ids, seed and size always give the same KPIs.
+
+    The KPIs whose value was queried at entry are drawn first (at random among themselves when
+    there are more of them than the sample holds); the rest of the sample is drawn at random
+    from the others. With nothing queried it is a plain random sample.
+    """
     ordered = sorted(set(kpi_ids))
-    return sorted(random.Random(seed).sample(ordered, min(size, len(ordered))))
+    flagged = set(queried)
+    first = [kpi_id for kpi_id in ordered if kpi_id in flagged]
+    others = [kpi_id for kpi_id in ordered if kpi_id not in flagged]
+    chooser = random.Random(seed)
+    drawn = chooser.sample(first, min(size, len(first)))
+    drawn += chooser.sample(others, min(size - len(drawn), len(others)))
+    return sorted(drawn)
+
+
+def queried_kpis(kpi_ids: Iterable[int], period: ReportingPeriod) -> set[int]:
+    """Which of the KPIs had their value for `period` queried at entry (one query)."""
+    return set(
+        Measurement.objects.filter(period=period, kpi_id__in=list(kpi_ids))
+        .exclude(data_query="")
+        .values_list("kpi_id", flat=True)
+    )
 
 
 @transaction.atomic
@@ -450,7 +472,8 @@ def audit_draw(
     seed: int | None = None,
     size: int | None = None,
 ) -> Audit:
-    """Draw the sample of a committee's KPI set (as it stood at the period's end) for audit."""
+    """Draw the sample of a committee's KPI set (as it stood at the period's end) for audit:
+    the KPIs whose value was queried at entry first, then at random."""
     _refuse_unless(
         by.has_perm("committees.keep_committees"),
         "Only the Governance and Performance team audit KPIs.",
@@ -462,11 +485,13 @@ def audit_draw(
     size = audit_sample_size() if size is None else size
     seed = secrets.randbits(48) if seed is None else seed
     ids = [kpi.pk for kpi in kpi_set_on(committee, period.ends_on)]
+    queried = queried_kpis(ids, period)
     audit = Audit.objects.create(
         committee=committee, period=period, seed=seed, sample_size=size, drawn_by=by
     )
     AuditCheck.objects.bulk_create(
-        AuditCheck(audit=audit, kpi_id=kpi_id) for kpi_id in draw_sample(ids, seed=seed, size=size)
+        AuditCheck(audit=audit, kpi_id=kpi_id, queried=kpi_id in queried)
+        for kpi_id in draw_sample(ids, seed=seed, size=size, queried=queried)
     )
     return audit
 

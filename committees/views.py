@@ -455,10 +455,12 @@ def audit(request: HttpRequest, audit_id: int) -> HttpResponse:
         found = selectors.audit_detail(audit_id)
     except Audit.DoesNotExist as error:
         raise Http404 from error
+    can_check = request.user.has_perm("committees.keep_committees")
+    checks = selectors.audit_checks(found, with_queries=can_check)
     return render(
         request,
         "committees/audit.html",
-        {"audit": found, "can_check": request.user.has_perm("committees.keep_committees")},
+        {"audit": found, "checks": checks, "can_check": can_check},
     )
 
 

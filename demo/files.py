@@ -84,7 +84,13 @@ def resolved_target_row(row: Row, calendar: DemoCalendar) -> Row:
     return resolved
 
 
-VALUE_TEXTS = ("not_available_reason", "commentary", "action_plan", "data_quality_note")
+VALUE_TEXTS = (
+    "not_available_reason",
+    "commentary",
+    "action_plan",
+    "data_quality_note",
+    "query_explanation",
+)
 
 
 def resolved_value_row(row: Row, calendar: DemoCalendar) -> Row:

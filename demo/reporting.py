@@ -28,8 +28,10 @@ from demo.files import (
 )
 from demo.relative import DemoCalendar
 from demo.timeline import at_hour, days_in, working_moment
+from kpis.register.models import Kpi
+from kpis.reporting import quality
 from kpis.reporting.io import targets_import, values_import
-from kpis.reporting.models import Measurement, ReportingPeriod
+from kpis.reporting.models import Measurement, RagPolicy, ReportingPeriod
 from kpis.reporting.periods import PeriodSpec, financial_year_of, period_spec
 from kpis.reporting.services import (
     Entry,
@@ -253,9 +255,20 @@ class ReportingCycle:
                 entry=Entry(**{name: getattr(value, name) for name in Entry.FIELDS}),
                 expected_version=value.version,
                 submit=True,
+                confirmed_query=self._confirmed_query(kpi, period, value),
             )
         )
         self.submitted.add((row["reference"], key))
+
+    @staticmethod
+    def _confirmed_query(kpi: Kpi, period: ReportingPeriod, value: Measurement) -> str:
+        """The query the officer confirms on submitting: the one the value raises, when
+        values.csv explains it (query_explanation). A queried value the file does not explain
+        is refused, and stops the load."""
+        if not value.query_explanation:
+            return ""
+        council = RagPolicy.current()
+        return quality.value_query(kpi, period, value.value, council)
 
     def approve_all(self, batch: list[tuple[Row, PeriodKey]]) -> None:
         """One approver signs off the values submitted to them, together."""

@@ -46,6 +46,11 @@ rules.add_perm(
     "kpis.see_work_in_progress",
     acts_for_gp | (is_officer & leads_or_delegate) | (is_approver & approves_directorate),
 )
+# A value's data-quality query and its officer's explanation: for the people who keep and sign
+# off values (G&P, approvers) and the KPI's own officers, not for read-only viewers.
+rules.add_perm(
+    "kpis.see_data_queries", acts_for_gp | is_approver | (is_officer & leads_or_delegate)
+)
 
 
 def enterable_kpis(user) -> set[int] | None:

@@ -40,6 +40,8 @@ class UnitStyle:
 
 
 PLAIN = UnitStyle()
+# A difference between two percentages: 32.5 percentage points, not 32.5%.
+PERCENTAGE_POINTS = UnitStyle(suffix=" percentage points", singular_suffix=" percentage point")
 
 
 def number_text(value: Number | None, *, decimals: int | None = None) -> str:

@@ -66,6 +66,9 @@ COLOURS: dict[str, dict[str, str]] = {
     "meeting": {"scheduled": "blue", "held": "green", "cancelled": "grey"},
     # An action on a committee's tracker (committees.ActionStatus).
     "action": {"not_started": "grey", "in_progress": "blue", "overdue": "red", "achieved": "green"},
+    # A value far from the KPI's earlier ones, queried when it was submitted
+    # (kpis.reporting.quality).
+    "query": {"queried": "orange"},
     # A published version of a committee pack.
     "version": {"published": "green", "withdrawn": "red"},
 }

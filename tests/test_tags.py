@@ -32,6 +32,7 @@ ROOT = Path(__file__).resolve().parents[1]
         ("proposal", Proposal.Stage),
         ("meeting", Meeting.Status),
         ("version", ["published", "withdrawn"]),
+        ("query", ["queried"]),
     ],
 )
 def test_every_status_has_its_one_colour(kind, values):

@@ -646,6 +646,25 @@ def test_proposals_went_through_each_step_on_its_day():
     assert removal.history.earliest("history_date").history_date.date() == removal.raised_at.date()
 
 
+def test_values_far_from_earlier_ones_were_queried_and_explained_when_submitted():
+    """KPI 238's charge points grew fast in Y-1: each quarter was queried against the same
+    quarter the year before, and its lead officer confirmed and explained it (values.csv)."""
+    queried = _values().exclude(data_query="").order_by("period__starts_on")
+    assert [(m.kpi.reference, m.period.label) for m in queried] == [
+        ("238", CALENDAR.label(f"Y-1 Q{number}")) for number in (1, 2, 3, 4)
+    ]
+    first = queried[0]
+    year_before = CALENDAR.label("Y-2 Q1")
+    assert first.data_query == f"This is 61% higher than {year_before} (51.3 per 100,000)."
+    assert first.query_explanation.startswith("Checked against the DfT charging device statistics")
+    assert year_before in first.query_explanation  # its {Y-2 Q1} resolved
+    for value in queried:
+        assert value.status == Status.APPROVED and value.query_explanation
+        assert value.history.filter(history_change_reason="Submitted").exclude(data_query="")
+    assert not _values(kpi__reference="220").exclude(data_query="").exists()
+    assert Kpi.objects.get(reference="220").query_threshold == 100
+
+
 def test_the_demo_has_two_years_of_meetings_and_an_audit():
     srp = Meeting.objects.filter(committee__short_name="SRP", date__gte=datetime.date(2024, 11, 1))
     assert srp.count() >= 8

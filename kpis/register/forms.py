@@ -50,6 +50,7 @@ class KpiForm(GovukModelForm):
             "rag_amber_tolerance",
             "rag_tolerance_basis",
             "rag_use_intervention_levels",
+            "query_threshold",
             "data_source",
             "in_information_asset_register",
             "status",

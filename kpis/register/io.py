@@ -63,6 +63,7 @@ class Column:
     required: bool
     kind: Kind
     choices: type[models.TextChoices] | None = None
+    digits: tuple[int, int] = (16, 4)  # a number's most digits, and decimal places
 
 
 COLUMNS: tuple[Column, ...] = (
@@ -92,6 +93,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("long_term_target", "long_term_target", False, Kind.NUMBER),
     Column("long_term_target_year", "long_term_target_year", False, Kind.YEAR),
     Column("benchmark", "benchmark", False, Kind.TEXT),
+    Column("query_threshold", "query_threshold", False, Kind.NUMBER, digits=(8, 3)),
     Column("numerator_label", "numerator_label", False, Kind.TEXT),
     Column("denominator_label", "denominator_label", False, Kind.TEXT),
     Column("status", "status", False, Kind.CHOICE, Kpi.Status),
@@ -298,7 +300,8 @@ def _parse_cell(column: Column, text: str, values: dict[str, Any], register: _Re
         case Kind.CHOICE:
             return _parse_choice(text, column)
         case Kind.NUMBER:
-            return parse_number(text, max_digits=16)
+            max_digits, decimal_places = column.digits
+            return parse_number(text, max_digits=max_digits, decimal_places=decimal_places)
         case Kind.YEAR:
             return parse_year(text)
         case Kind.DATE:

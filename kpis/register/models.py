@@ -8,7 +8,7 @@ import datetime
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator
+from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
@@ -257,6 +257,17 @@ class Kpi(models.Model):
         null=True,
         blank=True,
         help_text="Leave blank to use the council's RAG policy.",
+    )
+    query_threshold = models.DecimalField(
+        "data-quality query threshold (this KPI)",
+        max_digits=8,
+        decimal_places=3,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0, "Enter a threshold of 0 or more, or leave it blank")],
+        help_text="A value further than this from the last period or the same period last year "
+        "is queried when it is submitted: per cent of the earlier value, or percentage points "
+        "for a percentage KPI. Leave blank to use the council's RAG policy.",
     )
     numerator_label = models.CharField(max_length=200, blank=True)
     denominator_label = models.CharField(max_length=200, blank=True)

@@ -281,10 +281,22 @@ class EntryForm(GovukForm):
         "changes of definition.",
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+    # The data-quality query (kpis.reporting.quality): shown once a submitted value is queried.
+    query_seen = forms.CharField(required=False, widget=forms.HiddenInput)
+    query_confirmed = forms.BooleanField(
+        required=False, label="I have checked this value and it is right"
+    )
+    query_explanation = forms.CharField(
+        required=False,
+        label="Why is it so different?",
+        help_text="Your approver sees this beside the value.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
 
     def __init__(self, *args, kpi: Kpi, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.kpi = kpi
+        self.query = ""  # the query the service raised on this submission, in words
         self.uses_fraction = bool(kpi.numerator_label or kpi.denominator_label)
         if self.uses_fraction:
             del self.fields["value"]
@@ -324,12 +336,34 @@ class EntryForm(GovukForm):
             commentary=data.get("commentary", ""),
             action_plan=data.get("action_plan", ""),
             data_quality_note=data.get("data_quality_note", ""),
+            query_explanation=data.get("query_explanation", ""),
         )
         if entry.not_available:
             entry.numerator = entry.denominator = None
         # Computed here, not only in the service, so a repeated save matches the stored value.
         entry.value = computed_value(self.kpi, entry)
         return entry
+
+    def confirmed_query(self) -> str:
+        """The query the officer ticked to confirm ("" when they did not tick)."""
+        if not self.cleaned_data.get("query_confirmed"):
+            return ""
+        return self.cleaned_data.get("query_seen", "")
+
+    def show_query(self, query: str) -> None:
+        """Ask about `query`: a confirmation of another (the value changed since) is unticked."""
+        self.query = query
+        data = self.data.copy()
+        if data.get(self.add_prefix("query_seen")) != query:
+            data.pop(self.add_prefix("query_confirmed"), None)
+        data[self.add_prefix("query_seen")] = query
+        self.data = data
+
+    @property
+    def asks_about_query(self) -> bool:
+        """Whether the block shows the query's questions: a query raised just now, or an
+        explanation already given (kept, so that nothing typed is lost)."""
+        return bool(self.query or (self["query_explanation"].value() or "").strip())
 
     def is_blank(self) -> bool:
         entry = self.entry()
@@ -465,6 +499,31 @@ class ValuesUploadForm(UploadForm):
         return cleaned
 
 
+def _threshold_field(label: str, help_text: str) -> forms.DecimalField:
+    return forms.DecimalField(
+        label=label,
+        required=False,
+        min_value=0,
+        max_digits=8,
+        decimal_places=3,
+        help_text=help_text,
+        widget=forms.TextInput(
+            attrs={
+                "inputmode": "decimal",
+                "spellcheck": "false",
+                "class": "govuk-input govuk-input--width-5",
+            }
+        ),
+        error_messages={
+            "invalid": "Enter the threshold as a number, like 50, or leave it blank",
+            "min_value": "Enter a threshold of 0 or more, or leave it blank",
+            "max_digits": "Enter a threshold under 100,000",
+            "max_whole_digits": "Enter a threshold under 100,000",
+            "max_decimal_places": "Enter a threshold with at most 3 decimal places",
+        },
+    )
+
+
 class RagPolicyForm(GovukForm):
     amber_tolerance = forms.DecimalField(
         label="Amber tolerance",
@@ -518,9 +577,23 @@ class RagPolicyForm(GovukForm):
         error_messages={"required": "Choose whether to use intervention levels"},
     )
 
+    query_change_percent = _threshold_field(
+        "Data-quality query threshold (per cent)",
+        "A value more than this per cent higher or lower than the KPI's last period, or the same "
+        "period last year, is queried when it is submitted: its officer confirms it and explains "
+        "it. For example, 50. Leave blank to query none.",
+    )
+    query_change_points = _threshold_field(
+        "Data-quality query threshold for percentages (percentage points)",
+        "Percentage KPIs are compared in percentage points: 72.5% then 40% is 32.5 points. "
+        "For example, 20. Leave blank to query none.",
+    )
+
     @classmethod
     def for_policy(cls, policy: RagPolicy, *args) -> "RagPolicyForm":
         initial = {
+            "query_change_percent": policy.query_change_percent,
+            "query_change_points": policy.query_change_points,
             "amber_tolerance": policy.amber_tolerance,
             "tolerance_basis": policy.tolerance_basis,
             "blue_margin": policy.blue_margin,

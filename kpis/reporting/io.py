@@ -31,6 +31,7 @@ from django.db.models import F
 from kpis.register.io import RowError, heading_errors
 from kpis.register.models import Kpi
 from kpis.reporting import periods as fy
+from kpis.reporting import quality
 from kpis.reporting.models import Measurement, RagPolicy, ReportingPeriod, Target
 from kpis.reporting.policy import not_collected_reason, target_for
 from kpis.reporting.services import (
@@ -80,13 +81,20 @@ COLUMNS = (
     "commentary",
     "action_plan",
     "data_quality_note",
+    "query_explanation",
 )
 REQUIRED = ("reference", "period")
 NUMBER_COLUMNS = ("value", "numerator", "denominator")
 # If any of these columns is in the file, all four are taken from it (a missing one is blank),
 # so that a value can never be left behind beside a new numerator and denominator.
 VALUE_GROUP = (*NUMBER_COLUMNS, "not_available")
-TEXT_COLUMNS = ("not_available_reason", "commentary", "action_plan", "data_quality_note")
+TEXT_COLUMNS = (
+    "not_available_reason",
+    "commentary",
+    "action_plan",
+    "data_quality_note",
+    "query_explanation",
+)
 # What a bulk write sets on a changed Measurement (besides Entry.FIELDS).
 WRITTEN_FIELDS = [
     *Entry.FIELDS,
@@ -130,6 +138,10 @@ class RowOutcome:
     outcome: Outcome
     errors: list[RowError] = field(default_factory=list)
     value: str = ""
+    # The data-quality query the value will raise when it is submitted ("" for none), and
+    # whether the row explains it (kpis.reporting.quality).
+    query: str = ""
+    explained: bool = False
 
     @property
     def reason(self) -> str:
@@ -158,6 +170,10 @@ class ValuesImportResult:
         for row in self.rows:
             counts[row.outcome] += 1
         return {str(outcome): count for outcome, count in counts.items()}
+
+    @property
+    def queried(self) -> int:
+        return sum(1 for row in self.rows if row.query)
 
     @property
     def to_write(self) -> int:
@@ -448,14 +464,40 @@ def _check(
     errors: list[RowError] = []
     writes: list[_Write] = []
     first_row: dict[tuple[int, int], int] = {}
+    written: list[tuple[RowOutcome, _Write]] = []
     for r, (_, raw) in zip(read, table.numbered(), strict=True):
         outcome, write = _check_row(r, raw, checking, first_row)
         if outcome.errors:
             errors += outcome.errors
         elif write is not None:
             writes.append(write)
+            written.append((outcome, write))
         outcomes.append(outcome)
+    if not historic:
+        _note_queries(written, loaded.council)
     return outcomes, errors, writes
+
+
+def _note_queries(written: list[tuple[RowOutcome, _Write]], council: RagPolicy) -> None:
+    """Mark each row whose value will be queried when it is submitted (one query).
+
+    An import saves drafts, and a draft is never refused for being unusual: the query is asked
+    on the entry page when the value is submitted. The preview shows it now, so that a slip
+    (pence for pounds, a lost decimal point) is caught before the file is imported, and a
+    `query_explanation` column carries the officer's explanation to the entry page. A historic
+    load is not submitted, so it raises none.
+    """
+    asked = [
+        (outcome, write)
+        for outcome, write in written
+        if write.entry.value is not None and not write.entry.not_available
+    ]
+    earlier = quality.earlier_values((write.kpi, write.period) for _, write in asked)
+    for outcome, write in asked:
+        compared = earlier.get((write.kpi.pk, write.period.pk))
+        if compared:
+            outcome.query = quality.query_for(write.kpi, write.entry.value, compared, council)
+            outcome.explained = bool(outcome.query and write.entry.query_explanation.strip())
 
 
 def _check_row(

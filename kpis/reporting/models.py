@@ -8,6 +8,7 @@ history with who, when and why.
 import datetime
 
 from django.conf import settings
+from django.core.validators import MinValueValidator
 from django.db import models
 from simple_history.models import HistoricalRecords
 
@@ -190,6 +191,17 @@ class Measurement(models.Model):
     commentary = models.TextField(blank=True)
     action_plan = models.TextField(blank=True)
     data_quality_note = models.TextField(blank=True)
+    data_query = models.TextField(
+        "data-quality query",
+        blank=True,
+        help_text="What the value was queried for when it was last submitted: the earlier values "
+        "it is far from, and by how much. Blank when it was not queried.",
+    )
+    query_explanation = models.TextField(
+        "explanation of the query",
+        blank=True,
+        help_text="The officer's explanation of a queried value, shown to the approver.",
+    )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
     rating = models.CharField(max_length=20, blank=True)
     returned_reason = models.TextField(blank=True)
@@ -315,6 +327,29 @@ class RagPolicy(models.Model):
     use_intervention_levels = models.BooleanField(
         default=False,
         help_text="Rate by each KPI's intervention level (worse than it is Red) where it has one.",
+    )
+    query_change_percent = models.DecimalField(
+        "data-quality query threshold",
+        max_digits=8,
+        decimal_places=3,
+        null=True,
+        blank=True,
+        default=50,
+        validators=[MinValueValidator(0, "Enter a threshold of 0 or more, or leave it blank")],
+        help_text="A value that is more than this per cent higher or lower than the KPI's last "
+        "period or the same period last year is queried when it is submitted. Leave blank to "
+        "query none.",
+    )
+    query_change_points = models.DecimalField(
+        "data-quality query threshold for percentages",
+        max_digits=8,
+        decimal_places=3,
+        null=True,
+        blank=True,
+        default=20,
+        validators=[MinValueValidator(0, "Enter a threshold of 0 or more, or leave it blank")],
+        help_text="For percentage KPIs, in percentage points: 72.5% then 40% is 32.5 points. "
+        "Leave blank to query none.",
     )
     history = HistoricalRecords()
 

@@ -101,4 +101,13 @@ def parse_label(label: str) -> tuple[str, int, int]:
     return "year", start, 1
 
 
+def previous_key(kind: str, financial_year: int, number: int) -> tuple[str, int, int]:
+    """(kind, financial year, number) of the period before, of the same kind."""
+    if kind == "year":
+        return kind, financial_year - 1, 1
+    if number == 1:
+        return kind, financial_year - 1, 12 if kind == "month" else 4
+    return kind, financial_year, number - 1
+
+
 FREQUENCY_TO_KIND = {"monthly": "month", "quarterly": "quarter", "annual": "year"}

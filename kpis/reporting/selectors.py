@@ -15,7 +15,7 @@ from django.utils import timezone
 from kpis import rating
 from kpis.register.models import Directorate, Kpi
 from kpis.reporting.models import Measurement, RagPolicy, Reminder, ReportingPeriod, Target
-from kpis.reporting.periods import FREQUENCY_TO_KIND
+from kpis.reporting.periods import FREQUENCY_TO_KIND, previous_key
 from kpis.reporting.policy import not_collected_reason, target_for
 from pmf.formatting import number_text
 from pmf.history import Entry, history_entries
@@ -422,6 +422,8 @@ MEASUREMENT_FIELDS = {
     "commentary": "Commentary",
     "action_plan": "Action plan",
     "data_quality_note": "Data quality note",
+    "data_query": "Data-quality query",
+    "query_explanation": "Explanation of the query",
     "status": "Status",
     "rating": "Rating",
     "returned_reason": "Reason returned",
@@ -465,7 +467,10 @@ class ValueRow:
         )
 
 
-def kpi_value_history(kpi: Kpi, *, work_in_progress: bool) -> dict:
+QUERY_FIELDS = ("data_query", "query_explanation")
+
+
+def kpi_value_history(kpi: Kpi, *, work_in_progress: bool, show_queries: bool = False) -> dict:
     """A KPI's values over time, newest first, and every change to its values and targets.
 
     With work_in_progress (for those who work on the KPI's values: "kpis.see_work_in_progress"),
@@ -475,7 +480,9 @@ def kpi_value_history(kpi: Kpi, *, work_in_progress: bool) -> dict:
     returned values, and the history of a value now back in the works, are not shown.
 
     Four queries whatever the number of periods: measurements, targets, and the two histories.
-    Returns {"rows": [ValueRow…], "changes": [entry…], "is_contextual": bool}.
+    Data-quality queries and their explanations are left out of the changes unless
+    `show_queries` (the person may see them: "kpis.see_data_queries").
+    Returns {"rows": [ValueRow…], "changes": [entry…], "is_contextual": bool, "show_queries"}.
     """
     measurements = Measurement.objects.filter(kpi_id=kpi.pk)
     if not work_in_progress:
@@ -511,9 +518,11 @@ def kpi_value_history(kpi: Kpi, *, work_in_progress: bool) -> dict:
     target_records = list(
         Target.history.filter(kpi_id=kpi.pk).select_related("history_user", "period")
     )
+    readable = list(MEASUREMENT_FIELDS) if work_in_progress else READER_FIELDS
+    fields = [name for name in readable if show_queries or name not in QUERY_FIELDS]
     changes = history_entries(
         value_records,
-        fields=list(MEASUREMENT_FIELDS) if work_in_progress else READER_FIELDS,
+        fields=fields,
         labels=MEASUREMENT_FIELDS,
         words={"rating": _rating_label, "status": lambda status: STATUS_LABELS.get(status, status)},
         scope=lambda record: f"Value for {record.period.label}",
@@ -525,6 +534,7 @@ def kpi_value_history(kpi: Kpi, *, work_in_progress: bool) -> dict:
         "rows": rows,
         "changes": changes,
         "is_contextual": kpi.target_kind == Kpi.TargetKind.CONTEXTUAL,
+        "show_queries": show_queries,
     }
 
 
@@ -551,15 +561,7 @@ def rating_of(measurement: Measurement | None) -> rating.Rating | None:
 
 def previous_period_key(period: ReportingPeriod) -> tuple[str, int, int]:
     """(kind, financial year, number) of the period before, of the same kind."""
-    if period.kind == ReportingPeriod.Kind.QUARTER:
-        if period.number == 1:
-            return period.kind, period.financial_year - 1, 4
-    elif period.kind == ReportingPeriod.Kind.MONTH:
-        if period.number == 1:
-            return period.kind, period.financial_year - 1, 12
-    else:
-        return period.kind, period.financial_year - 1, 1
-    return period.kind, period.financial_year, period.number - 1
+    return previous_key(period.kind, period.financial_year, period.number)
 
 
 @dataclass
@@ -808,6 +810,13 @@ def rag_policy_history(council: RagPolicy) -> list[Entry]:
     """Every version of the council's RAG policy, newest first (two queries)."""
     return history_entries(
         council.history.select_related("history_user"),
-        fields=["amber_tolerance", "tolerance_basis", "blue_margin", "use_intervention_levels"],
+        fields=[
+            "amber_tolerance",
+            "tolerance_basis",
+            "blue_margin",
+            "use_intervention_levels",
+            "query_change_percent",
+            "query_change_points",
+        ],
         show_initial=True,
     )

@@ -16,7 +16,7 @@ from simple_history.utils import bulk_update_with_history
 from kpis import rating
 from kpis.register.models import Kpi
 from kpis.register.services import record_change
-from kpis.reporting import policy, selectors
+from kpis.reporting import policy, quality, selectors
 from kpis.reporting.models import Measurement, RagPolicy, ReportingPeriod, Target
 from kpis.reporting.periods import periods_of_year
 from pmf import clock
@@ -50,6 +50,16 @@ class StaleEdit(Exception):
         self.current = current
 
 
+class ValueQueried(ValidationError):
+    """A submitted value is far from the KPI's earlier ones and its officer has not yet confirmed
+    it and explained it (kpis.reporting.quality). Carries the query in words, and the errors to
+    show on the confirmation and explanation fields (with any other problem of the entry)."""
+
+    def __init__(self, errors: dict[str, str], query: str) -> None:
+        super().__init__(errors)
+        self.query = query
+
+
 @dataclass
 class Entry:
     """What an officer (or an import) says about one KPI in one period."""
@@ -62,6 +72,7 @@ class Entry:
     commentary: str = ""
     action_plan: str = ""
     data_quality_note: str = ""
+    query_explanation: str = ""
 
     FIELDS = (
         "value",
@@ -72,6 +83,7 @@ class Entry:
         "commentary",
         "action_plan",
         "data_quality_note",
+        "query_explanation",
     )
 
     def matches(self, measurement: Measurement) -> bool:
@@ -125,6 +137,22 @@ def entry_errors(kpi: Kpi, entry: Entry) -> dict[str, str]:
         elif kpi.unit == Kpi.Unit.MONEY and value != value.quantize(Decimal("0.01")):
             errors["value"] = "Enter an amount in pounds and pence, like 1250.50"
     return errors
+
+
+def query_errors(query: str, entry: Entry, confirmed_query: str) -> dict[str, str]:
+    """What a queried value still needs before it is submitted: the officer's confirmation of
+    this very query (a changed value is queried afresh), and an explanation."""
+    if not query:
+        return {}
+    if confirmed_query != query:
+        if confirmed_query:
+            advice = "This has changed since you confirmed it: correct the value, or confirm it"
+            return {"query_confirmed": f"{query} {advice} again and explain why"}
+        advice = "Correct the value, or confirm it is right and explain why"
+        return {"query_confirmed": f"{query} {advice}"}
+    if not entry.query_explanation.strip():
+        return {"query_explanation": "Explain why the value is so different from earlier ones"}
+    return {}
 
 
 def submission_errors(kpi: Kpi, entry: Entry, rated: rating.Rating) -> dict[str, str]:
@@ -224,6 +252,7 @@ def measurement_save(
     submit: bool = False,
     historic: bool = False,
     authority: str = "",
+    confirmed_query: str = "",
 ) -> Measurement:
     """Save a value as a draft, or submit it for sign-off.
 
@@ -231,6 +260,9 @@ def measurement_save(
     saved version means someone else got there first and raises StaleEdit. Repeating the same
     save (a double click) returns the saved record unchanged. A historic load (G&P, into a closed
     period) is stored as approved, with who loaded it, when, and on what `authority` (required).
+    A submitted value far from the KPI's earlier ones raises ValueQueried unless
+    `confirmed_query` is the query it raises now and the entry explains it; the query and
+    explanation are kept with the value.
     """
     if not by.has_perm("kpis.enter_value", kpi):
         raise PermissionDenied("You cannot enter values for this KPI.")
@@ -238,13 +270,14 @@ def measurement_save(
         raise ValidationError(f"{reason} Nothing was saved.")
     period = _period_held_steady(period.pk)
     _check_period_for(by, period, historic=historic)
-    if historic and not authority.strip():
-        raise ValidationError(
-            "Say on what authority this historic value is loaded, for example “2024/25 outturn "
-            "from the finance system, agreed by G&P”."
-        )
+    if historic:
+        _require_authority(authority)
     measurement = _measurement_for_update(kpi, period)
     entry.value = computed_value(kpi, entry)
+    council = RagPolicy.current()
+    query = ""
+    if submit and not historic:
+        query = _submitted_query(kpi, period, entry, council)
     wanted_status = Measurement.Status.SUBMITTED if submit else Measurement.Status.DRAFT
     if historic:
         wanted_status = Measurement.Status.APPROVED
@@ -261,13 +294,9 @@ def measurement_save(
             "This value has been submitted for sign-off. Ask your approver to return it "
             "if it needs to change."
         )
-    errors = entry_errors(kpi, entry)
     target = policy.target_for(kpi, period)
-    rated = rate_entry(kpi, entry.value, target, not_available=entry.not_available)
-    if submit or historic:
-        errors = {**submission_errors(kpi, entry, rated), **errors} if submit else errors
-    if errors:
-        raise ValidationError(errors)
+    rated = rate_entry(kpi, entry.value, target, not_available=entry.not_available, council=council)
+    _refuse_unless_valid(kpi, entry, rated, submit=submit, query=query, confirmed=confirmed_query)
     for field in Entry.FIELDS:
         setattr(measurement, field, getattr(entry, field))
     now = clock.now()
@@ -279,6 +308,7 @@ def measurement_save(
     if submit:
         measurement.submitted_by, measurement.submitted_at = by, now
         measurement.approved_by, measurement.approved_at = None, None
+        measurement.data_query = query
     if historic:
         measurement.approved_by, measurement.approved_at = by, now
         measurement.loaded_by, measurement.loaded_at = by, now
@@ -291,6 +321,40 @@ def measurement_save(
     measurement.full_clean(exclude=MEASUREMENT_RELATIONS, validate_constraints=False)
     measurement.save()
     return measurement
+
+
+def _require_authority(authority: str) -> None:
+    if not authority.strip():
+        raise ValidationError(
+            "Say on what authority this historic value is loaded, for example “2024/25 outturn "
+            "from the finance system, agreed by G&P”."
+        )
+
+
+def _submitted_query(kpi: Kpi, period: ReportingPeriod, entry: Entry, council: RagPolicy) -> str:
+    """The query a submitted entry raises. An entry that raises none keeps no explanation (one
+    typed for an earlier, corrected value would mislead its approver)."""
+    query = ""
+    if not entry.not_available and not entry_errors(kpi, entry):
+        query = quality.value_query(kpi, period, entry.value, council)
+    if not query:
+        entry.query_explanation = ""
+    return query
+
+
+def _refuse_unless_valid(
+    kpi: Kpi, entry: Entry, rated: rating.Rating, *, submit: bool, query: str, confirmed: str
+) -> None:
+    """Raise the entry's problems: ValueQueried when its query still needs an answer."""
+    errors = entry_errors(kpi, entry)
+    if submit:
+        valid = not errors
+        errors = {**submission_errors(kpi, entry, rated), **errors}
+        queried = query_errors(query, entry, confirmed) if valid else {}
+        if queried:
+            raise ValueQueried({**errors, **queried}, query)
+    if errors:
+        raise ValidationError(errors)
 
 
 def _for_decision(pks: list[int]) -> dict[int, Measurement]:
@@ -555,6 +619,8 @@ def target_set(
 
 # The council's RAG policy -------------------------------------------------------------------
 
+UNCHANGED = object()  # a policy setting left out of policy_update keeps its value
+
 
 def ratings_recompute(*, kpis: Iterable[Kpi] | None = None) -> int:
     """Re-rate stored values in unlocked periods after a policy or target change.
@@ -597,8 +663,11 @@ def policy_update(
     tolerance_basis: str,
     blue_margin,
     use_intervention_levels: bool,
+    query_change_percent=UNCHANGED,
+    query_change_points=UNCHANGED,
 ) -> RagPolicy:
-    """Change the council's RAG policy and re-rate every value not yet locked."""
+    """Change the council's RAG policy and its data-quality query thresholds (blank for none;
+    left out, unchanged), and re-rate every value not yet locked if the rating rules changed."""
     if not by.has_perm("kpis.run_cycle"):
         raise PermissionDenied("Only Governance and Performance can change the RAG policy.")
     if amber_tolerance is None or amber_tolerance < 0:
@@ -608,12 +677,20 @@ def policy_update(
             {"blue_margin": "Enter a Blue margin of 0 or more, or leave it blank"}
         )
     policy = RagPolicy.objects.select_for_update().get(pk=RagPolicy.current().pk)
+    rating_rules = ("amber_tolerance", "tolerance_basis", "blue_margin", "use_intervention_levels")
+    before = [getattr(policy, name) for name in rating_rules]
     policy.amber_tolerance = amber_tolerance
     policy.tolerance_basis = tolerance_basis
     policy.blue_margin = blue_margin
     policy.use_intervention_levels = use_intervention_levels
+    if query_change_percent is not UNCHANGED:
+        policy.query_change_percent = query_change_percent
+    if query_change_points is not UNCHANGED:
+        policy.query_change_points = query_change_points
     record_change(policy, by=by, reason="RAG policy changed")
     policy.full_clean()
     policy.save()
-    ratings_recompute()
+    policy.refresh_from_db()
+    if [getattr(policy, name) for name in rating_rules] != before:
+        ratings_recompute()
     return policy

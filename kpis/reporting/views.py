@@ -45,7 +45,7 @@ from django_tables2 import RequestConfig
 from kpis.register import selectors as register_selectors
 from kpis.register.models import Directorate, Kpi
 from kpis.register.views import kpi_or_404
-from kpis.reporting import policy, reminders, selectors, services
+from kpis.reporting import policy, quality, reminders, selectors, services
 from kpis.reporting.forms import (
     EntryForm,
     FinancialYearForm,
@@ -70,6 +70,7 @@ from kpis.reporting.models import Measurement, RagPolicy, ReportingPeriod
 from kpis.reporting.periods import FREQUENCY_TO_KIND, financial_year_of, year_label
 from kpis.reporting.services import (
     StaleEdit,
+    ValueQueried,
     measurement_return,
     measurement_save,
     measurements_approve,
@@ -500,6 +501,7 @@ def _save_blocks(request: HttpRequest, blocks: list[Block], *, submit: bool, sin
                         entry=entry,
                         expected_version=form.cleaned_data.get("version") or 0,
                         submit=block_submit,
+                        confirmed_query=form.confirmed_query(),
                     )
                 except StaleEdit as stale:
                     form.add_error(
@@ -508,6 +510,8 @@ def _save_blocks(request: HttpRequest, blocks: list[Block], *, submit: bool, sin
                     form.refresh_version(stale.current.version)
                 except ValidationError as error:
                     form.add_service_errors(error)
+                    if isinstance(error, ValueQueried):
+                        form.show_query(error.query)
                 else:
                     done["submitted" if block_submit else "draft"] += 1
             if any(block.form.errors for block in editable):
@@ -1106,6 +1110,7 @@ def kpi_detail(request: HttpRequest, reference: str) -> HttpResponse:
     # Readers see approved and provisional values only; drafts, returned values and why they
     # were returned are for those who work on the KPI's values.
     work_in_progress = request.user.has_perm("kpis.see_work_in_progress", kpi)
+    show_queries = request.user.has_perm("kpis.see_data_queries", kpi)
     return render(
         request,
         "kpis/reporting/kpi_detail.html",
@@ -1113,7 +1118,9 @@ def kpi_detail(request: HttpRequest, reference: str) -> HttpResponse:
             "kpi": kpi,
             "committees": register_selectors.current_committees(kpi),
             "history": register_selectors.kpi_change_history(kpi),
-            "value_history": selectors.kpi_value_history(kpi, work_in_progress=work_in_progress),
+            "value_history": selectors.kpi_value_history(
+                kpi, work_in_progress=work_in_progress, show_queries=show_queries
+            ),
             "work_in_progress": work_in_progress,
             "can_keep_register": request.user.has_perm("kpis.keep_register"),
         },
@@ -1148,6 +1155,7 @@ def rag_policy(request: HttpRequest) -> HttpResponse:
             "form": form,
             "can_edit": can_edit,
             "description": policy.policy_words(council),
+            "query_description": quality.policy_words(council),
             "council": council,
             "history": selectors.rag_policy_history(council),
         },

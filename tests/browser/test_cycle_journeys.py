@@ -560,4 +560,63 @@ def test_the_officer_sees_why_a_suspended_kpi_has_no_form(page, live_server, cyc
     expect(block).to_contain_text("KPI 191 is suspended, so its values are not collected.")
     expect(block.get_by_role("textbox")).to_have_count(0)
     expect(_block(page, cycle, "169").get_by_role("textbox").first).to_be_visible()
+
+
+# --- 5. A value far from last quarter's is queried before it goes to the approver ---------------
+
+
+def test_a_value_far_from_last_quarters_is_confirmed_and_explained_before_it_is_submitted(
+    page, live_server, cycle
+):
+    query = "This is 69.5% lower than 2026/27 Q1 (131)."
+    confirm_id = _field_id(cycle, "182", "query_confirmed")
+    explanation_id = _field_id(cycle, "182", "query_explanation")
+    signed_in(page, live_server, "officer")
+    page.goto(url(live_server, "entry:edit", cycle["period"].pk, "182"))
+    page.get_by_label("Value (a whole number)", exact=True).fill("40")
+    page.get_by_label("Commentary", exact=True).fill("The new rounds bedded in.")
+    submit(page, "Submit for sign-off")
+
+    # Held: the query in the error summary, linked to the confirmation; nothing saved.
+    expect(page).to_have_title(re.compile(r"^Error: KPI 182"))
+    hrefs = assert_error_summary_focused_and_linked(page)
+    assert hrefs == [f"#{confirm_id}"]
+    expect(page.locator(".govuk-error-summary")).to_contain_text(f"KPI 182: {query}")
+    expect(page.locator(f"#{confirm_id}_error")).to_contain_text("confirm it is right")
+    expect(page.get_by_label("Value (a whole number)", exact=True)).to_have_value("40")
+    expect(page.get_by_label("Why is it so different?")).to_be_hidden()
+    assert not Measurement.objects.filter(period=cycle["period"]).exists()
+    assert_accessible(page)
+
+    # Ticking reveals the explanation; submitting without one asks for it.
+    page.get_by_label("I have checked this value and it is right").check()
+    expect(page.get_by_label("Why is it so different?")).to_be_visible()
+    submit(page, "Submit for sign-off")
+    hrefs = assert_error_summary_focused_and_linked(page)
+    assert hrefs == [f"#{explanation_id}"]
+    expect(page.locator(f"#{explanation_id}_error")).to_contain_text("Explain why the value")
+    expect(page.locator(".govuk-warning-text")).to_contain_text(query)
+    expect(page.get_by_label("I have checked this value and it is right")).to_be_checked()
+    assert_accessible(page)
+
+    explanation = "Two new crews started on the rural rounds in July."
+    page.get_by_label("Why is it so different?").fill(explanation)
+    submit(page, "Submit for sign-off")
+    expect(page.get_by_role("alert")).to_contain_text("KPI values saved: 1 submitted for sign-off.")
+    read_only = page.locator(".govuk-summary-list").last  # the submitted value, read-only
+    expect(read_only).to_contain_text(query)
+    expect(read_only).to_contain_text(explanation)
+    stored = Measurement.objects.get(kpi=cycle["kpis"]["182"], period=cycle["period"])
+    assert stored.status == Measurement.Status.SUBMITTED
+    assert (stored.data_query, stored.query_explanation) == (query, explanation)
+    assert_accessible(page)
+
+    # The approver sees the query and the explanation beside the value.
+    _sign_out(page)
+    signed_in(page, live_server, "approver")
+    follow(page, "Approvals")
+    card = page.locator(f"#measurement-{stored.pk}")
+    expect(card.get_by_text("Queried", exact=True)).to_be_visible()
+    expect(card).to_contain_text(query)
+    expect(card).to_contain_text(explanation)
     assert_accessible(page)

@@ -275,6 +275,7 @@ def varied_register(council):
         value_basis=Kpi.ValueBasis.ROLLING_12_MONTHS,
         long_term_target=Decimal("-5.2500"),
         long_term_target_year=2030,
+        query_threshold=Decimal("75.5"),
         benchmark="-5",
         is_financial=True,
         in_information_asset_register=True,
@@ -320,6 +321,26 @@ def test_an_export_imports_into_an_empty_register_as_the_same_register(varied_re
     ]
 
     assert register_export(kpis=Kpi.objects.all()) == (headers, rows)
+
+
+def test_a_kpis_own_query_threshold_is_read_and_checked(council):
+    result = import_rows([row(query_threshold="75"), row(reference="501", query_threshold="")])
+    assert result.ok, [str(error) for error in result.errors]
+    assert Kpi.objects.get(reference="500").query_threshold == 75
+    assert Kpi.objects.get(reference="501").query_threshold is None
+    bad = import_rows(
+        [
+            row(reference="502", query_threshold="-5"),
+            row(reference="503", query_threshold="lots"),
+            row(reference="504", query_threshold="12.3456"),
+        ]
+    )
+    assert [str(error) for error in bad.errors] == [
+        "Row 2, column query_threshold: Enter a threshold of 0 or more, or leave it blank",
+        "Row 3, column query_threshold: “lots” is not a number. Enter a number, like 95 or 12.5.",
+        "Row 4, column query_threshold: “12.3456” has more than 3 decimal places. Round it, "
+        "for example with Excel's ROUND function.",
+    ]
 
 
 def test_the_export_uses_a_fixed_number_of_queries(varied_register, django_assert_num_queries):

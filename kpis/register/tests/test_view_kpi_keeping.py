@@ -233,10 +233,14 @@ def test_gp_sets_delegates_and_the_kpis_own_rag_rules(client, gp, owner, colleag
             delegates=[colleague.pk],
             rag_amber_tolerance="5",
             rag_tolerance_basis="absolute",
+            query_threshold="30",
         ),
     )
     kpi = Kpi.objects.get(reference="250")
     assert list(kpi.delegates.all()) == [colleague]
     assert kpi.rag_amber_tolerance == 5
+    assert kpi.query_threshold == 30
     body = client.get(kpi.get_absolute_url()).content.decode()
     assert "Amber tolerance 5 (in the kpi&#x27;s own units)" in body
+    assert "Its own data-quality query threshold" in body
+    assert "30% from the last period or the same period last year" in body  # a count: per cent

@@ -147,7 +147,7 @@ def worked_on(directorate, owner, approver, gp):
         measurement=approved, by=approver, expected_version=approved.version
     )
     save(2, "72", "PROVISIONAL-TEXT", submit=True)
-    returned = save(3, "13", "RETURNED-TEXT", submit=True)
+    returned = save(3, "63", "RETURNED-TEXT", submit=True)
     services.measurement_return(
         measurement=returned, by=approver, expected_version=returned.version, reason="RETURN-REASON"
     )
