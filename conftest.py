@@ -4,6 +4,7 @@ import os
 
 import pytest
 from django.db import transaction
+from hypothesis import settings as hypothesis_settings
 from django.test import override_settings
 
 from kpis.register.tests.factories import DirectorateFactory
@@ -23,6 +24,10 @@ def pytest_runtest_makereport(item, call):
         report.longrepr = f"Skipped, but CI requires every test to run: {report.longrepr}"
     return report
 
+# Speed is measured in bench/, not by timing tests: a property test on a busy machine must not
+# fail for taking longer than Hypothesis's default 200 ms per example.
+hypothesis_settings.register_profile("pmf", deadline=None)
+hypothesis_settings.load_profile("pmf")
 
 DB_BLOCKER = pytest.StashKey()
 

@@ -120,12 +120,14 @@ def _row_dict(row: scorecard_selectors.Row) -> dict:
         "current": row.current_display,
         "previous": row.previous_display,
         "previous_label": row.previous_label,
+        "compared_with": row.compared_with,
         "change": row.change_text,
         "rating": row.rating.value,
         "rating_label": row.rating.label,
         "trend": row.trend_text,
         "worsening": row.trend is Trend.WORSENING,
         "forecast": row.forecast_text,
+        "no_forecast": row.no_forecast,
         "year_end": row.year_end_text,
         "commentary": row.commentary,
         "action_plan": row.action_plan,
@@ -187,6 +189,7 @@ def pack_data(meeting: Meeting, draft: PackDraft | None = None) -> dict:
         "implications": draft.implications,
         "source_documents": _lines(draft.source_documents),
         "policy_description": card.policy_description,
+        "how_to_read": list(card.how_to_read),
         "built_at": timezone.now().isoformat(timespec="seconds"),
     }
 

@@ -1,5 +1,6 @@
-"""A scorecard as CSV or XLSX: rated, arrows as words, forecasts marked as forecasts, and each
-value's status (approved, or provisional: submitted, not yet approved) in a column of its own.
+"""A scorecard as CSV or XLSX: rated, arrows as words, forecasts marked as forecasts, the period
+each change is compared with (the one before, or the same period last year), and each value's
+status (approved, or provisional: submitted, not yet approved) in a column of its own.
 
 Figures are written as every page writes them (pmf.formatting: £1,250.50, 72.5%), and the
 current value and target again as plain numbers at the end, for sorting and sums. The RAG
@@ -27,8 +28,8 @@ HEADERS = [
     "Period",
     "Performance (current period)",
     "Value status",
-    "Previous period",
-    "Performance (previous period)",
+    "Compared with",
+    "Performance (comparison period)",
     "Change in performance",
     "RAG rating",
     "Trend analysis",
@@ -62,12 +63,12 @@ def scorecard_table(card: Scorecard) -> tuple[list[str], list[list]]:
                 row.period_label,
                 row.current_display,
                 row.value_status,
-                row.previous_label,
+                row.compared_with,
                 row.previous_display,
                 row.change.label,
                 row.rating.label,
                 row.trend.label,
-                row.forecast_text,
+                row.forecast_or_why_not,
                 row.year_end_text,
                 "; ".join(row.flags),
                 row.commentary,

@@ -44,13 +44,9 @@ def _row(row: Row, prefix: str) -> str:
             current += f'<br><span class="govuk-body-s">{_e(PROVISIONAL_NOTE)}</span>'
     else:
         current = f"Not reported {small}({_e(row.period_label)})</span>"
-    previous = (
-        f"{_e(row.previous_display)} {small}({_e(row.previous_label)})</span>"
-        if row.previous_display
-        else "–"
-    )
+    previous = f"{_e(row.previous_display or '–')} {small}({_e(row.previous_label)})</span>"
     flags = "".join(f'<br><strong class="govuk-body-s">{_e(flag)}</strong>' for flag in row.flags)
-    forecast = _e(row.forecast_text or "Not enough data")
+    forecast = _e(row.forecast_or_why_not)
     if row.year_end_text:
         forecast += f'<br><span class="govuk-body-s">{_e(row.year_end_text)}</span>'
     td = '<td class="govuk-table__cell">'
@@ -65,8 +61,9 @@ def _row(row: Row, prefix: str) -> str:
         f"{td}{_e(row.target_display)}</td>"
         f"{td}{tag_html('rating', row.rating)}"
         f"{flags}</td>"
-        f'<td class="govuk-table__cell app-nowrap"><span aria-hidden="true">{row.change.arrow}'
-        f"</span> {_e(row.change.label)}</td>"
+        f'<td class="govuk-table__cell"><span class="app-nowrap"><span aria-hidden="true">'
+        f"{row.change.arrow}</span> {_e(row.change.label)}</span>"
+        f'<br><span class="govuk-body-s">{_e(row.comparison)}</span></td>'
         f'<td class="govuk-table__cell app-nowrap"><span aria-hidden="true">{row.trend.arrow}'
         f"</span> {_e(row.trend.label)}</td>"
         f"{td}{_commentary(row)}</td>"

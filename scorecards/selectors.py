@@ -28,11 +28,11 @@ Decisions:
   report's table (they add up to it); Not reported is counted separately after it. It says how
   many of the ratings are provisional ("3 of 42 ratings are provisional: submitted, not yet
   approved").
-* Year-end projection (KPIs with an annual target): kpis.rating.trends.forecast_year_end needs
-  how the year's figure is formed. The register has no field for that yet, so: year-to-date counts
-  and money are totals ("sum"); other year-to-date figures are the latest value; period values are
-  an average ("mean") for percentages, rates, scores, ratios, days and weeks, and a snapshot
-  ("last") for counts and money.
+* How a KPI's figures add up comes from its register entry (value basis, how a year's figure is
+  formed, seasonal) and what its unit can be from kpis.register.models.kpi_value_bounds; the
+  assessment (kpis.rating.assessment) decides from them what the change is compared with, the
+  trend, the forecast and the year-end projection (docs/assessment.md). A row names the period
+  its change is compared with: the one before, or the same period last year.
 """
 
 from __future__ import annotations
@@ -64,8 +64,24 @@ from django.utils import timezone
 
 from kpis import rating
 from kpis.rating import trends
-from kpis.rating.assessment import Assessment, Goal, Measure, Projection, Reading, assess
-from kpis.register.models import Committee, CommitteeMembership, Directorate, Kpi, unit_style
+from kpis.rating.assessment import (
+    ASSESSED_PERIODS,
+    HOW_TO_READ,
+    Assessment,
+    Goal,
+    Measure,
+    Projection,
+    Reading,
+    assess,
+)
+from kpis.register.models import (
+    Committee,
+    CommitteeMembership,
+    Directorate,
+    Kpi,
+    kpi_value_bounds,
+    unit_style,
+)
 from kpis.reporting import policy
 from kpis.reporting.models import Measurement, RagPolicy, ReportingPeriod, Target
 from kpis.reporting.periods import FREQUENCY_TO_KIND, parse_label, period_spec
@@ -75,9 +91,9 @@ from pmf.formatting import format_value
 Rating = rating.Rating
 
 KINDS = ("organisation", "directorate", "committee")
-#: How many periods of each kind a KPI's assessment reads (trend, seasonal forecast, red runs),
-#: on every page and in packs, so a flag reads the same everywhere.
-HISTORY = {"month": 24, "quarter": 8, "year": 5}
+#: How many periods of each kind a KPI's assessment reads (trend, same period last year, red
+#: runs), on every page and in packs, so a flag reads the same everywhere: the assessment's own.
+HISTORY = ASSESSED_PERIODS
 #: How many periods a KPI's chart shows (its page, packs); the assessment still reads HISTORY.
 CHART_PERIODS = {"month": 24, "quarter": 12, "year": 6}
 PERIODS_IN_YEAR = {"month": 12, "quarter": 4, "year": 1}
@@ -188,6 +204,9 @@ class _Kpi:
     status: str
     target_kind: str
     value_basis: str
+    year_figure: str
+    seasonal: bool
+    allows_values_outside_0_100: bool
     long_term_target: Decimal | None
     long_term_target_year: int | None
     rag_amber_tolerance: Decimal | None
@@ -212,6 +231,9 @@ _KPI_FIELDS = (
             "status",
             "target_kind",
             "value_basis",
+            "year_figure",
+            "seasonal",
+            "allows_values_outside_0_100",
             "long_term_target",
             "long_term_target_year",
             "rag_amber_tolerance",
@@ -290,9 +312,9 @@ class Row:
     target_display: str
     current: Decimal | None
     current_display: str
-    previous: Decimal | None
+    previous: Decimal | None  # the value the change is compared with
     previous_display: str
-    previous_label: str
+    previous_label: str  # the period it is compared with: the one before, or a year before
     commentary: str
     action_plan: str
     provisional: bool
@@ -318,8 +340,13 @@ class Row:
         return self.assessment.forecast.value if self.assessment.forecast else None
 
     @property
-    def forecast_seasonal(self) -> bool:
-        return bool(self.assessment.forecast and self.assessment.forecast.seasonal)
+    def forecast_from_last_year(self) -> bool:
+        return bool(self.assessment.forecast and self.assessment.forecast.from_last_year)
+
+    @property
+    def no_forecast(self) -> str:
+        """Why there is no forecast ("Not enough data for a forecast" …), or ""."""
+        return self.assessment.no_forecast
 
     @property
     def year_end(self) -> float | None:
@@ -366,8 +393,22 @@ class Row:
         return "Approved" if self.current_display else "Not reported"
 
     @property
+    def compared_with(self) -> str:
+        """The period the change is compared with: "2025/26 Q1, the same quarter last year" for
+        a year-to-date or seasonal KPI, else the period before ("2025/26 Q4")."""
+        if self.assessment.same_period_last_year:
+            return f"{self.previous_label}, the same {self.kind} last year"
+        return self.previous_label
+
+    @property
+    def comparison(self) -> str:
+        """ "compared with 2025/26 Q1, the same quarter last year" """
+        return f"compared with {self.compared_with}"
+
+    @property
     def change_text(self) -> str:
-        return f"{self.change.arrow} {self.change.label}"
+        """ "↑ Improved (compared with 2025/26 Q1, the same quarter last year)" """
+        return f"{self.change.arrow} {self.change.label} ({self.comparison})"
 
     @property
     def trend_text(self) -> str:
@@ -381,6 +422,11 @@ class Row:
     @property
     def year_end_text(self) -> str:
         return self._projection("Projected year-end", self.assessment.year_end)
+
+    @property
+    def forecast_or_why_not(self) -> str:
+        """The forecast in words, or why there is none, as every page and pack shows it."""
+        return self.forecast_text or self.no_forecast
 
     def _projection(self, what: str, projection: Projection | None) -> str:
         if projection is None:
@@ -423,8 +469,7 @@ class Scorecard:
     row_count: int = 0  # after every filter, on all pages
     page: Page | None = None  # the page shown, when the scorecard is paginated
     continues_perspective: bool = False  # the page starts part-way through a perspective
-    forecast_method: str = trends.FORECAST_METHOD
-    year_end_method: str = trends.YEAR_END_METHOD
+    how_to_read: tuple[str, ...] = HOW_TO_READ  # the assessment's rules, in words
     provisional_count: int = 0  # KPIs in the summary whose current value is provisional
 
     @property
@@ -635,6 +680,7 @@ def _measures(council: RagPolicy):
     """
     base = policy.engine_policy(council)
     cache: dict[int, Measure] = {}
+    bounds: dict[tuple[str, bool], tuple[float | None, float | None]] = {}
 
     def measure_of(kpi: _Kpi) -> Measure:
         found = cache.get(kpi.pk)
@@ -644,16 +690,21 @@ def _measures(council: RagPolicy):
                 or kpi.rag_tolerance_basis
                 or kpi.rag_use_intervention_levels is not None
             )
-            kind = FREQUENCY_TO_KIND[kpi.frequency]
+            key = (kpi.unit, kpi.allows_values_outside_0_100)
+            if key not in bounds:
+                bounds[key] = _bounds(*key)
+            lower, upper = bounds[key]
             found = Measure(
                 direction=kpi.direction,
                 status=kpi.status,
                 policy=policy.engine_policy(council, kpi) if has_own else base,
                 contextual=kpi.target_kind == Kpi.TargetKind.CONTEXTUAL,
-                periods_in_year=PERIODS_IN_YEAR[kind],
-                season_length=4 if kind == "quarter" else None,
+                periods_in_year=PERIODS_IN_YEAR[FREQUENCY_TO_KIND[kpi.frequency]],
                 value_basis=kpi.value_basis,
-                aggregate=_aggregate(kpi),
+                year_figure=kpi.year_figure,
+                seasonal=kpi.seasonal,
+                lower=lower,
+                upper=upper,
             )
             cache[kpi.pk] = found
         return found
@@ -661,12 +712,13 @@ def _measures(council: RagPolicy):
     return measure_of
 
 
-def _aggregate(kpi: _Kpi) -> str:
-    """How the year's figure is formed, until the register records it (see module docstring)."""
-    totals = kpi.unit in (Kpi.Unit.COUNT, Kpi.Unit.MONEY)
-    if kpi.value_basis == Kpi.ValueBasis.YEAR_TO_DATE:
-        return "sum" if totals else "last"
-    return "last" if totals else "mean"
+def _bounds(unit: str, allows_outside: bool) -> tuple[float | None, float | None]:
+    """What a KPI's figures can be (kpis.register.models), as the assessment's plain numbers."""
+    lower, upper = kpi_value_bounds(unit, allows_values_outside_0_100=allows_outside)
+    return (
+        None if lower is None else float(lower),
+        None if upper is None else float(upper),
+    )
 
 
 def _fetch(queryset: QuerySet) -> list[tuple]:
@@ -729,13 +781,14 @@ def _window(
         else min(start_in[kind], end_at[kind])
         for kind in kinds
     }
-    period_ids = _period_ids(period, first_at, end_at)
+    period_ids = _period_ids(first_at, end_at)
     # The values of the periods a row can show come with their commentary; none when only
-    # ratings are wanted.
+    # ratings are wanted. The period after the end is there only for its target (forecasts).
+    read = {key: pk for key, pk in period_ids.items() if key[1] <= end_at[key[0]]}
     shown = [
         pk
-        for (kind, position), pk in period_ids.items()
-        if history is not None and min(start_in[kind], end_at[kind]) <= position <= end_at[kind]
+        for (kind, position), pk in read.items()
+        if history is not None and min(start_in[kind], end_at[kind]) <= position
     ]
     return _Window(
         end_at,
@@ -743,23 +796,25 @@ def _window(
         first_at,
         period_ids,
         _targets_of(scope, first_at, end_at),
-        _values_of(scope, period_ids, shown),
+        _values_of(scope, read, shown),
     )
 
 
-def _period_ids(
-    period: ReportingPeriod, first_at: dict[str, int], end_at: dict[str, int]
-) -> dict[tuple[str, int], int]:
-    """Query: the reporting periods in the window, by (kind, position)."""
+def _period_ids(first_at: dict[str, int], end_at: dict[str, int]) -> dict[tuple[str, int], int]:
+    """Query: the reporting periods in the window, and the one after it (a forecast is rated
+    against its target), by (kind, position)."""
     earliest = min(
         period_spec(kind, *_unposition(kind, first)).starts_on for kind, first in first_at.items()
     )
+    latest = max(
+        period_spec(kind, *_unposition(kind, end + 1)).ends_on for kind, end in end_at.items()
+    )
     period_ids: dict[tuple[str, int], int] = {}
     for pk, kind, year, number in ReportingPeriod.objects.filter(
-        kind__in=list(first_at), starts_on__gte=earliest, ends_on__lte=period.ends_on
+        kind__in=list(first_at), starts_on__gte=earliest, ends_on__lte=latest
     ).values_list("pk", "kind", "financial_year", "number"):
         position = _position(kind, year, number)
-        if first_at[kind] <= position <= end_at[kind]:
+        if first_at[kind] <= position <= end_at[kind] + 1:
             period_ids[(kind, position)] = pk
     return period_ids
 
@@ -956,7 +1011,8 @@ def _row(
         **_year_end_inputs(kpi, kind, assessed_from, current, targets),
     )
     m = measured.get(current)
-    previous_m = measured.get(current - 1)
+    compared = current - assessment.compared_back  # the period before, or a year before
+    previous_m = measured.get(compared)
     current_value = _decimal(m.value) if m else None
     target = target_at(current)
     updated = next((p for p in reversed(positions) if readings[p - first].value is not None), None)
@@ -983,7 +1039,7 @@ def _row(
         current_display=_value_display(kpi, m),
         previous=_decimal(previous_m.value) if previous_m else None,
         previous_display=_value_display(kpi, previous_m, not_available_words=False),
-        previous_label=_label(kind, current - 1),
+        previous_label=_label(kind, compared),
         commentary=m.commentary if m else "",
         action_plan=m.action_plan if m else "",
         provisional=_is_provisional(m),
@@ -1019,15 +1075,17 @@ def _goal(target: _Target | None) -> Goal | None:
 
 
 def _year_end_inputs(kpi: _Kpi, kind: str, first: int, current: int, targets) -> dict:
-    """Where the current financial year starts among the readings, and its annual target: only
-    for a KPI with an annual target reported more often than yearly."""
-    if kpi.target_kind != Kpi.TargetKind.ANNUAL or kind == "year":
-        return {}
+    """Where the current financial year starts among the readings (a running total's banked
+    figure), and its annual target for the year-end projection: only for a KPI with an annual
+    target reported more often than yearly."""
     year = current // PERIODS_IN_YEAR[kind]
+    inputs: dict = {"year_start": _position(kind, year, 1) - first}
+    if kpi.target_kind != Kpi.TargetKind.ANNUAL or kind == "year":
+        return inputs
     annual = next((t for t in targets.get((kpi.pk, year), ()) if t.period_id is None), None)
-    if annual is None:
-        return {}
-    return {"year_start": _position(kind, year, 1) - first, "annual_target": _goal(annual)}
+    if annual is not None:
+        inputs["annual_target"] = _goal(annual)
+    return inputs
 
 
 def _value_display(kpi: _Kpi, m: _Stored | None, *, not_available_words: bool = True) -> str:
@@ -1093,8 +1151,7 @@ def _target_text(kpi: _Kpi, target: _Target | None, *, intervention: bool = Fals
 class KpiPerformance:
     kpi: Kpi
     row: Row | None  # None when the KPI has no reporting periods yet
-    forecast_method: str = trends.FORECAST_METHOD
-    year_end_method: str = trends.YEAR_END_METHOD
+    how_to_read: tuple[str, ...] = HOW_TO_READ  # the assessment's rules, in words
 
 
 def kpi_performance(kpi: Kpi, *, upto: ReportingPeriod | None = None) -> KpiPerformance:

@@ -46,6 +46,7 @@ from kpis.reporting.policy import target_for
 from kpis.reporting.services import Entry, entry_errors, rate_entry, submission_errors
 from pmf.models import User
 from pmf.roles import Role
+from reports.selectors import pack_data
 from scorecards import selectors
 
 README_PASSWORD = "demo-password-2026"
@@ -381,22 +382,23 @@ class TestHistory:
         assert ratings[Rating.GREEN.value] > ratings[Rating.RED.value]
 
     def test_the_kpis_tell_the_stories_the_council_file_gives_them(self):
+        """As the product flags them: each KPI's assessment in the last locked quarter."""
         told = {story: set() for story in ("red", "declining", "improving")}
         for reference, story in STORIES.items():
             told.get(story["story"], set()).add(reference)
         red, declining, improving = set(), set(), set()
+        last_locked = (
+            ReportingPeriod.objects.filter(kind="quarter", state=State.LOCKED)
+            .order_by("-starts_on")
+            .first()
+        )
         for kpi in Kpi.objects.filter(status=Kpi.Status.LIVE, frequency="quarterly"):
-            ratings = _locked_ratings(kpi)
-            if trends.consistently_red(ratings, run=3):
+            assessed = selectors.kpi_performance(kpi, upto=last_locked).row.assessment
+            if assessed.consistently_red:
                 red.add(kpi.reference)
-            values = list(
-                kpi.measurements.filter(period__state=State.LOCKED)
-                .order_by("period__starts_on")
-                .values_list("value", "rating")
-            )
-            trend = trends.trend([value for value, _ in values], direction=kpi.direction)
-            if values and trends.green_but_declining(values[-1][1], trend):
+            if assessed.green_but_declining:
                 declining.add(kpi.reference)
+            ratings = _locked_ratings(kpi)
             if ratings and ratings[0] in OFF_TARGET and ratings[-1] == Rating.GREEN.value:
                 improving.add(kpi.reference)
         assert {"161", "183"} <= red & told["red"]
@@ -690,39 +692,64 @@ def test_the_next_egi_meeting_has_the_149_replacement_to_decide():
 # Scorecards on the demo ---------------------------------------------------------------------------
 
 
-def test_a_page_of_a_scorecard_is_the_same_slice_of_the_same_ratings_as_the_whole():
-    """Every kind of KPI the demo council has (monthly, annual, contextual, suspended, drafts,
-    stored and engine ratings), on every scorecard: pages hold the whole scorecard's rows in its
-    order, and the summary read from current ratings alone is the full computation's."""
-    scopes = [{"kind": "organisation"}]
-    scopes += [{"kind": "directorate", "directorate": d} for d in Directorate.objects.all()]
-    scopes += [{"kind": "committee", "committee": c} for c in Committee.objects.all()]
-    quarters_with_values = ReportingPeriod.objects.filter(
-        kind="quarter", measurements__isnull=False
-    ).distinct()
-    latest = quarters_with_values.order_by("-ends_on")[:2]
-    year = ReportingPeriod.objects.filter(kind="year", measurements__isnull=False).first()
-    checked = set()
-    for when in [*latest, year]:
-        for scope in scopes:
-            for rag in ((), ("red", "amber")):
-                whole = selectors.scorecard(period=when, rag=rag, **scope)
-                paged, number = [], 1
-                while True:
-                    card = selectors.scorecard(
-                        period=when, rag=rag, page_size=4, page=number, **scope
-                    )
-                    assert (card.summary, card.not_reported) == (whole.summary, whole.not_reported)
-                    assert card.row_count == len(whole.rows)
-                    assert card.continues_perspective == bool(
-                        paged and paged[-1].perspective == card.rows[0].perspective
-                    )
-                    paged += card.rows
-                    if not card.page.has_next():
-                        break
-                    number += 1
-                assert [(r.reference, r.rating, r.trend, r.forecast) for r in paged] == [
-                    (r.reference, r.rating, r.trend, r.forecast) for r in whole.rows
-                ]
-                checked |= {r.rating for r in whole.rows}
-    assert {Rating.GREEN, Rating.AMBER, Rating.RED, Rating.NOT_REPORTED} <= checked
+def _first_quarter_rows(*references: str) -> dict[str, selectors.Row]:
+    """This year's first quarter on the organisational scorecard and on each KPI's page."""
+    q1 = ReportingPeriod.objects.get(kind="quarter", financial_year=CALENDAR.y0, number=1)
+    card = selectors.scorecard(kind="organisation", period=q1)
+    on_card = {row.reference: row for row in card.rows}
+    rows = {}
+    for reference in references:
+        page = selectors.kpi_performance(Kpi.objects.get(reference=reference), upto=q1).row
+        if reference in on_card:
+            assert on_card[reference].assessment == page.assessment, reference
+        rows[reference] = page
+    return rows
+
+
+def test_year_to_date_totals_read_like_for_like_in_their_first_quarter():
+    """Admissions (103) restart every April: Q1 is compared with last year's Q1, not Q4, and the
+    year is projected at Q1's pace; social value (250) is in development: no trend or forecast."""
+    rows = _first_quarter_rows("103", "250", "162", "126", "242")
+    admissions = rows["103"]
+    last_year_q1 = f"{CALENDAR.y0 - 1}/{CALENDAR.y0 % 100:02d} Q1"
+    assert admissions.current == Decimal("124.9")
+    assert (admissions.previous, admissions.previous_label) == (Decimal("124.8"), last_year_q1)
+    assert admissions.comparison == f"compared with {last_year_q1}, the same quarter last year"
+    assert admissions.change is trends.Change.DECLINED  # lower is better; 124.9 > 124.8
+    # Each of the last four quarters lower than the same quarter a year before (Q4 by 50), not
+    # the fall from last year's Q4 (488.8) to this Q1 that the April reset makes.
+    assert admissions.trend is trends.Trend.IMPROVING
+    assert admissions.year_end == pytest.approx(4 * 124.9)  # not 124.9
+    assert admissions.year_end_text.startswith("Projected year-end: 499.6 per 100,000")
+    assert admissions.forecast >= 124.9  # a running total is never forecast below the banked
+    social_value = rows["250"]
+    assert social_value.previous_label == last_year_q1
+    assert social_value.change is trends.Change.NOT_COMPARABLE  # it began in last year's Q3
+    assert social_value.trend is trends.Trend.NOT_ASSESSED
+    assert social_value.forecast is None and social_value.year_end is None
+    assert social_value.forecast_or_why_not == "No forecast: the KPI is in development"
+    for reference in ("162", "126", "242"):
+        row = rows[reference]
+        assert row.previous_label == last_year_q1, reference
+        assert row.forecast is None or row.forecast >= float(row.current), reference
+
+
+def test_a_red_run_reads_the_same_on_the_scorecard_the_kpi_page_and_the_pack():
+    """KPI 183 has been red since the demo's history began: every surface counts the quarters
+    assessed and says there may be more, though its chart shows twelve."""
+    q0 = open_period("quarter")
+    kpi = Kpi.objects.get(reference="183")
+    meeting = Meeting.objects.filter(
+        period=q0, committee__memberships__kpi=kpi, committee__memberships__ended_on=None
+    ).first()
+    flag = "Deep-dive candidate: red for 8 or more periods"
+    card = selectors.scorecard(kind="committee", committee=meeting.committee, period=q0)
+    assert next(row for row in card.rows if row.reference == "183").flags == [flag]
+    page = selectors.kpi_performance(kpi, upto=q0).row
+    assert page.flags == [flag]
+    assert [point.rating for point in page.points].count(Rating.RED) == 12  # the chart's twelve
+    pack = pack_data(meeting)
+    in_pack = next(row for row in pack["appendix"] if row["reference"] == "183")
+    assert in_pack["flags"] == [flag]
+    commentary = Measurement.objects.get(kpi=kpi, period=q0).commentary
+    assert "Off target for 8 or more quarters in a row" in commentary

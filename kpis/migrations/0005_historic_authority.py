@@ -27,7 +27,7 @@ def when_and_by_whom_loaded(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('kpis', '0003_rag_policy'),
+        ('kpis', '0004_year_figure'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -16,6 +16,7 @@ from kpis.rating.engine import (
     effective_policy,
     rate,
     rate_many,
+    rating_status,
 )
 
 __all__ = [
@@ -29,4 +30,5 @@ __all__ = [
     "effective_policy",
     "rate",
     "rate_many",
+    "rating_status",
 ]

@@ -19,6 +19,9 @@ Decisions (each is tested in kpis/rating/tests/test_engine.py):
 * Status decides first, in this order: suspended → SUSPENDED, in_development → IN_DEVELOPMENT,
   baseline → BASELINE, contextual → CONTEXTUAL, retired → NOT_REPORTED (a retired KPI is not
   rated; it keeps its history but gets no rating for new periods). Unknown status → ValueError.
+  A KPI's target kind comes after its status: rating_status() turns a *live* KPI whose target
+  kind is contextual into "contextual", and leaves every other status as it is (a suspended KPI
+  with no target is Suspended).
 * A live KPI with no value (None, NaN, ±infinity) or with the value marked not available →
   NOT_REPORTED.
 * A live KPI with a value but no target (None, NaN, ±infinity) → BASELINE: "being tracked in order
@@ -75,6 +78,7 @@ __all__ = [
     "effective_policy",
     "rate",
     "rate_many",
+    "rating_status",
 ]
 
 
@@ -289,6 +293,13 @@ _AMBER = Rating.AMBER
 _RED = Rating.RED
 _NOT_REPORTED = Rating.NOT_REPORTED
 _BASELINE = Rating.BASELINE
+
+
+def rating_status(status: str, *, contextual: bool = False) -> str:
+    """The status a KPI is rated by: its own status decides first (suspended, retired, in
+    development, baseline, contextual); only a live KPI whose target kind is contextual (it has
+    no target) is rated as contextual for that."""
+    return "contextual" if contextual and status == "live" else status
 
 
 def _status_rating(status: str) -> Rating:

@@ -38,6 +38,8 @@ class KpiForm(GovukModelForm):
             "unit",
             "direction",
             "value_basis",
+            "year_figure",
+            "seasonal",
             "indicator_type",
             "is_financial",
             "target_kind",

@@ -87,6 +87,8 @@ COLUMNS: tuple[Column, ...] = (
     Column("unit", "unit", True, Kind.CHOICE, Kpi.Unit),
     Column("direction", "direction", True, Kind.CHOICE, Kpi.Direction),
     Column("value_basis", "value_basis", False, Kind.CHOICE, Kpi.ValueBasis),
+    Column("year_figure", "year_figure", False, Kind.CHOICE, Kpi.YearFigure),
+    Column("seasonal", "seasonal", False, Kind.YES_NO),
     Column("leading_or_lagging", "indicator_type", True, Kind.CHOICE, Kpi.IndicatorType),
     Column("financial", "is_financial", False, Kind.YES_NO),
     Column("target_kind", "target_kind", True, Kind.CHOICE, Kpi.TargetKind),
@@ -467,6 +469,16 @@ def heading_errors(
     return errors
 
 
+def _usual_year_figure(values: dict[str, Any], row: dict[str, str], register: _Register) -> None:
+    """A blank year figure (or none, for a new KPI) is the usual one for the KPI's value basis:
+    Latest for a snapshot or a rolling 12-month value, else Average."""
+    existing = register.kpis.get(values.get("reference", ""))
+    blank = "year_figure" in values and not row.get("year_figure", "").strip()
+    if blank or ("year_figure" not in values and existing is None):
+        basis = values.get("value_basis") or (existing.value_basis if existing else "")
+        values["year_figure"] = Kpi.usual_year_figure(basis)
+
+
 def _header_errors(table: Table) -> list[RowError]:
     required = [column.header for column in COLUMNS if column.required]
     return heading_errors(table, HEADERS, required, file="register", rows="KPIs")
@@ -487,6 +499,7 @@ def _validate(table: Table, today: datetime.date) -> tuple[list[tuple[str, _Plan
             except ValueError as error:
                 row_errors.append(RowError(number, column.header, str(error)))
         failed = {COLUMNS_BY_HEADER[error.column].field for error in row_errors}
+        _usual_year_figure(values, row, register)
         reference = values.get("reference", "")
         if reference in first_row:
             row_errors.append(

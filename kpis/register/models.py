@@ -5,6 +5,7 @@ and its reference number can never be given to another KPI.
 """
 
 import datetime
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -148,8 +149,16 @@ class Kpi(models.Model):
 
     class ValueBasis(models.TextChoices):
         PERIOD = "period", "Period value"
+        SNAPSHOT = "snapshot", "Snapshot"
         YEAR_TO_DATE = "ytd", "Year to date"
         ROLLING_12_MONTHS = "rolling12", "Rolling 12 months"
+
+    class YearFigure(models.TextChoices):
+        """How a year's figure is formed from its periods (kpis.rating.assessment reads it)."""
+
+        SUM = "sum", "Total"
+        MEAN = "mean", "Average"
+        LAST = "last", "Latest"
 
     class IndicatorType(models.TextChoices):
         LEADING = "leading", "Leading"
@@ -209,7 +218,33 @@ class Kpi(models.Model):
         "direction for improvement", max_length=10, choices=Direction.choices
     )
     value_basis = models.CharField(
-        "value basis", max_length=20, choices=ValueBasis.choices, default=ValueBasis.PERIOD
+        "value basis",
+        max_length=20,
+        choices=ValueBasis.choices,
+        default=ValueBasis.PERIOD,
+        help_text=(
+            "What one period's value is: the period's own figure, a snapshot at its end, the "
+            "financial year to date, or the 12 months to its end."
+        ),
+    )
+    year_figure = models.CharField(
+        "how a year's figure is formed",
+        max_length=10,
+        choices=YearFigure.choices,
+        default=YearFigure.MEAN,
+        help_text=(
+            "Total: the year adds its periods up (a year-to-date total grows through the year). "
+            "Average: the year's rate or percentage. Latest: the year's last value (snapshots and "
+            "rolling 12 months)."
+        ),
+    )
+    seasonal = models.BooleanField(
+        "seasonal",
+        default=False,
+        help_text=(
+            "Its values rise and fall with the time of year: change, trend and forecasts compare "
+            "each period with the same period last year."
+        ),
     )
     indicator_type = models.CharField(
         "leading or lagging", max_length=10, choices=IndicatorType.choices
@@ -322,8 +357,34 @@ class Kpi(models.Model):
             errors["date_removed"] = "The date removed must be on or after the date added."
         if self.long_term_target is not None and self.target_kind == self.TargetKind.CONTEXTUAL:
             errors["long_term_target"] = "A contextual KPI has no target."
+        errors.update(self._figure_errors())
         if errors:
             raise ValidationError(errors)
+
+    def _figure_errors(self) -> dict[str, str]:
+        """A year's figure and seasons that fit how the values are given."""
+        errors = {}
+        whole = {self.ValueBasis.SNAPSHOT: "a snapshot", self.ValueBasis.ROLLING_12_MONTHS: None}
+        if self.value_basis in whole and self.year_figure != self.YearFigure.LAST:
+            what = whole[self.value_basis] or "a rolling 12-month value"
+            errors["year_figure"] = (
+                f"The year's figure of {what} is its latest value: choose Latest."
+            )
+        if self.seasonal and self.frequency == self.Frequency.ANNUAL:
+            errors["seasonal"] = "An annual KPI has no seasons: it cannot be seasonal."
+        elif self.seasonal and self.value_basis == self.ValueBasis.ROLLING_12_MONTHS:
+            errors["seasonal"] = (
+                "A rolling 12-month value spans every season: it cannot be seasonal."
+            )
+        return errors
+
+    @staticmethod
+    def usual_year_figure(value_basis: str) -> str:
+        """The year's figure an import gives a KPI when its file leaves it blank: Latest for
+        snapshots and rolling 12-month values (the only one they can have), else Average."""
+        if value_basis in (Kpi.ValueBasis.SNAPSHOT, Kpi.ValueBasis.ROLLING_12_MONTHS):
+            return Kpi.YearFigure.LAST
+        return Kpi.YearFigure.MEAN
 
     @property
     def is_retired(self) -> bool:
@@ -423,3 +484,26 @@ UNIT_STYLES: dict[str, UnitStyle] = {
 
 def unit_style(unit: str) -> UnitStyle:
     return UNIT_STYLES.get(unit, PLAIN)
+
+
+def value_bounds(unit: str) -> tuple[Decimal | None, Decimal | None]:
+    """The least and greatest figure a measure in this unit can be (None: no bound that side).
+
+    Forecasts and year-end projections stay within them. A percentage is 0 to 100; numbers,
+    money, days, weeks and rates are never negative; scores and ratios have no bound.
+    """
+    if unit == Kpi.Unit.PERCENT:
+        return Decimal(0), Decimal(100)
+    if unit in (Kpi.Unit.SCORE, Kpi.Unit.RATIO):
+        return None, None
+    return Decimal(0), None
+
+
+def kpi_value_bounds(
+    unit: str, *, allows_values_outside_0_100: bool = False
+) -> tuple[Decimal | None, Decimal | None]:
+    """A KPI's bounds: its unit's (value_bounds), except that a percentage the register says may
+    fall outside 0 to 100 (a percentage change, say) has none."""
+    if allows_values_outside_0_100 and unit == Kpi.Unit.PERCENT:
+        return None, None
+    return value_bounds(unit)

@@ -38,14 +38,15 @@ def rate_value(
     council: RagPolicy,
     not_available: bool = False,
 ) -> rating.Rating:
-    """Rate one value of a KPI against its target by the policy that applies to it."""
-    if kpi.target_kind == Kpi.TargetKind.CONTEXTUAL:
-        return rating.Rating.CONTEXTUAL
+    """Rate one value of a KPI against its target by the policy that applies to it. Its status
+    decides first: a suspended KPI whose target kind is contextual is Suspended."""
     return rating.rate(
         value,
         target.value if target else None,
         direction=kpi.direction,
-        status=kpi.status,
+        status=rating.rating_status(
+            kpi.status, contextual=kpi.target_kind == Kpi.TargetKind.CONTEXTUAL
+        ),
         intervention=target.intervention_level if target else None,
         policy=engine_policy(council, kpi),
         not_available=not_available,

@@ -6,9 +6,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from kpis.reporting.models import Measurement
-from reports import selectors
+from reports import rendering, selectors
 from reports.models import PackDraft
 from reports.tests.factories import add_action, add_proposal, committee_pack
+from scorecards import selectors as scorecard_selectors
 
 pytestmark = pytest.mark.django_db
 
@@ -149,3 +150,28 @@ def test_the_data_is_plain_json(setup):
     data = _data(meeting)
     assert json.loads(json.dumps(data)) == data
     assert datetime.date.fromisoformat(data["meeting_date_iso"]) == datetime.date(2026, 6, 22)
+
+
+def test_a_pack_shows_both_flags_as_the_scorecard_and_the_kpi_page_do(setup):
+    """Red for every one of the twelve quarters the appendix charts, and green but declining:
+    the same words on the committee's scorecard, each KPI's page and in the pack."""
+    committee, meeting, kpis, history = setup
+    always_red, declining = kpis[0], kpis[1]
+    Measurement.objects.filter(kpi=always_red).update(value=Decimal(40))
+    for k, on in enumerate(history[-4:]):  # 95, 90, 85, 81 against 80: on target, but falling
+        Measurement.objects.filter(kpi=declining, period=on).update(value=Decimal(95 - 5 * k))
+    Measurement.objects.filter(kpi=declining, period=history[-1]).update(value=Decimal(81))
+    data = _data(meeting)
+    by_reference = {row["reference"]: row for row in data["appendix"]}
+    red_flag = "Deep-dive candidate: red for 8 or more periods"
+    assert by_reference[always_red.reference]["flags"] == [red_flag]
+    assert by_reference[declining.reference]["flags"] == ["Green but declining"]
+    card = scorecard_selectors.scorecard(kind="committee", committee=committee, period=history[-1])
+    on_card = {row.reference: row.flags for row in card.rows}
+    for kpi in (always_red, declining):
+        page = scorecard_selectors.kpi_performance(kpi, upto=history[-1]).row
+        assert on_card[kpi.reference] == page.flags == by_reference[kpi.reference]["flags"]
+    html = rendering.render_html(data)
+    assert html.count(red_flag) >= 2  # beside its rating in Appendix 1 and with its facts
+    assert html.count("Green but declining") >= 2
+    assert "compared with 2025/26 Q3" in html  # the period each change is compared with

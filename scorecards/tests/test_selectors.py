@@ -119,7 +119,7 @@ def test_a_row_has_every_column_of_appendix_c_plus_the_forecast():
     assert (row.current_display, row.period_label) == ("68%", "2025/26 Q2")
     assert (row.previous_display, row.previous_label) == ("72.5%", "2025/26 Q1")
     assert row.change is trends.Change.DECLINED
-    assert row.change_text == "↓ Declined"
+    assert row.change_text == "↓ Declined (compared with 2025/26 Q1)"
     assert row.rating is Rating.RED
     assert row.trend is trends.Trend.WORSENING
     assert (row.commentary, row.action_plan) == ("Fewer collections.", "Recover.")
@@ -396,19 +396,28 @@ def test_the_forecast_is_labelled_as_a_forecast_with_its_rating():
     row = selectors.scorecard(kind="organisation", period=periods[-1]).rows[0]
     assert row.forecast == pytest.approx(72.0)
     assert row.forecast_text == "Forecast for 2025/26 Q3: 72% (Amber)"
-    assert not row.forecast_seasonal
-    assert (
-        "Forecast" in selectors.scorecard(kind="organisation", period=periods[-1]).forecast_method
-    )
+    assert not row.forecast_from_last_year
+    how_to_read = selectors.scorecard(kind="organisation", period=periods[-1]).how_to_read
+    assert any(rule.startswith("Forecasts extend") for rule in how_to_read)
 
 
-def test_a_quarterly_kpi_with_a_year_and_a_half_of_values_gets_a_seasonal_forecast():
+def test_a_seasonal_quarterly_kpi_with_a_year_and_a_half_of_values_gets_a_seasonal_forecast():
+    periods = quarters((2024, 1), 6)
+    kpi = KpiFactory(level=Kpi.Level.STRATEGIC, seasonal=True)
+    series(kpi, periods, [10, 20, 30, 40, 12, 22])
+    row = selectors.scorecard(kind="organisation", period=periods[-1]).rows[0]
+    assert row.forecast_from_last_year
+    assert row.forecast == pytest.approx(32.0)  # Q3 last year (30) + the average rise of 2
+    assert row.compared_with == "2024/25 Q2, the same quarter last year"
+    assert row.change is trends.Change.IMPROVED  # 22 against last year's Q2 20, not Q1's 12
+
+
+def test_a_kpi_not_marked_seasonal_is_forecast_along_its_straight_line():
     periods = quarters((2024, 1), 6)
     kpi = KpiFactory(level=Kpi.Level.STRATEGIC)
     series(kpi, periods, [10, 20, 30, 40, 12, 22])
     row = selectors.scorecard(kind="organisation", period=periods[-1]).rows[0]
-    assert row.forecast_seasonal
-    assert row.forecast == pytest.approx(32.0)  # Q3 last year (30) + the average rise of 2
+    assert not row.forecast_from_last_year and row.previous_label == "2025/26 Q1"
 
 
 def test_a_kpi_with_an_annual_target_gets_a_projected_year_end_and_its_rating():

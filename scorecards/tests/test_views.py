@@ -68,7 +68,8 @@ def test_the_page_shows_summary_words_arrows_forecast_and_method(client, q2, kpi
     assert "RAG summary" in body and "Total" in body and "Not reported" in body
     assert '<span aria-hidden="true">↓</span> Declined' in body
     assert "Forecast for 2025/26 Q3: 64% (Red)" in body
-    assert "Forecasts extend a straight line" in body  # the method, in one sentence
+    assert "Forecasts extend that straight line by one period" in body  # the method, in words
+    assert "compared with 2025/26 Q1" in body  # the period the change is compared with
     assert "Perspective: Residents" in body
 
 

@@ -57,7 +57,8 @@ def test_the_scorecards_chart_and_policy_pages_are_accessible(page, live_server,
         assert_accessible(page)
     page.goto(f"{live_server.url}{reverse('scorecards:organisation', args=[last.pk])}")
     assert page.get_by_text("Deep-dive candidate: red for 5 periods").count() == 1
-    assert page.get_by_text("Green but declining").count() == 1
+    # Once as a flag in the table (the "How to read" panel also names it in its rule).
+    assert page.get_by_text("Green but declining", exact=True).count() == 1
     assert page.get_by_text("Provisional: submitted, not yet approved", exact=True).count() == 1
     assert page.get_by_text("1 of 4 ratings is provisional: submitted, not yet approved.").count()
     with page.expect_download() as download:

@@ -38,9 +38,9 @@ def test_the_forecast_is_rated_against_the_next_periods_target_when_there_is_one
 
 
 def test_a_seasonal_forecast_says_so():
-    quarterly = Measure(direction="higher", status="live", policy=DEFAULT_POLICY, season_length=4)
+    quarterly = Measure(direction="higher", status="live", policy=DEFAULT_POLICY, seasonal=True)
     assessed = assess(quarterly, readings(10.0, 20.0, 30.0, 40.0, 12.0, 22.0))
-    assert assessed.forecast.seasonal
+    assert assessed.forecast.from_last_year
     assert assessed.forecast.value == pytest.approx(32.0)  # 30 last year plus 2 a year
 
 
@@ -53,6 +53,7 @@ def test_red_runs_skip_periods_without_a_performance_rating():
     assessed = assess(HIGHER, history)
     assert assessed.red_run == RED_RUN
     assert assessed.consistently_red
+    assert not assessed.red_run_may_be_longer  # the Green before it ends the run
     assert assessed.flags == ["Deep-dive candidate: red for 3 periods"]
 
 
@@ -65,7 +66,11 @@ def test_green_but_declining_is_one_flag_with_one_wording():
 
 def test_the_year_end_projection_needs_the_year_and_its_annual_target():
     ytd = Measure(
-        direction="higher", status="live", policy=DEFAULT_POLICY, value_basis="ytd", aggregate="sum"
+        direction="higher",
+        status="live",
+        policy=DEFAULT_POLICY,
+        value_basis="ytd",
+        year_figure="sum",
     )
     history = readings(400.0, 100.0, 200.0)  # last year's Q4, then this year's Q1 and Q2
     assert assess(ytd, history).year_end is None

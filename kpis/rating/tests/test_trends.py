@@ -8,17 +8,27 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kpis.rating import Rating
-from kpis.rating.trends import (
+from kpis.rating.assessment import (
+    CHANGE_METHOD,
+    FLAGS_METHOD,
     FORECAST_METHOD,
+    TREND_METHOD,
     YEAR_END_METHOD,
+)
+from kpis.rating.trends import (
     Change,
     Trend,
+    bounded,
     change,
     consistently_red,
     forecast_next,
+    forecast_same_period,
     forecast_year_end,
     green_but_declining,
+    red_run,
     trend,
+    trend_year_on_year,
+    year_end_from_last_year,
 )
 
 # --- enums ---------------------------------------------------------------------------------
@@ -40,11 +50,12 @@ def test_trend_arrows_and_labels():
         ("↓", "Worsening"),
         ("→", "No clear trend"),
         ("–", "Not enough data"),
+        ("–", "Not assessed"),
     ]
 
 
 def test_method_sentences_are_page_ready():
-    for sentence in (FORECAST_METHOD, YEAR_END_METHOD):
+    for sentence in (CHANGE_METHOD, TREND_METHOD, FORECAST_METHOD, YEAR_END_METHOD, FLAGS_METHOD):
         assert sentence.endswith(".") and sentence[0].isupper() and "\n" not in sentence
 
 
@@ -298,3 +309,107 @@ def test_consistently_red(ratings, run, expected):
 def test_consistently_red_refuses_a_zero_run():
     with pytest.raises(ValueError):
         consistently_red([R], run=0)
+
+
+# --- like for like: the same period last year ---------------------------------------------------
+
+
+def test_year_on_year_trend_compares_the_last_four_with_the_same_four_a_year_earlier():
+    # A running total that restarts every April: the raw figures fall by three quarters each
+    # Q1, but every quarter is 10% below the same quarter a year before.
+    last, this = [100, 200, 300, 400], [90, 180, 270, 360]
+    assert trend_year_on_year(last + this, direction="lower", season_length=4) is Trend.IMPROVING
+    assert trend_year_on_year(last + this, direction="higher", season_length=4) is Trend.WORSENING
+    assert trend(last + this, direction="lower") is Trend.WORSENING  # the straight line misreads
+    flat = trend_year_on_year(last + [101, 199, 302, 399], direction="higher", season_length=4)
+    assert flat is Trend.NO_CLEAR_TREND
+    assert trend_year_on_year([1, 2, 3, 4, 5], direction="higher", season_length=4) is (
+        Trend.NOT_ENOUGH_DATA  # one pair is a change, not a trend
+    )
+
+
+def test_same_period_forecast_moves_last_year_by_the_drift_or_the_ratio():
+    values = [100, 200, 300, 400, 110]
+    additive = forecast_same_period(values, season_length=4, periods=1)
+    assert additive == pytest.approx(200 + 10)
+    proportional = forecast_same_period(values, season_length=4, periods=1, proportional=True)
+    assert proportional == pytest.approx(200 * 1.1)
+    assert forecast_same_period([100, 200, 300, None, 110], season_length=4, periods=1) == (
+        pytest.approx(210)
+    )
+    # No same period last year, or nothing recent to compare: no forecast (no straight line).
+    assert forecast_same_period([1, 2, 3], season_length=4) is None
+    assert forecast_same_period([5, None, 7, 8, None], season_length=4, periods=1) is None
+    # A year-before value of zero has no ratio: the difference is used instead.
+    assert forecast_same_period(
+        [0, 10, 20, 30, 5], season_length=4, periods=1, proportional=True
+    ) == pytest.approx(15)
+
+
+def test_year_end_from_last_year():
+    # Year to date: what last year added after Q1 (400 - 100), on top of this Q1.
+    ytd = year_end_from_last_year(
+        [100, 200, 300, 400, 110],
+        year_start=4,
+        periods_in_year=4,
+        value_basis="ytd",
+        aggregate="sum",
+    )
+    assert ytd == pytest.approx(410)
+    # Period totals: the rest of the year as last year, plus the year-on-year drift so far.
+    totals = year_end_from_last_year(
+        [10, 20, 30, 40, 12, 22],
+        year_start=4,
+        periods_in_year=4,
+        value_basis="period",
+        aggregate="sum",
+    )
+    assert totals == pytest.approx(12 + 22 + 32 + 42)
+    snapshot = year_end_from_last_year(
+        [10, 20, 30, 40, 12, 22],
+        year_start=4,
+        periods_in_year=4,
+        value_basis="snapshot",
+        aggregate="last",
+    )
+    assert snapshot == pytest.approx(42)
+    # Last year not reported: None, for the caller's ordinary rule.
+    assert (
+        year_end_from_last_year(
+            [None, 20, None, 40, 12],
+            year_start=4,
+            periods_in_year=4,
+            value_basis="period",
+            aggregate="sum",
+        )
+        is None
+    )
+
+
+def test_forecast_year_end_reads_a_snapshot_as_its_value_at_the_year_end():
+    assert forecast_year_end(
+        [10, 20], periods_in_year=4, value_basis="snapshot", aggregate="last"
+    ) == pytest.approx(40)
+
+
+@pytest.mark.parametrize(
+    ("value", "lower", "upper", "expected"),
+    [(102.4, 0, 100, 100), (-3, 0, None, 0), (50, 0, 100, 50), (-7, None, None, -7)],
+)
+def test_bounded(value, lower, upper, expected):
+    assert bounded(value, lower, upper) == expected
+
+
+def test_red_run_counts_reported_reds_and_says_when_it_starts_at_the_first():
+    R, G, N = Rating.RED, Rating.GREEN, Rating.NOT_REPORTED
+    assert red_run([G, R, N, R]) == (2, False)
+    assert red_run([R, R, N, R]) == (3, True)
+    assert red_run([N, R, R]) == (2, False)  # before the first Red, nothing was reported
+    assert red_run([R, G]) == (0, False)
+    assert red_run([]) == (0, False)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(list(Rating)), max_size=12), st.integers(min_value=1, max_value=5))
+def test_property_consistently_red_is_a_red_run_of_at_least_run(ratings, run):
+    assert consistently_red(ratings, run=run) is (red_run(ratings)[0] >= run)

@@ -7,7 +7,9 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from django.apps import apps
 from django.core.exceptions import PermissionDenied
+from django.db.migrations.loader import MigrationLoader
 from django.utils import timezone
 
 from kpis.register.io import (
@@ -273,6 +275,7 @@ def varied_register(council):
         unit=Kpi.Unit.RATE_PER_10000,
         direction=Kpi.Direction.LOWER,
         value_basis=Kpi.ValueBasis.ROLLING_12_MONTHS,
+        year_figure=Kpi.YearFigure.LAST,
         long_term_target=Decimal("-5.2500"),
         long_term_target_year=2030,
         query_threshold=Decimal("75.5"),
@@ -288,6 +291,9 @@ def varied_register(council):
         status_reason="+ replaced",
         date_removed=datetime.date(2025, 3, 31),
         target_kind=Kpi.TargetKind.CONTEXTUAL,
+        value_basis=Kpi.ValueBasis.YEAR_TO_DATE,
+        year_figure=Kpi.YearFigure.SUM,
+        seasonal=True,
         committees=[srp],
     )
     retired.memberships.update(ended_on=datetime.date(2025, 3, 31))
@@ -585,3 +591,103 @@ def test_the_documentation_example_imports(council):
 
     assert result.ok, [str(error) for error in result.errors]
     assert result.created == ["169", "301"]
+
+
+# How a KPI's figures add up ----------------------------------------------------------------------
+
+
+def test_the_year_figure_and_seasonal_columns_import_by_value_or_label(council):
+    result = import_rows(
+        [
+            row(reference="501", value_basis="Year to date", year_figure="Total", seasonal="yes"),
+            row(reference="502", value_basis="snapshot", year_figure="last"),
+            row(reference="503", value_basis="Rolling 12 months", year_figure=""),
+            row(reference="504", value_basis="Period value", year_figure="", seasonal=""),
+        ]
+    )
+    assert result.ok, [str(error) for error in result.errors]
+    figures = dict(Kpi.objects.values_list("reference", "year_figure"))
+    assert figures == {"501": "sum", "502": "last", "503": "last", "504": "mean"}
+    assert list(Kpi.objects.filter(seasonal=True).values_list("reference", flat=True)) == ["501"]
+    assert Kpi.objects.get(reference="502").value_basis == Kpi.ValueBasis.SNAPSHOT
+
+
+def test_a_file_without_the_new_columns_still_imports_snapshots_and_rolling_figures(council):
+    rows = [row(reference="505", value_basis="Snapshot"), row(reference="506")]
+    headers = [h for h in HEADERS if h not in ("year_figure", "seasonal")]
+    data = csv_file(rows, headers)
+    result = register_import(data=data, filename="old-register.csv", by=system_actor())
+    assert result.ok, [str(error) for error in result.errors]
+    assert dict(Kpi.objects.values_list("reference", "year_figure")) == {
+        "505": "last",
+        "506": "mean",
+    }
+
+
+def test_a_year_figure_or_season_that_cannot_fit_is_refused_with_its_reason(council):
+    result = import_rows(
+        [
+            row(reference="507", value_basis="Snapshot", year_figure="Total"),
+            row(reference="508", frequency="Annual", seasonal="yes"),
+            row(
+                reference="509", value_basis="Rolling 12 months", year_figure="Latest", seasonal="y"
+            ),
+        ]
+    )
+    assert [str(error) for error in result.errors] == [
+        "Row 2, column year_figure: The year's figure of a snapshot is its latest value: "
+        "choose Latest.",
+        "Row 3, column seasonal: An annual KPI has no seasons: it cannot be seasonal.",
+        "Row 4, column seasonal: A rolling 12-month value spans every season: it cannot be "
+        "seasonal.",
+    ]
+    assert not Kpi.objects.exists()
+
+
+def test_the_export_writes_the_year_figure_and_seasonal_as_people_read_them(council):
+    KpiFactory(
+        reference="510",
+        directorate=council,
+        value_basis=Kpi.ValueBasis.YEAR_TO_DATE,
+        year_figure=Kpi.YearFigure.SUM,
+        seasonal=True,
+    )
+    headers, rows = register_export(kpis=Kpi.objects.all())
+    exported = dict(zip(headers, rows[0], strict=True))
+    assert (exported["value_basis"], exported["year_figure"], exported["seasonal"]) == (
+        "Year to date",
+        "Total",
+        "yes",
+    )
+
+
+def test_the_data_migration_keeps_the_old_guess_where_it_was_sensible(db):
+    """Existing KPIs get a year figure from the unit and value basis the scorecards used to
+    guess from; a year-to-date rate becomes a running total (the old guess made it "latest")."""
+    loader = MigrationLoader(None, ignore_no_migrations=True)
+    (migration,) = [
+        m
+        for (app, name), m in loader.disk_migrations.items()
+        if app == "kpis" and name.endswith("_year_figure")
+    ]
+    (set_figures,) = [op for op in migration.operations if hasattr(op, "code")]
+    cases = {
+        ("ytd", Kpi.Unit.COUNT): "sum",
+        ("ytd", Kpi.Unit.MONEY): "sum",
+        ("ytd", Kpi.Unit.RATE_PER_100000): "sum",
+        ("ytd", Kpi.Unit.PERCENT): "mean",
+        ("rolling12", Kpi.Unit.COUNT): "last",
+        ("period", Kpi.Unit.COUNT): "last",
+        ("period", Kpi.Unit.PERCENT): "mean",
+        ("period", Kpi.Unit.DAYS): "mean",
+    }
+    made = {
+        case: KpiFactory(value_basis=case[0], unit=case[1], year_figure="mean", seasonal=True)
+        for case in cases
+    }
+    set_figures.code(apps, None)
+    for case, kpi in made.items():
+        kpi.refresh_from_db()
+        assert kpi.year_figure == cases[case], case
+    # Seasonal is added as "no" for every KPI; the data step leaves it alone.
+    assert not Kpi.objects.filter(seasonal=False).exists()

@@ -27,6 +27,7 @@ def _valid_post(in_service, **overrides) -> dict:
         "unit": "count",
         "direction": "lower",
         "value_basis": "period",
+        "year_figure": "sum",
         "indicator_type": "lagging",
         "target_kind": "annual",
         "status": "live",
@@ -244,3 +245,32 @@ def test_gp_sets_delegates_and_the_kpis_own_rag_rules(client, gp, owner, colleag
     assert "Amber tolerance 5 (in the kpi&#x27;s own units)" in body
     assert "Its own data-quality query threshold" in body
     assert "30% from the last period or the same period last year" in body  # a count: per cent
+
+
+def test_gp_says_how_a_kpis_figures_add_up_and_the_register_page_shows_it(client, gp):
+    service = ServiceFactory()
+    client.force_login(gp)
+    form = client.get(reverse("kpis:create")).content.decode()
+    assert 'name="year_figure"' in form and 'name="seasonal"' in form
+    response = client.post(
+        reverse("kpis:create"),
+        _valid_post(service, value_basis="ytd", year_figure="sum", seasonal="on"),
+    )
+    assert response.status_code == 302
+    kpi = Kpi.objects.get(reference="250")
+    assert (kpi.value_basis, kpi.year_figure, kpi.seasonal) == ("ytd", "sum", True)
+    page = client.get(kpi.get_absolute_url()).content.decode()
+    assert "How a year&#x27;s figure is formed" in page or "How a year's figure is formed" in page
+    assert "Total" in page
+    assert "Yes: compared with the same period last year" in page
+
+
+def test_a_snapshots_year_figure_must_be_its_latest_value(client, gp):
+    service = ServiceFactory()
+    client.force_login(gp)
+    response = client.post(
+        reverse("kpis:create"), _valid_post(service, value_basis="snapshot", year_figure="sum")
+    )
+    assert response.status_code == 200
+    assert "The year&#x27;s figure of a snapshot is its latest value" in response.content.decode()
+    assert not Kpi.objects.filter(reference="250").exists()
