@@ -4,8 +4,8 @@ import os
 
 import pytest
 from django.db import transaction
-from hypothesis import settings as hypothesis_settings
 from django.test import override_settings
+from hypothesis import settings as hypothesis_settings
 
 from kpis.register.tests.factories import DirectorateFactory
 from pmf.tests.factories import UserFactory
