@@ -24,6 +24,7 @@ def pytest_runtest_makereport(item, call):
         report.longrepr = f"Skipped, but CI requires every test to run: {report.longrepr}"
     return report
 
+
 # Speed is measured in bench/, not by timing tests: a property test on a busy machine must not
 # fail for taking longer than Hypothesis's default 200 ms per example.
 hypothesis_settings.register_profile("pmf", deadline=None)
