@@ -66,6 +66,7 @@ from kpis.reporting.services import (
 )
 from kpis.reporting.tables import CompletionTable, TargetTable
 from pmf.forms_govuk import posted
+from pmf.ids import parse_id
 from pmf.models import User
 from pmf.roles import require
 
@@ -74,13 +75,6 @@ DASHBOARD_FILTERS = ("directorate", "status")
 
 def _get_period(period_id: int) -> ReportingPeriod:
     return get_object_or_404(ReportingPeriod, pk=period_id)
-
-
-def _int_or_none(text: str | None) -> int | None:
-    try:
-        return int(text) if text else None
-    except ValueError:
-        return None
 
 
 # Periods ---------------------------------------------------------------------------------------
@@ -214,7 +208,7 @@ def dashboard(request: HttpRequest, period_id: int) -> HttpResponse:
         directorate_ids = list(request.user.approves_for.values_list("pk", flat=True))
         if not directorate_ids:
             raise PermissionDenied
-    directorate = _int_or_none(request.GET.get("directorate"))
+    directorate = parse_id(request.GET.get("directorate"))
     if directorate_ids is not None and directorate and directorate not in directorate_ids:
         raise PermissionDenied
     status = request.GET.get("status", "")
@@ -244,8 +238,8 @@ def dashboard(request: HttpRequest, period_id: int) -> HttpResponse:
 @require("kpis.run_cycle")
 def chase(request: HttpRequest, period_id: int) -> HttpResponse:
     period = _get_period(period_id)
-    kpi_id = _int_or_none(request.POST.get("kpi"))
-    directorate_id = _int_or_none(request.POST.get("chase_directorate"))
+    kpi_id = parse_id(request.POST.get("kpi"))
+    directorate_id = parse_id(request.POST.get("chase_directorate"))
     if kpi_id:
         kpis = [get_object_or_404(Kpi, pk=kpi_id)]
     elif directorate_id:
@@ -617,10 +611,9 @@ def _posted_measurements(request: HttpRequest) -> list[tuple[Measurement, int]]:
     ids, versions = request.POST.getlist("measurement"), request.POST.getlist("version")
     if not ids or len(ids) != len(versions):
         raise _BadRequest
-    try:
-        pairs = [(int(i), int(v)) for i, v in zip(ids, versions, strict=True)]
-    except ValueError as error:
-        raise _BadRequest from error
+    pairs = [(parse_id(i), parse_id(v)) for i, v in zip(ids, versions, strict=True)]
+    if any(None in pair for pair in pairs):
+        raise _BadRequest
     found = Measurement.objects.select_related("kpi__directorate", "period").in_bulk(
         [i for i, _ in pairs]
     )
