@@ -4,6 +4,7 @@ Every value comes from the environment (or a `.env` file beside manage.py) with 
 for local use. A malformed value stops start-up with a message naming the variable.
 """
 
+import ipaddress
 import os
 import warnings
 from pathlib import Path
@@ -124,10 +125,24 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-# Sign-in throttling: lock a username from an address after repeated failures.
+# Sign-in throttling (pmf.throttling): a username is locked out from one address after
+# AXES_FAILURE_LIMIT failures, and an address for every username after AXES_ADDRESS_FAILURE_LIMIT,
+# for AXES_COOLOFF_HOURS. The address is the client's, read from X-Forwarded-For only when the
+# request comes from one of TRUSTED_PROXIES (addresses or networks, like 10.0.0.5 or 10.0.0.0/24).
+TRUSTED_PROXIES = _env(env.list, "TRUSTED_PROXIES", default=[])
+for _proxy in TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError as _error:
+        raise ImproperlyConfigured(
+            f"Environment variable TRUSTED_PROXIES is invalid: {_error}"
+        ) from _error
 AXES_FAILURE_LIMIT = _env(env.int, "AXES_FAILURE_LIMIT", default=5)
+AXES_ADDRESS_FAILURE_LIMIT = _env(env.int, "AXES_ADDRESS_FAILURE_LIMIT", default=50)
 AXES_COOLOFF_TIME = _env(env.float, "AXES_COOLOFF_HOURS", default=0.25)
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+AXES_CLIENT_IP_CALLABLE = "pmf.throttling.client_address"
+AXES_HANDLER = "pmf.throttling.SignInThrottle"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLED = _env(env.bool, "AXES_ENABLED", default=True)
