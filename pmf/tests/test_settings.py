@@ -106,3 +106,9 @@ def test_the_hsts_header_names_subdomains_and_preload_only_when_set(client, db, 
     settings.SECURE_HSTS_PRELOAD = True
     response = Client().get(URL_FOR_HEADERS, secure=True)
     assert response["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains; preload"
+
+
+def test_a_trusted_proxy_that_is_not_an_address_stops_start_up_naming_it():
+    result = _manage("check", TRUSTED_PROXIES="10.0.0.5,proxy.internal")
+    assert result.returncode != 0
+    assert "Environment variable TRUSTED_PROXIES is invalid" in result.stderr
