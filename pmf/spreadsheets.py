@@ -5,6 +5,7 @@ message fit to show the person who uploaded it. Every export writes through `wri
 `write_xlsx`, which neutralise text that a spreadsheet would run as a formula.
 """
 
+import codecs
 import csv
 import datetime
 import io
@@ -163,22 +164,92 @@ def _csv_rows(data: bytes) -> Iterator[list[str]]:
         ) from error
 
 
+# A byte-order mark says how a text file is encoded (UTF-32's must be tried before UTF-16's,
+# which it starts with). Excel writes UTF-8 with one ("CSV UTF-8"), and UTF-16 with one.
+_BYTE_ORDER_MARKS = (
+    (codecs.BOM_UTF32_LE, "utf-32", "UTF-32"),
+    (codecs.BOM_UTF32_BE, "utf-32", "UTF-32"),
+    (codecs.BOM_UTF8, "utf-8-sig", "UTF-8"),
+    (codecs.BOM_UTF16_LE, "utf-16", "UTF-16"),
+    (codecs.BOM_UTF16_BE, "utf-16", "UTF-16"),
+)
+SAVE_AS_UTF8 = "In Excel, save it as “CSV UTF-8 (Comma delimited)” and upload it again."
+NOT_TEXT = "The file holds a NUL character, so it is not a text CSV file. Save it again as CSV."
+
+
 def _decode(data: bytes) -> str:
-    # A NUL is never text: SQLite would store it and PostgreSQL refuses it, so refuse the file.
-    if b"\x00" in data:
-        raise SpreadsheetError(
-            "The file holds a NUL character, so it is not a text CSV file. Save it again as CSV."
-        )
+    """The text of a CSV file: as its byte-order mark says; else UTF-8; else Windows-1252, only
+    if that reads as Western European text (`_plausibly_western`); else refused."""
+    for mark, codec, name in _BYTE_ORDER_MARKS:
+        if data.startswith(mark):
+            try:
+                text = data.decode(codec)
+            except UnicodeDecodeError as error:
+                raise SpreadsheetError(
+                    f"The file starts like {name} text but is not valid {name}. {SAVE_AS_UTF8}"
+                ) from error
+            break
+    else:
+        # Without a mark a NUL is never text (and PostgreSQL refuses it): a binary file.
+        if b"\x00" in data:
+            raise SpreadsheetError(NOT_TEXT)
+        text = _utf8_or_windows_1252(data)
+    if "\x00" in text:
+        raise SpreadsheetError(NOT_TEXT)
+    return text
+
+
+def _utf8_or_windows_1252(data: bytes) -> str:
     try:
-        return data.decode("utf-8-sig")
+        return data.decode("utf-8")
     except UnicodeDecodeError:
         pass
     try:
-        return data.decode("cp1252")
-    except UnicodeDecodeError as error:
+        text = data.decode("cp1252")
+    except UnicodeDecodeError:
+        text = None
+    if text is None or not _plausibly_western(text):
         raise SpreadsheetError(
-            "The file's text is not in UTF-8 or Windows-1252. Save it as “CSV UTF-8”."
-        ) from error
+            "The file's text is not UTF-8, and does not read as Windows-1252 (Western European) "
+            f"text either, so it cannot be read without garbling it. {SAVE_AS_UTF8}"
+        )
+    return text
+
+
+# What Western European text in Windows-1252 holds beyond ASCII besides letters: currency, marks
+# of measure, fractions, quotes, dashes, bullets, the no-break space. Not ‚ ƒ ˆ ‰ ‹ › ˜ † ‡ ¦ ¨
+# ¯ ´ ¸ ¤ ¬ and the like, which other encodings' bytes (Shift-JIS's above all) decode to.
+_WESTERN_SIGNS = frozenset("£€¢¥°±²³¹¼½¾©®™§¶·•…‘’“”„«»–—\xa0×÷¿¡")
+_UNLIKELY_LETTERS = frozenset("ƒ")
+_NON_ASCII_RUN = re.compile(r"[^\x00-\x7f]+")
+
+
+def _plausibly_western(text: str) -> bool:
+    """Whether text decoded as Windows-1252 reads as Western European text, not as another
+    encoding's bytes: every sign one such text uses; every accented letter part of a word or
+    standing alone, not wedged between signs; no run of three signs and letters together.
+
+    Shift-JIS read this way gives “ú–{ for 日本, ƒeƒXƒg for テスト, ±²³ for ｱｲｳ.
+    """
+    for match in _NON_ASCII_RUN.finditer(text):
+        run = match.group()
+        if len(run) >= 3 and not run.isalpha():
+            return False
+        before = text[match.start() - 1] if match.start() else " "
+        after = text[match.end()] if match.end() < len(text) else " "
+        around = before + run + after
+        for position, char in enumerate(run, start=1):
+            if not char.isalpha():
+                if char not in _WESTERN_SIGNS:
+                    return False
+                continue
+            if char in _UNLIKELY_LETTERS:
+                return False
+            left, right = around[position - 1], around[position + 1]
+            wedged = not left.isascii() or not right.isascii()
+            if wedged and not (left.isalpha() or right.isalpha()):
+                return False
+    return True
 
 
 def _xlsx_rows(data: bytes) -> Iterator[list[str]]:
