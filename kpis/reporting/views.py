@@ -41,6 +41,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_tables2 import RequestConfig
 
 from kpis.register import selectors as register_selectors
+from kpis.register.io import errors_to_show
 from kpis.register.models import Directorate, Kpi
 from kpis.register.views import kpi_or_404
 from kpis.reporting import policy, reminders, selectors, services
@@ -795,6 +796,7 @@ def _preview(
     stale: bool = False,
 ) -> HttpResponse:
     rows = result.rows_errors_first()[:PREVIEW_ROWS] if result else []
+    errors, more = errors_to_show(result.errors if result else [])
     return render(
         request,
         TEMPLATE,
@@ -807,6 +809,8 @@ def _preview(
             "historic": historic,
             "stale": stale,
             "preview_limit": PREVIEW_ROWS,
+            "errors_shown": errors,
+            "errors_more": more,
         },
     )
 

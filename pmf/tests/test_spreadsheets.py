@@ -11,6 +11,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pmf.spreadsheets import (
+    LimitExceeded,
+    Limits,
     SpreadsheetError,
     neutralise,
     parse_date,
@@ -177,9 +179,10 @@ def test_it_refuses_a_zip_bomb_before_unpacking_it():
 
 def test_it_refuses_too_many_rows_and_too_many_bytes():
     data = b"n\r\n" + b"1\r\n" * 11
-    assert len(read_table(data, "a.csv", max_rows=11).rows) == 11
-    with pytest.raises(SpreadsheetError, match="more than 10 rows"):
-        read_table(data, "a.csv", max_rows=10)
+    assert len(read_table(data, "a.csv", limits=Limits(rows=11)).rows) == 11
+    with pytest.raises(LimitExceeded, match="more than 10 rows") as refused:
+        read_table(data, "a.csv", limits=Limits(rows=10))
+    assert refused.value.limit == "rows" and refused.value.rows_read == 12
     with pytest.raises(SpreadsheetError, match="larger than"):
         read_table(b"n\r\n" + b"x" * (1024 * 1024), "a.csv", max_bytes=1024 * 1024)
 
