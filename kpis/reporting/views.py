@@ -57,7 +57,12 @@ from kpis.reporting.forms import (
     ValuesUploadForm,
 )
 from kpis.reporting.io import ValuesImportResult, values_import
-from kpis.reporting.models import Measurement, RagPolicy, ReportingPeriod
+from kpis.reporting.models import (
+    MEASUREMENT_TEXT_LENGTHS,
+    Measurement,
+    RagPolicy,
+    ReportingPeriod,
+)
 from kpis.reporting.periods import FREQUENCY_TO_KIND, financial_year_of
 from kpis.reporting.services import (
     StaleEdit,
@@ -586,6 +591,7 @@ def _render_approvals(request: HttpRequest, *, return_error: dict | None = None,
             ],
             "approvable": [row for row in rows if not row.mine],
             "return_error": return_error,
+            "return_reason_limit": MEASUREMENT_TEXT_LENGTHS["returned_reason"],
             "form": summary,
         },
         status=status,
