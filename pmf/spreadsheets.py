@@ -1,8 +1,9 @@
 """Reading and writing the CSV and XLSX files that people upload and download.
 
 Every import reads through `read_table`, which turns any bad file into a `SpreadsheetError` with a
-message fit to show the person who uploaded it. Every export writes through `write_csv` or
-`write_xlsx`, which neutralise text that a spreadsheet would run as a formula.
+message fit to show the person who uploaded it, and holds every file to `Limits` (rows, columns,
+cells, characters in a cell, size unpacked) whichever reader reads it. Every export writes through
+`write_csv` or `write_xlsx`, which neutralise text that a spreadsheet would run as a formula.
 """
 
 import codecs
@@ -434,14 +435,16 @@ def _check_counts(part: bytes, limits: Limits) -> None:
                 rows_read=0,
             )
         cells = part.count(b"<v>") + part.count(b"<v ") + part.count(b"<is>")
+        what = "cells with values"
     elif b"<sst" in part:
         cells = part.count(b"<si>") + part.count(b"<si ")
+        what = "different texts in its cells"
     else:
         return
     if cells > limits.cells:
         raise LimitExceeded(
-            f"The workbook has {cells:,} cells with values; a file may have at most "
-            f"{limits.cells:,}. Split it into smaller files.",
+            f"The workbook has {cells:,} {what}; a file may have at most {limits.cells:,} cells "
+            "with values. Split it into smaller files.",
             limit="cells",
             rows_read=0,
         )
