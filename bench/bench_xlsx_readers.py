@@ -22,19 +22,19 @@ VALUES_IMPORT_ROUNDS = 3
 REGISTER_IMPORT_ROUNDS = 5
 
 
-def _openpyxl(data: bytes) -> Iterator[list[str]]:
+def _openpyxl(data: bytes, limits=None) -> Iterator[list[str]]:
     from pmf import spreadsheets
 
-    spreadsheets._check_zip(data)
+    spreadsheets._check_zip(data, limits or spreadsheets.LIMITS)
     return spreadsheets._openpyxl_rows(data)
 
 
-def _pandas(data: bytes) -> Iterator[list[str]]:
+def _pandas(data: bytes, limits=None) -> Iterator[list[str]]:
     import pandas
 
     from pmf import spreadsheets
 
-    spreadsheets._check_zip(data)
+    spreadsheets._check_zip(data, limits or spreadsheets.LIMITS)
     frame = pandas.read_excel(
         io.BytesIO(data), engine="calamine", header=None, dtype=object, na_filter=False
     )
@@ -43,7 +43,7 @@ def _pandas(data: bytes) -> Iterator[list[str]]:
 
 
 # What to put behind read_table in place of its own reader (calamine, as the product reads).
-READERS: dict[str, Callable[[bytes], Iterator[list[str]]] | None] = {
+READERS: dict[str, Callable[..., Iterator[list[str]]] | None] = {
     "openpyxl": _openpyxl,
     "calamine": None,
     "calamine via pandas": _pandas,

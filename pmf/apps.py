@@ -1,7 +1,7 @@
 from django.apps import AppConfig
 from simple_history.signals import pre_create_historical_record
 
-from pmf import clock
+from pmf import clock, ids
 
 
 class PmfConfig(AppConfig):
@@ -10,4 +10,5 @@ class PmfConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        ids.install()
         pre_create_historical_record.connect(clock.date_history_record, dispatch_uid="pmf-clock")

@@ -7,6 +7,7 @@ from django.forms.renderers import TemplatesSetting
 from django.forms.utils import pretty_name
 from django.http import HttpRequest
 
+from pmf.fields import too_long_message
 from pmf.formatting import input_text
 
 WIDGET_CLASSES = {
@@ -45,9 +46,13 @@ class GovukFormRenderer(TemplatesSetting):
     field_template_name = "pmf/forms/field.html"
 
 
+def _label(field: forms.Field, name: str) -> str:
+    return str(field.label or pretty_name(name)).strip()
+
+
 def _required_message(field: forms.Field, name: str) -> str:
     """GOV.UK error wording that names the field: "Enter the name", "Select the directorate"."""
-    label = str(field.label or pretty_name(name)).strip()
+    label = _label(field, name)
     noun = (label[:1].lower() + label[1:]) if label else "this"
     choosing = isinstance(field.widget, forms.Select | forms.RadioSelect | forms.CheckboxInput)
     if isinstance(field.widget, forms.CheckboxSelectMultiple):
@@ -55,8 +60,24 @@ def _required_message(field: forms.Field, name: str) -> str:
     return f"{'Select' if choosing else 'Enter'} {noun}"
 
 
+class CharacterCountTextarea(forms.Textarea):
+    """A textarea with a limit, for the GOV.UK character count (`pmf/forms/field.html`): no
+    maxlength attribute (it would cut pasted text short without a word; the count says how much
+    is over instead), and described by the count's message, `<id>-info`."""
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        widget_attrs = context["widget"]["attrs"]
+        widget_attrs.pop("maxlength", None)
+        widget_attrs["class"] = f"{widget_attrs.get('class', '')} govuk-js-character-count".strip()
+        described = [f"{widget_attrs['id']}-info", widget_attrs.get("aria-describedby", "")]
+        widget_attrs["aria-describedby"] = " ".join(filter(None, described))
+        return context
+
+
 class GovukFormMixin:
-    """Adds GOV.UK classes to every widget, and the error variant to fields with errors.
+    """Adds GOV.UK classes to every widget, and the error variant to fields with errors; a
+    textarea with a limit gets the character count and GOV.UK's message for too much text.
 
     A stored number starts in its input as a person would type it (pmf.formatting.input_text):
     80, not 80.0000 or 8E+1.
@@ -79,6 +100,11 @@ class GovukFormMixin:
                 == forms.Field.default_error_messages["required"]
             ):
                 field.error_messages["required"] = _required_message(field, name)
+            limit = getattr(field, "max_length", None)
+            if limit:
+                field.error_messages["max_length"] = too_long_message(_label(field, name), limit)
+                if type(field.widget) is forms.Textarea:
+                    field.widget = CharacterCountTextarea(attrs=field.widget.attrs)
 
     def full_clean(self) -> None:
         super().full_clean()

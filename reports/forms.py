@@ -1,7 +1,7 @@
 from django import forms
 
 from pmf.forms_govuk import GovukForm, GovukModelForm
-from reports.models import PackDraft
+from reports.models import VERSION_TEXT_LENGTHS, PackDraft
 
 
 class PackDraftForm(GovukModelForm):
@@ -49,6 +49,6 @@ class WithdrawForm(GovukForm):
         label="Why is this version withdrawn?",
         help_text="The public page shows this reason.",
         widget=forms.Textarea(attrs={"rows": 4}),
-        max_length=2000,
+        max_length=VERSION_TEXT_LENGTHS["withdrawn_reason"],
         error_messages={"required": "Enter why the pack is withdrawn."},
     )

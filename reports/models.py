@@ -13,6 +13,21 @@ from django.urls import reverse
 from django.utils import timezone
 
 from committees.models import Meeting
+from pmf.fields import bounded_text, length_checks
+
+# How long each part of a pack's narrative may be (pmf.fields): a background of several
+# paragraphs fits; a pack of megabytes of text does not (it took minutes and gigabytes to render).
+DRAFT_TEXT_LENGTHS = {
+    "outcome": 2000,
+    "recommendations": 5000,
+    "officer_contact": 1000,
+    "member_contacts": 1000,
+    "background": 10000,
+    "alignment": 5000,
+    "implications": 10000,
+    "source_documents": 2000,
+}
+VERSION_TEXT_LENGTHS = {"withdrawn_reason": 2000}
 
 
 class PackDraft(models.Model):
@@ -26,16 +41,30 @@ class PackDraft(models.Model):
     forward_plan_ref = models.CharField(
         "forward plan reference", max_length=100, default="Not applicable"
     )
-    outcome = models.TextField(blank=True)
-    recommendations = models.TextField(
-        blank=True, help_text="One recommendation a line; they are lettered a), b), c) …"
+    outcome = bounded_text(max_length=DRAFT_TEXT_LENGTHS["outcome"], blank=True)
+    recommendations = bounded_text(
+        max_length=DRAFT_TEXT_LENGTHS["recommendations"],
+        blank=True,
+        help_text="One recommendation a line; they are lettered a), b), c) …",
     )
-    officer_contact = models.TextField("officer contact", blank=True)
-    member_contacts = models.TextField("member contacts", blank=True)
-    background = models.TextField(blank=True)
-    alignment = models.TextField("alignment with corporate priorities", blank=True)
-    implications = models.TextField("significant implications", blank=True)
-    source_documents = models.TextField("source documents", blank=True)
+    officer_contact = bounded_text(
+        "officer contact", max_length=DRAFT_TEXT_LENGTHS["officer_contact"], blank=True
+    )
+    member_contacts = bounded_text(
+        "member contacts", max_length=DRAFT_TEXT_LENGTHS["member_contacts"], blank=True
+    )
+    background = bounded_text(max_length=DRAFT_TEXT_LENGTHS["background"], blank=True)
+    alignment = bounded_text(
+        "alignment with corporate priorities",
+        max_length=DRAFT_TEXT_LENGTHS["alignment"],
+        blank=True,
+    )
+    implications = bounded_text(
+        "significant implications", max_length=DRAFT_TEXT_LENGTHS["implications"], blank=True
+    )
+    source_documents = bounded_text(
+        "source documents", max_length=DRAFT_TEXT_LENGTHS["source_documents"], blank=True
+    )
     exception_mode = models.BooleanField(
         "exception report",
         default=False,
@@ -46,6 +75,9 @@ class PackDraft(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = length_checks("pack_draft", DRAFT_TEXT_LENGTHS)
 
     def __str__(self) -> str:
         return f"Pack narrative for {self.meeting}"
@@ -83,12 +115,13 @@ class PackVersion(models.Model):
     withdrawn_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    withdrawn_reason = models.TextField(blank=True)
+    withdrawn_reason = bounded_text(max_length=VERSION_TEXT_LENGTHS["withdrawn_reason"], blank=True)
 
     class Meta:
         ordering = ["meeting", "-number"]
         constraints = [
             models.UniqueConstraint(fields=["meeting", "number"], name="one_pack_version_number"),
+            *length_checks("pack_version", VERSION_TEXT_LENGTHS),
         ]
 
     def __str__(self) -> str:

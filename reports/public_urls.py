@@ -8,7 +8,7 @@ app_name = "published"
 
 urlpatterns = [
     path("", views.public_index, name="index"),
-    path("<int:meeting_id>/v<int:number>/", views.public_version, name="version"),
-    path("<int:meeting_id>/v<int:number>.pdf", views.public_pdf, name="pdf"),
-    path("<int:meeting_id>/v<int:number>/document/", views.public_html, name="html"),
+    path("<id:meeting_id>/v<id:number>/", views.public_version, name="version"),
+    path("<id:meeting_id>/v<id:number>.pdf", views.public_pdf, name="pdf"),
+    path("<id:meeting_id>/v<id:number>/document/", views.public_html, name="html"),
 ]

@@ -12,6 +12,8 @@ and submitted ones marked provisional, never drafts or returned values (see scor
 
 from __future__ import annotations
 
+import hashlib
+
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
@@ -347,6 +349,30 @@ def preview_to_download(meeting: Meeting) -> PackJob | None:
     """The latest preview PDF made for the meeting."""
     done = PackJob.objects.filter(meeting=meeting, preview=True, status=PackJob.Status.DONE)
     return done.exclude(preview_pdf="").first()
+
+
+class DamagedPdf(Exception):
+    """A published version's stored PDF is missing, or is no longer the file that was published."""
+
+
+def verified_pdf(version: PackVersion) -> bytes:
+    """The version's PDF exactly as published: the stored file, checked against its SHA-256.
+
+    A file changed on disk (by a fault, a restore from the wrong backup, or someone with access
+    to the storage) is refused rather than sent as the council's published report.
+    """
+    try:
+        if version.pdf_size and version.pdf.size != version.pdf_size:
+            raise DamagedPdf(
+                f"{version.pdf.name} is {version.pdf.size} bytes, not {version.pdf_size}"
+            )
+        with version.pdf.open("rb") as stored:
+            pdf = stored.read()
+    except (OSError, ValueError) as error:  # no such file, or no file name at all
+        raise DamagedPdf(f"{version.pdf.name or 'no file'} cannot be read: {error}") from error
+    if hashlib.sha256(pdf).hexdigest() != version.sha256:
+        raise DamagedPdf(f"{version.pdf.name} no longer has that SHA-256")
+    return pdf
 
 
 def published_version(meeting_id: int, number: int) -> PackVersion:

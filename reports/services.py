@@ -21,9 +21,10 @@ from django.utils import timezone
 from django_tasks import task
 
 from committees.models import Meeting
+from pmf.fields import too_long
 from pmf.models import User
 from reports import rendering, selectors
-from reports.models import PackDraft, PackJob, PackVersion, pack_folder
+from reports.models import VERSION_TEXT_LENGTHS, PackDraft, PackJob, PackVersion, pack_folder
 
 logger = logging.getLogger(__name__)
 
@@ -81,6 +82,8 @@ def pack_withdraw(*, version: PackVersion, by: User, reason: str) -> PackVersion
     reason = reason.strip()
     if not reason:
         raise ValidationError({"reason": "Enter why the pack is withdrawn."})
+    if message := too_long("The reason", reason, VERSION_TEXT_LENGTHS["withdrawn_reason"]):
+        raise ValidationError({"reason": message})
     with transaction.atomic():
         version = PackVersion.objects.select_for_update().get(pk=version.pk)
         if version.is_withdrawn:

@@ -1,5 +1,7 @@
 """Committee pack pages: thin views over reports.selectors and reports.services."""
 
+import logging
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -18,6 +20,7 @@ from reports.models import PackVersion
 from reports.tables import PackJobTable, PackVersionTable, PeriodPackTable
 
 PDF = "application/pdf"
+logger = logging.getLogger(__name__)
 
 
 def _meeting(meeting_id: int) -> Meeting:
@@ -163,13 +166,30 @@ def _version(meeting_id: int, number: int) -> PackVersion:
         raise Http404 from error
 
 
+def _published_pdf(request: HttpRequest, version: PackVersion) -> HttpResponse:
+    """The version's PDF if the stored file is still the one published; otherwise a page saying
+    it cannot be sent (and an error in the log for whoever looks after the service)."""
+    try:
+        pdf = selectors.verified_pdf(version)
+    except selectors.DamagedPdf as error:
+        logger.error(
+            "Refused to serve the PDF of %s (pk %s, published with SHA-256 %s): %s",
+            version,
+            version.pk,
+            version.sha256,
+            error,
+        )
+        return render(request, "reports/pdf_damaged.html", {"version": version}, status=500)
+    response = _pdf_response(pdf, version.pdf.name.rsplit("/", 1)[-1])
+    response["X-Content-SHA256"] = version.sha256
+    return response
+
+
 @require_GET
 @require("pmf.read")
 def version_pdf(request: HttpRequest, meeting_id: int, number: int) -> HttpResponse:
     """Any version, withdrawn or not, for signed-in users."""
-    version = _version(meeting_id, number)
-    with version.pdf.open("rb") as stored:
-        return _pdf_response(stored.read(), version.pdf.name.rsplit("/", 1)[-1])
+    return _published_pdf(request, _version(meeting_id, number))
 
 
 @require_http_methods(["GET", "POST"])
@@ -219,10 +239,7 @@ def public_pdf(request: HttpRequest, meeting_id: int, number: int) -> HttpRespon
     version = _version(meeting_id, number)
     if version.is_withdrawn:
         return render(request, "reports/public_version.html", {"version": version}, status=410)
-    with version.pdf.open("rb") as stored:
-        response = _pdf_response(stored.read(), version.pdf.name.rsplit("/", 1)[-1])
-    response["X-Content-SHA256"] = version.sha256
-    return response
+    return _published_pdf(request, version)
 
 
 @require_GET

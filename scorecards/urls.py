@@ -1,6 +1,7 @@
 from django.urls import path, re_path
 from django.views.generic import RedirectView
 
+from pmf.ids import ID_PATTERN
 from scorecards import views
 
 app_name = "scorecards"
@@ -17,38 +18,36 @@ urlpatterns = [
         name="rag_policy",
     ),
     path("kpi/<str:reference>/", views.kpi_chart, name="kpi"),
-    path("organisation/<int:period_id>/", views.organisation, name="organisation"),
+    path("organisation/<id:period_id>/", views.organisation, name="organisation"),
     re_path(
-        rf"^organisation/(?P<period_id>[0-9]+)/{EXPORT}",
+        rf"^organisation/(?P<period_id>{ID_PATTERN})/{EXPORT}",
         views.organisation_export,
         name="organisation_export",
     ),
     path(
-        f"organisation/<int:period_id>/{SUMMARY}",
+        f"organisation/<id:period_id>/{SUMMARY}",
         views.organisation_summary,
         name="organisation_summary",
     ),
-    path(
-        "directorate/<int:directorate_id>/<int:period_id>/", views.directorate, name="directorate"
-    ),
+    path("directorate/<id:directorate_id>/<id:period_id>/", views.directorate, name="directorate"),
     re_path(
-        rf"^directorate/(?P<directorate_id>[0-9]+)/(?P<period_id>[0-9]+)/{EXPORT}",
+        rf"^directorate/(?P<directorate_id>{ID_PATTERN})/(?P<period_id>{ID_PATTERN})/{EXPORT}",
         views.directorate_export,
         name="directorate_export",
     ),
     path(
-        f"directorate/<int:directorate_id>/<int:period_id>/{SUMMARY}",
+        f"directorate/<id:directorate_id>/<id:period_id>/{SUMMARY}",
         views.directorate_summary,
         name="directorate_summary",
     ),
-    path("committee/<int:committee_id>/<int:period_id>/", views.committee, name="committee"),
+    path("committee/<id:committee_id>/<id:period_id>/", views.committee, name="committee"),
     re_path(
-        rf"^committee/(?P<committee_id>[0-9]+)/(?P<period_id>[0-9]+)/{EXPORT}",
+        rf"^committee/(?P<committee_id>{ID_PATTERN})/(?P<period_id>{ID_PATTERN})/{EXPORT}",
         views.committee_export,
         name="committee_export",
     ),
     path(
-        f"committee/<int:committee_id>/<int:period_id>/{SUMMARY}",
+        f"committee/<id:committee_id>/<id:period_id>/{SUMMARY}",
         views.committee_summary,
         name="committee_summary",
     ),

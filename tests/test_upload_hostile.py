@@ -29,7 +29,8 @@ from kpis.register.tests.factories import KpiFactory
 from kpis.reporting.models import Measurement, Target
 from kpis.reporting.services import Entry, measurement_save
 from kpis.reporting.tests.factories import make_period, make_target
-from pmf.spreadsheets import write_csv
+from pmf import spreadsheets
+from pmf.spreadsheets import LimitExceeded, read_table, write_csv
 
 REGISTER_HEADERS = [
     "reference",
@@ -571,3 +572,188 @@ def test_the_values_upload_shows_a_hostile_file_name_as_text(owner, kpi, media):
     assert "<img src=x" not in body
     assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;.csv" in body
     assert not Measurement.objects.exists()
+
+
+# Budgets: files built to cost minutes of CPU ----------------------------------------------------
+#
+# Each is refused with a message naming the limit, and reading stops as soon as the file is seen
+# to be over it: `LimitExceeded.rows_read` is how many of the sheet's rows were read (0: refused
+# from counts in the XLSX's XML, before either reader parsed the sheet).
+
+
+def bomb_workbook(sheet_rows: str, *, repeat: int) -> bytes:
+    """A workbook whose sheet is `sheet_rows` repeated, deflated: small to upload, big inside.
+
+    Under 5 MB unpacked, so the ratio check (which guards larger parts) lets it through, as the
+    attacker's 2.7 MB file unpacking to 195 MB at a ratio of 72 was let through."""
+    source = zipfile.ZipFile(io.BytesIO(xlsx(["reference"], [])))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            body = source.read(info.filename)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                text = body.decode()
+                body = text.replace("</sheetData>", sheet_rows * repeat + "</sheetData>").encode()
+            target.writestr(info.filename, body)
+    return out.getvalue()
+
+
+def row_bomb() -> bytes:
+    """150,000 rows of one cell each, in a 20 KB file."""
+    return bomb_workbook("<row><c><v>1</v></c></row>", repeat=150_000)
+
+
+def wide_workbook(columns: int = 300) -> bytes:
+    """One row of `columns` cells without references: openpyxl reads it (calamine would place
+    cells without references differently)."""
+    return bomb_workbook("<row>" + "<c><v>1</v></c>" * columns + "</row>", repeat=1)
+
+
+def many_headings_csv(count: int = 100_000) -> bytes:
+    return ",".join(f"heading {n}" for n in range(count)).encode() + b"\r\nx\r\n"
+
+
+def test_the_budget_bombs_are_what_they_claim_to_be():
+    bomb = row_bomb()
+    with zipfile.ZipFile(io.BytesIO(bomb)) as archive:
+        sheet = archive.read("xl/worksheets/sheet1.xml")
+    assert len(bomb) < 40_000 and 3_000_000 < len(sheet) < 5 * 1024 * 1024
+    assert sheet.count(b"<row>") == 150_000
+    assert len(many_headings_csv().split(b"\r\n")[0].split(b",")) == 100_000
+
+
+def test_a_zip_bomb_of_rows_is_refused_from_its_xml_before_any_reader_parses_it():
+    with pytest.raises(LimitExceeded) as refused:
+        read_table(row_bomb(), "values.xlsx")
+    assert refused.value.limit == "rows"
+    assert refused.value.rows_read == 0
+    assert "The worksheet has 150,001 rows" in str(refused.value)
+    assert "at most 100,000" in str(refused.value)
+
+
+def test_a_sheet_too_wide_is_refused_at_its_first_wide_row(reader_openpyxl):
+    with pytest.raises(LimitExceeded) as refused:
+        read_table(wide_workbook(), "values.xlsx")
+    assert refused.value.limit == "columns"
+    assert refused.value.rows_read == 2  # the heading row, then the wide one
+    assert "Row 2 has values in more than 200 columns" in str(refused.value)
+
+
+def test_a_csv_of_100000_headings_is_refused_at_its_heading_row():
+    with pytest.raises(LimitExceeded) as refused:
+        read_table(many_headings_csv(), "values.csv")
+    assert refused.value.limit == "columns"
+    assert refused.value.rows_read == 1
+    assert "Row 1 has values in more than 200 columns" in str(refused.value)
+
+
+@pytest.fixture
+def reader_openpyxl(monkeypatch):
+    """Proof that the wide sheet went to openpyxl, whose rows are read one at a time."""
+    used = []
+    real = spreadsheets._openpyxl_rows
+    monkeypatch.setattr(spreadsheets, "_openpyxl_rows", lambda data: used.append(1) or real(data))
+    yield
+    assert used
+
+
+BUDGET_FILES = [
+    ("row-bomb", "values.xlsx", row_bomb, "The worksheet has 150,001 rows"),
+    ("too-wide", "values.xlsx", wide_workbook, "more than 200 columns"),
+    ("100000-headings", "values.csv", many_headings_csv, "more than 200 columns"),
+]
+
+
+@pytest.mark.parametrize(
+    ("name", "make", "must_say"),
+    [pytest.param(name, make, say, id=case) for case, name, make, say in BUDGET_FILES],
+)
+def test_the_register_import_refuses_a_file_over_a_limit_saying_which(
+    gp, directorate, media, name, make, must_say
+):
+    before = database_state()
+    response = post_file(signed_in(gp), reverse("kpis:import"), name, make())
+    assert_refused(response, must_say, before, media)
+
+
+@needs_values_upload
+@pytest.mark.parametrize(
+    ("name", "make", "must_say"),
+    [pytest.param(name, make, say, id=case) for case, name, make, say in BUDGET_FILES],
+)
+def test_the_values_upload_refuses_a_file_over_a_limit_saying_which(
+    owner, kpi, media, name, make, must_say
+):
+    before = database_state()
+    response = post_file(signed_in(owner), VALUES_UPLOAD, name, make())
+    assert_refused(response, must_say, before, media)
+
+
+def test_unknown_headings_are_listed_with_few_guesses_and_at_most_100_problems(
+    gp, directorate, media
+):
+    made_up = [f"made up heading {n}" for n in range(150)]
+    data = raw_csv(REGISTER_HEADERS + made_up, [register_row() + [""] * 150])
+    before = database_state()
+
+    response = post_file(signed_in(gp), reverse("kpis:import"), "register.csv", data)
+
+    body = assert_refused(response, "This is not a register column", before, media)
+    table = body[body.index('id="import-errors"') :]
+    assert table.count("This is not a register column") == 100
+    assert "(the first 100 of 150)" in body
+    assert "And 50 more problems" in body
+    assert body.count("Did you mean") <= 20
+
+
+@needs_values_upload
+def test_the_values_upload_shows_the_first_100_problems_and_how_many_more(owner, kpi, media):
+    rows = [values_row(value="lots") for _ in range(1)] + [
+        values_row(reference=f"NO-{n}") for n in range(149)
+    ]
+    before = database_state()
+
+    response = post_file(
+        signed_in(owner), VALUES_UPLOAD, "values.csv", raw_csv(VALUES_HEADERS, rows)
+    )
+
+    body = assert_refused(response, "is not a number", before, media)
+    errors = body[
+        body.index('id="import-errors"') : body.index("</table>", body.index('id="import-errors"'))
+    ]
+    assert errors.count('<tr class="govuk-table__row"><td') == 100
+    assert "And 50 more problems" in body
+
+
+# Text encodings ---------------------------------------------------------------------------------
+
+
+@needs_values_upload
+def test_the_values_upload_reads_a_utf16_csv(owner, kpi, period, media):
+    text = "reference,period,value,commentary\r\n169,2025/26 Q2,85,Café – on track £5\r\n"
+    client = signed_in(owner)
+
+    preview = post_file(client, VALUES_UPLOAD, "values.csv", text.encode("utf-16"))
+
+    assert preview.status_code == 200 and "Confirm import" in preview.content.decode()
+    client.post(reverse("values:confirm"), {"token": client.session["values_import"]["token"]})
+    assert Measurement.objects.get(kpi=kpi, period=period).commentary == "Café – on track £5"
+
+
+@needs_values_upload
+def test_the_values_upload_refuses_shift_jis_rather_than_garble_it(owner, kpi, media):
+    text = "reference,period,value,commentary\r\n169,2025/26 Q2,85,日本\r\n"  # “ú–{ in 1252
+    before = database_state()
+
+    response = post_file(signed_in(owner), VALUES_UPLOAD, "values.csv", text.encode("shift_jis"))
+
+    assert_refused(response, "save it as “CSV UTF-8", before, media)
+
+
+def test_the_register_import_refuses_shift_jis_rather_than_garble_it(gp, directorate, media):
+    data = raw_csv(REGISTER_HEADERS, [register_row(name="テスト")]).decode().encode("shift_jis")
+    before = database_state()
+
+    response = post_file(signed_in(gp), reverse("kpis:import"), "register.csv", data)
+
+    assert_refused(response, "does not read as Windows-1252", before, media)

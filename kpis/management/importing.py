@@ -5,6 +5,7 @@ from pathlib import Path
 from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from kpis.register.io import errors_to_show
 from kpis.reporting.io import Outcome
 from pmf.models import User
 from pmf.roles import system_actor
@@ -40,8 +41,11 @@ class FileImportCommand(BaseCommand):
         except PermissionDenied as error:
             raise CommandError(str(error) or f"You cannot import {self.what}.") from error
         if not result.ok:
-            for error in result.errors:
+            shown, more = errors_to_show(result.errors)
+            for error in shown:
                 self.stderr.write(str(error))
+            if more:
+                self.stderr.write(f"… and {more:,} more.")
             count = len(result.errors)
             raise CommandError(f"{count} error{'s' if count != 1 else ''}: nothing was imported.")
         summary = ", ".join(

@@ -2,7 +2,14 @@ import datetime
 
 from django import forms
 
-from kpis.register.models import Committee, Directorate, Kpi, Priority, Service
+from kpis.register.models import (
+    KPI_TEXT_LENGTHS,
+    Committee,
+    Directorate,
+    Kpi,
+    Priority,
+    Service,
+)
 from pmf.forms_govuk import GovukForm, GovukModelForm
 from pmf.models import User
 from pmf.roles import Role
@@ -101,7 +108,7 @@ class KpiForm(GovukModelForm):
 class ReasonForm(GovukForm):
     reason = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 4}),
-        max_length=2000,
+        max_length=KPI_TEXT_LENGTHS["status_reason"],
         error_messages={"required": "Enter the reason"},
     )
 

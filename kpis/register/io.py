@@ -31,7 +31,9 @@ from pmf.spreadsheets import (
     parse_number,
     parse_year,
     parse_yes_no,
+    quoted,
     read_table,
+    shorten,
     write_csv,
     write_xlsx,
 )
@@ -161,7 +163,7 @@ def _choice_lookup(choices: type[models.TextChoices]) -> dict[str, str]:
     for text, value in spellings:
         key = _choice_key(text)
         if lookup.setdefault(key, value) != value:
-            raise RuntimeError(f"{choices.__name__}: “{text}” could mean two choices.")
+            raise RuntimeError(f"{choices.__name__}: {quoted(text)} could mean two choices.")
     return lookup
 
 
@@ -170,7 +172,7 @@ def _parse_choice(text: str, column: Column) -> str:
     value = _choice_lookup(column.choices).get(_choice_key(text))
     if value is None:
         labels = ", ".join(str(label) for label in column.choices.labels)
-        raise ValueError(f"“{text}” is not a {_words(column.header)}. Use one of: {labels}.")
+        raise ValueError(f"{quoted(text)} is not a {_words(column.header)}. Use one of: {labels}.")
     return value
 
 
@@ -205,10 +207,12 @@ class _Register:
         key = text.lower()
         if key not in self.directorates:
             names = ", ".join(sorted({d.name for d in self.directorates.values() if d}))
-            raise ValueError(f"There is no directorate called “{text}”. Use one of: {names}.")
+            raise ValueError(f"There is no directorate called {quoted(text)}. Use one of: {names}.")
         found = self.directorates[key]
         if found is None:
-            raise ValueError(f"“{text}” matches more than one directorate. Use its full name.")
+            raise ValueError(
+                f"{quoted(text)} matches more than one directorate. Use its full name."
+            )
         return found
 
     def service(self, directorate: Directorate | None, text: str) -> Service | None:
@@ -216,7 +220,7 @@ class _Register:
             return None  # the directorate's own error says what is wrong
         found = self.services.get((directorate.pk, text.lower()))
         if found is None:
-            raise ValueError(f"There is no service called “{text}” in {directorate.name}.")
+            raise ValueError(f"There is no service called {quoted(text)} in {directorate.name}.")
         return found
 
     def priority_set(self, text: str) -> frozenset[Priority]:
@@ -239,9 +243,11 @@ class _Register:
         for item in _split(text):
             committee = self.committees.get(item.lower(), False)
             if committee is False:
-                problems.append(f"There is no committee called “{item}”.")
+                problems.append(f"There is no committee called {quoted(item)}.")
             elif committee is None:
-                problems.append(f"“{item}” matches more than one committee; use its full name.")
+                problems.append(
+                    f"{quoted(item)} matches more than one committee; use its full name."
+                )
             else:
                 found.append(committee)
         if problems:
@@ -255,10 +261,10 @@ class _Register:
     def user(self, text: str) -> User:
         key = text.lower()
         if key not in self.users:
-            raise ValueError(f"No one has the username or e-mail address “{text}”.")
+            raise ValueError(f"No one has the username or e-mail address {quoted(text)}.")
         found = self.users[key]
         if found is None:
-            raise ValueError(f"More than one person matches “{text}”. Use their username.")
+            raise ValueError(f"More than one person matches {quoted(text)}. Use their username.")
         return found
 
 
@@ -449,18 +455,31 @@ def _inactive_links(
 # Import -------------------------------------------------------------------------------------
 
 
+# Unknown headings given a "Did you mean …?": each guess compares the heading with every known
+# one, so a file of thousands of made-up headings would cost seconds. The rest are listed plainly.
+HEADINGS_GUESSED = 20
+GUESSABLE_LENGTH = 60
+
+
 def heading_errors(
     table: Table, known: Sequence[str], required: Iterable[str], *, file: str, rows: str
 ) -> list[RowError]:
     """What is wrong with a file's headings, for every import: a heading it does not know (with
-    the nearest it does), a required column left out, or headings and no rows."""
+    the nearest it does, for the first few), a required column left out, or headings and no rows.
+    (`read_table` has already refused a file with more columns than any import could use.)"""
     errors = []
+    known_set = frozenset(known)
+    guesses = 0
     for header in table.headers:
-        if header not in known:
+        if header in known_set:
+            continue
+        hint = ""
+        if guesses < HEADINGS_GUESSED and len(header) <= GUESSABLE_LENGTH:
+            guesses += 1
             guess = difflib.get_close_matches(header, known, n=1)
             hint = f" Did you mean “{guess[0]}”?" if guess else ""
-            message = f"This is not a {file} column.{hint}"
-            errors.append(RowError(1, table.label(header), message))
+        message = f"This is not a {file} column.{hint}"
+        errors.append(RowError(1, shorten(table.label(header)), message))
     for header in required:
         if header not in table.headers:
             errors.append(RowError(1, header, "Add this column: it is required."))
@@ -477,6 +496,15 @@ def _usual_year_figure(values: dict[str, Any], row: dict[str, str], register: _R
     if blank or ("year_figure" not in values and existing is None):
         basis = values.get("value_basis") or (existing.value_basis if existing else "")
         values["year_figure"] = Kpi.usual_year_figure(basis)
+
+
+# An import's page (and command) lists this many of its problems, then says how many more.
+ERRORS_SHOWN = 100
+
+
+def errors_to_show(errors: Sequence[RowError]) -> tuple[Sequence[RowError], int]:
+    """The first ERRORS_SHOWN errors, and how many are left out."""
+    return errors[:ERRORS_SHOWN], max(len(errors) - ERRORS_SHOWN, 0)
 
 
 def _header_errors(table: Table) -> list[RowError]:

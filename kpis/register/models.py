@@ -14,6 +14,7 @@ from django.db import models
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from pmf.fields import bounded_text, length_checks
 from pmf.formatting import PLAIN, UnitStyle, format_value
 
 reference_validator = RegexValidator(
@@ -22,6 +23,19 @@ reference_validator = RegexValidator(
 )
 # Words the register's own addresses use, so no KPI can take them as its reference.
 RESERVED_REFERENCES = {"new", "import", "structure", "export.csv", "export.xlsx"}
+
+
+# How long each text typed at length may be (pmf.fields): a register's longest definitions run to
+# a few hundred characters (the demo's longest is 210).
+PRIORITY_TEXT_LENGTHS = {"description": 2000}
+COMMITTEE_TEXT_LENGTHS = {"remit": 2000}
+KPI_TEXT_LENGTHS = {
+    "description": 2000,
+    "definition": 4000,
+    "calculation": 4000,
+    "rationale": 2000,
+    "status_reason": 2000,
+}
 
 
 class Directorate(models.Model):
@@ -64,13 +78,14 @@ class Priority(models.Model):
 
     number = models.PositiveSmallIntegerField(unique=True)
     name = models.CharField(max_length=300)
-    description = models.TextField(blank=True)
+    description = bounded_text(max_length=PRIORITY_TEXT_LENGTHS["description"], blank=True)
     is_active = models.BooleanField(default=True)
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["number"]
         verbose_name_plural = "priorities"
+        constraints = length_checks("priority", PRIORITY_TEXT_LENGTHS)
 
     def __str__(self) -> str:
         return f"Ambition {self.number}: {self.name}"
@@ -93,12 +108,13 @@ class Committee(models.Model):
     name = models.CharField(max_length=200, unique=True)
     short_name = models.CharField(max_length=30, unique=True)
     kind = models.CharField(max_length=30, choices=Kind.choices)
-    remit = models.TextField(blank=True)
+    remit = bounded_text(max_length=COMMITTEE_TEXT_LENGTHS["remit"], blank=True)
     is_active = models.BooleanField(default=True)
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
+        constraints = length_checks("committee", COMMITTEE_TEXT_LENGTHS)
 
     def __str__(self) -> str:
         return self.name
@@ -186,10 +202,12 @@ class Kpi(models.Model):
         help_text="Unique for ever: a retired KPI keeps its number.",
     )
     name = models.CharField(max_length=300)
-    description = models.TextField(blank=True)
-    definition = models.TextField(blank=True)
-    calculation = models.TextField("how it is calculated", blank=True)
-    rationale = models.TextField(blank=True)
+    description = bounded_text(max_length=KPI_TEXT_LENGTHS["description"], blank=True)
+    definition = bounded_text(max_length=KPI_TEXT_LENGTHS["definition"], blank=True)
+    calculation = bounded_text(
+        "how it is calculated", max_length=KPI_TEXT_LENGTHS["calculation"], blank=True
+    )
+    rationale = bounded_text(max_length=KPI_TEXT_LENGTHS["rationale"], blank=True)
     data_source = models.CharField(max_length=300, blank=True)
     in_information_asset_register = models.BooleanField(
         "data source is in the information asset register", default=False
@@ -311,7 +329,11 @@ class Kpi(models.Model):
     NOT_COLLECTED = frozenset({Status.SUSPENDED, Status.RETIRED})
 
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.LIVE)
-    status_reason = models.TextField(blank=True, help_text="Why the KPI was suspended or retired.")
+    status_reason = bounded_text(
+        max_length=KPI_TEXT_LENGTHS["status_reason"],
+        blank=True,
+        help_text="Why the KPI was suspended or retired.",
+    )
     date_added = models.DateField()
     added_by_decision = models.CharField("decision that added it", max_length=300, blank=True)
     date_removed = models.DateField(null=True, blank=True)
@@ -329,6 +351,7 @@ class Kpi(models.Model):
                 condition=~models.Q(status="retired") | models.Q(date_removed__isnull=False),
                 name="retired_kpi_has_removal_date",
             ),
+            *length_checks("kpi", KPI_TEXT_LENGTHS),
         ]
         indexes = [
             models.Index(fields=["directorate", "status"]),

@@ -3,6 +3,7 @@
 from django.urls import path, re_path
 
 from kpis.register import views
+from pmf.ids import ID_PATTERN
 
 urlpatterns = [
     path("", views.register, name="register"),
@@ -16,7 +17,7 @@ urlpatterns = [
         name="structure_create",
     ),
     re_path(
-        r"^structure/(?P<kind>directorate|service|priority)/(?P<pk>[0-9]+)/$",
+        rf"^structure/(?P<kind>directorate|service|priority)/(?P<pk>{ID_PATTERN})/$",
         views.structure_edit,
         name="structure_edit",
     ),

@@ -210,4 +210,6 @@ def register_import(request: HttpRequest) -> HttpResponse:
                     f"Imported {upload.name}: {len(result.created)} added, "
                     f"{len(result.updated)} updated, {len(result.unchanged)} unchanged.",
                 )
-    return render(request, "kpis/register/register_import.html", {"form": form, "result": result})
+    errors, more = register_io.errors_to_show(result.errors if result else [])
+    context = {"form": form, "result": result, "errors_shown": errors, "errors_more": more}
+    return render(request, "kpis/register/register_import.html", context)

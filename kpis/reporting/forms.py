@@ -14,7 +14,14 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 
 from kpis.register.models import Kpi
-from kpis.reporting.models import Measurement, RagPolicy, ReportingPeriod, Target
+from kpis.reporting.models import (
+    MEASUREMENT_TEXT_LENGTHS,
+    PERIOD_TEXT_LENGTHS,
+    Measurement,
+    RagPolicy,
+    ReportingPeriod,
+    Target,
+)
 from kpis.reporting.services import Entry, computed_value
 from pmf.forms_govuk import ERROR_CLASSES, GovukForm
 from pmf.spreadsheets import EXTENSIONS
@@ -77,7 +84,7 @@ class ReopenForm(GovukForm):
         label="Why are you reopening this period?",
         help_text="This is kept in the period's history.",
         widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=2000,
+        max_length=PERIOD_TEXT_LENGTHS["state_reason"],
         error_messages={"required": "Say why the period is being reopened"},
     )
 
@@ -258,17 +265,20 @@ class EntryForm(GovukForm):
     not_available = forms.BooleanField(required=False, label="The value is not available")
     not_available_reason = forms.CharField(
         required=False,
+        max_length=MEASUREMENT_TEXT_LENGTHS["not_available_reason"],
         label="Why is the value not available?",
         widget=forms.Textarea(attrs={"rows": 2}),
     )
     commentary = forms.CharField(
         required=False,
+        max_length=MEASUREMENT_TEXT_LENGTHS["commentary"],
         label="Commentary",
         help_text="What the value shows and why: it goes into the committee report.",
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     action_plan = forms.CharField(
         required=False,
+        max_length=MEASUREMENT_TEXT_LENGTHS["action_plan"],
         label="Action plan",
         help_text="Needed before you can submit a Red or Amber value: what will bring it back on "
         "target, by whom and when.",
@@ -276,6 +286,7 @@ class EntryForm(GovukForm):
     )
     data_quality_note = forms.CharField(
         required=False,
+        max_length=MEASUREMENT_TEXT_LENGTHS["data_quality_note"],
         label="Data quality note",
         help_text="Anything a reader should know about the data: estimates, late returns, "
         "changes of definition.",
@@ -422,6 +433,7 @@ class EntryForm(GovukForm):
 class ReturnForm(GovukForm):
     reason = forms.CharField(
         label="Why are you returning it?",
+        max_length=MEASUREMENT_TEXT_LENGTHS["returned_reason"],
         error_messages={"required": "Say why you are returning it"},
         widget=forms.Textarea(attrs={"rows": 3}),
     )

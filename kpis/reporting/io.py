@@ -51,6 +51,7 @@ from pmf.spreadsheets import (
     Table,
     parse_number,
     parse_yes_no,
+    quoted,
     read_table,
     write_csv,
     write_xlsx,
@@ -278,7 +279,7 @@ def _read_row(
         errors.append(RowError(number, "reference", "Reference is required."))
     elif kpi is None:
         errors.append(
-            RowError(number, "reference", f"There is no KPI with reference “{reference}”.")
+            RowError(number, "reference", f"There is no KPI with reference {quoted(reference)}.")
         )
     elif loaded.enterable is not None and kpi.pk not in loaded.enterable:
         errors.append(
@@ -947,7 +948,7 @@ def _read_target_row(
         row.errors.append(RowError(number, "reference", "Reference is required."))
     elif row.kpi is None:
         row.errors.append(
-            RowError(number, "reference", f"There is no KPI with reference “{reference}”.")
+            RowError(number, "reference", f"There is no KPI with reference {quoted(reference)}.")
         )
     elif row.kpi.target_kind == Kpi.TargetKind.CONTEXTUAL:
         row.errors.append(
@@ -984,7 +985,8 @@ def _read_target_year(row: _TargetRow, label: str) -> None:
             RowError(
                 row.number,
                 "financial_year",
-                f"“{label}” is a period, not a financial year. Write the year like 2025/26 and "
+                f"{quoted(label)} is a period, not a financial year. Write the year like 2025/26 "
+                "and "
                 "the quarter or month in the period column.",
             )
         )

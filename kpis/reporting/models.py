@@ -13,6 +13,19 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from kpis.register.models import Kpi
+from pmf.fields import bounded_text, length_checks
+
+# How long each text typed at length may be (pmf.fields): long enough for the longest the council
+# writes (the demo's longest commentary is 217 characters, its longest action plan 271).
+PERIOD_TEXT_LENGTHS = {"state_reason": 2000}
+MEASUREMENT_TEXT_LENGTHS = {
+    "not_available_reason": 1000,
+    "commentary": 5000,
+    "action_plan": 5000,
+    "data_quality_note": 2000,
+    "returned_reason": 2000,
+    "query_explanation": 2000,
+}
 
 
 class PeriodQuerySet(models.QuerySet):
@@ -69,7 +82,11 @@ class ReportingPeriod(models.Model):
     state = models.CharField(max_length=10, choices=State.choices, default=State.NOT_OPEN)
     submission_deadline = models.DateField(null=True, blank=True)
     signoff_deadline = models.DateField("sign-off deadline", null=True, blank=True)
-    state_reason = models.TextField(blank=True, help_text="Why it was last reopened.")
+    state_reason = bounded_text(
+        max_length=PERIOD_TEXT_LENGTHS["state_reason"],
+        blank=True,
+        help_text="Why it was last reopened.",
+    )
     history = HistoricalRecords()
 
     objects = PeriodQuerySet.as_manager()
@@ -77,6 +94,7 @@ class ReportingPeriod(models.Model):
     class Meta:
         ordering = ["starts_on", "kind"]
         constraints = [
+            *length_checks("reporting_period", PERIOD_TEXT_LENGTHS),
             models.UniqueConstraint(
                 fields=["kind", "financial_year", "number"], name="unique_reporting_period"
             ),
@@ -187,24 +205,31 @@ class Measurement(models.Model):
     numerator = models.DecimalField(max_digits=18, decimal_places=4, null=True, blank=True)
     denominator = models.DecimalField(max_digits=18, decimal_places=4, null=True, blank=True)
     not_available = models.BooleanField(default=False)
-    not_available_reason = models.TextField(blank=True)
-    commentary = models.TextField(blank=True)
-    action_plan = models.TextField(blank=True)
-    data_quality_note = models.TextField(blank=True)
+    not_available_reason = bounded_text(
+        max_length=MEASUREMENT_TEXT_LENGTHS["not_available_reason"], blank=True
+    )
+    commentary = bounded_text(max_length=MEASUREMENT_TEXT_LENGTHS["commentary"], blank=True)
+    action_plan = bounded_text(max_length=MEASUREMENT_TEXT_LENGTHS["action_plan"], blank=True)
+    data_quality_note = bounded_text(
+        max_length=MEASUREMENT_TEXT_LENGTHS["data_quality_note"], blank=True
+    )
     data_query = models.TextField(
         "data-quality query",
         blank=True,
         help_text="What the value was queried for when it was last submitted: the earlier values "
         "it is far from, and by how much. Blank when it was not queried.",
     )
-    query_explanation = models.TextField(
+    query_explanation = bounded_text(
         "explanation of the query",
+        max_length=MEASUREMENT_TEXT_LENGTHS["query_explanation"],
         blank=True,
         help_text="The officer's explanation of a queried value, shown to the approver.",
     )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
     rating = models.CharField(max_length=20, blank=True)
-    returned_reason = models.TextField(blank=True)
+    returned_reason = bounded_text(
+        max_length=MEASUREMENT_TEXT_LENGTHS["returned_reason"], blank=True
+    )
     is_historic_load = models.BooleanField(
         default=False, help_text="Loaded by G&P into a closed period from historic records."
     )
@@ -252,6 +277,7 @@ class Measurement(models.Model):
                 condition=~models.Q(not_available=True) | models.Q(value__isnull=True),
                 name="not_available_has_no_value",
             ),
+            *length_checks("measurement", MEASUREMENT_TEXT_LENGTHS),
         ]
         indexes = [models.Index(fields=["period", "status"])]
 

@@ -4,6 +4,8 @@ import datetime
 import re
 from dataclasses import dataclass
 
+from pmf.spreadsheets import quoted
+
 MONTHS_PER_QUARTER = 3
 _LABEL = re.compile(
     r"^\s*(?P<start>\d{4})\s*/\s*(?P<end>\d{2})(?:\s+(?:Q(?P<quarter>[1-4])|(?P<month>[A-Za-z]{3})))?\s*$",
@@ -85,18 +87,20 @@ def parse_label(label: str) -> tuple[str, int, int]:
     """`2025/26 Q3` → ("quarter", 2025, 3); `2025/26 Oct` → ("month", 2025, 7); `2025/26` → year."""
     match = _LABEL.match(label)
     if not match:
-        raise ValueError(f"“{label}” is not a period like 2025/26 Q3, 2025/26 Oct or 2025/26.")
+        raise ValueError(
+            f"{quoted(label)} is not a period like 2025/26 Q3, 2025/26 Oct or 2025/26."
+        )
     start = int(match["start"])
     if (start + 1) % 100 != int(match["end"]):
         raise ValueError(
-            f"“{label}”: a financial year runs from one year to the next, like 2025/26."
+            f"{quoted(label)}: a financial year runs from one year to the next, like 2025/26."
         )
     if match["quarter"]:
         return "quarter", start, int(match["quarter"])
     if match["month"]:
         month = match["month"].lower()
         if month not in _MONTH_NUMBERS:
-            raise ValueError(f"“{label}”: {match['month']} is not a month like Apr or Oct.")
+            raise ValueError(f"{quoted(label)}: {match['month']} is not a month like Apr or Oct.")
         return "month", start, _MONTH_NUMBERS[month]
     return "year", start, 1
 

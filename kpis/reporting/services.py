@@ -17,9 +17,17 @@ from kpis import rating
 from kpis.register.models import Kpi
 from kpis.register.services import record_change
 from kpis.reporting import policy, quality, selectors
-from kpis.reporting.models import Measurement, RagPolicy, ReportingPeriod, Target
+from kpis.reporting.models import (
+    MEASUREMENT_TEXT_LENGTHS,
+    PERIOD_TEXT_LENGTHS,
+    Measurement,
+    RagPolicy,
+    ReportingPeriod,
+    Target,
+)
 from kpis.reporting.periods import periods_of_year
 from pmf import clock
+from pmf.fields import too_long
 from pmf.models import User
 
 RATE_MULTIPLIERS = {
@@ -101,9 +109,21 @@ def computed_value(kpi: Kpi, entry: Entry) -> Decimal | None:
     return (entry.numerator / entry.denominator * multiplier).quantize(Decimal("0.0001"))
 
 
+# How the entry page names each text, for a message saying it is too long.
+TEXT_LABELS = {
+    "not_available_reason": "The reason",
+    "commentary": "Commentary",
+    "action_plan": "The action plan",
+    "data_quality_note": "The data quality note",
+}
+
+
 def entry_errors(kpi: Kpi, entry: Entry) -> dict[str, str]:
     """What is wrong with an entry for this KPI's unit, field by field (empty when valid)."""
     errors: dict[str, str] = {}
+    for name, label in TEXT_LABELS.items():
+        if message := too_long(label, getattr(entry, name), MEASUREMENT_TEXT_LENGTHS[name]):
+            errors[name] = message
     if entry.not_available:
         if entry.value is not None:
             errors["value"] = "Leave the value blank when it is not available"
@@ -455,6 +475,8 @@ def measurement_return(
     *, measurement: Measurement, by: User, expected_version: int, reason: str
 ) -> Measurement:
     """Send a submitted value back to its officer with the reason."""
+    if message := too_long("The reason", reason, MEASUREMENT_TEXT_LENGTHS["returned_reason"]):
+        raise ValidationError({"reason": message})
     return _decide(
         measurement=measurement,
         by=by,
@@ -566,6 +588,8 @@ def period_reopen(*, period: ReportingPeriod, by: User, reason: str) -> Reportin
     _require_cycle_runner(by)
     if not reason.strip():
         raise ValidationError({"reason": "Say why the period is being reopened"})
+    if message := too_long("The reason", reason, PERIOD_TEXT_LENGTHS["state_reason"]):
+        raise ValidationError({"reason": message})
     period = ReportingPeriod.objects.select_for_update().get(pk=period.pk)
     if not period.is_locked:
         raise ValidationError(f"{period.label} is not locked.")

@@ -7,6 +7,7 @@ a KPI's page, which joins the register's addresses (kpis/urls.py).
 from django.urls import path, re_path
 
 from kpis.reporting import views
+from pmf.ids import ID_PATTERN
 
 kpi_pages = [
     path("<str:reference>/", views.kpi_detail, name="detail"),
@@ -18,7 +19,7 @@ entry = (
         path("approvals/", views.approvals, name="approvals"),
         path("approvals/approve/", views.approve, name="approve"),
         path("approvals/return/", views.return_value, name="return"),
-        path("<int:period_id>/<str:reference>/", views.edit, name="edit"),
+        path("<id:period_id>/<str:reference>/", views.edit, name="edit"),
     ],
     "entry",
 )
@@ -28,16 +29,16 @@ cycle = (
         path("", views.periods, name="periods"),
         path("rag-policy/", views.rag_policy, name="rag_policy"),
         path("targets/", views.targets, name="targets"),
-        path("targets/<str:reference>/<int:year>/", views.target_edit, name="target_edit"),
-        path("<int:period_id>/", views.dashboard, name="dashboard"),
-        path("<int:period_id>/chase/", views.chase, name="chase"),
-        path("<int:period_id>/open/", views.period_open, name="period_open"),
+        path("targets/<str:reference>/<id:year>/", views.target_edit, name="target_edit"),
+        path("<id:period_id>/", views.dashboard, name="dashboard"),
+        path("<id:period_id>/chase/", views.chase, name="chase"),
+        path("<id:period_id>/open/", views.period_open, name="period_open"),
         re_path(
-            r"^(?P<period_id>[0-9]+)/(?P<action>close|lock)/$",
+            rf"^(?P<period_id>{ID_PATTERN})/(?P<action>close|lock)/$",
             views.period_confirm,
             name="period_confirm",
         ),
-        path("<int:period_id>/reopen/", views.period_reopen, name="period_reopen"),
+        path("<id:period_id>/reopen/", views.period_reopen, name="period_reopen"),
     ],
     "reporting",
 )

@@ -43,6 +43,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_tables2 import RequestConfig
 
 from kpis.register import selectors as register_selectors
+from kpis.register.io import errors_to_show
 from kpis.register.models import Directorate, Kpi
 from kpis.register.views import kpi_or_404
 from kpis.reporting import policy, quality, reminders, selectors, services
@@ -66,7 +67,12 @@ from kpis.reporting.io import (
     targets_import,
     values_import,
 )
-from kpis.reporting.models import Measurement, RagPolicy, ReportingPeriod
+from kpis.reporting.models import (
+    MEASUREMENT_TEXT_LENGTHS,
+    Measurement,
+    RagPolicy,
+    ReportingPeriod,
+)
 from kpis.reporting.periods import FREQUENCY_TO_KIND, financial_year_of, year_label
 from kpis.reporting.services import (
     StaleEdit,
@@ -77,6 +83,7 @@ from kpis.reporting.services import (
 )
 from kpis.reporting.tables import CompletionTable, TargetTable
 from pmf.forms_govuk import posted
+from pmf.ids import parse_id
 from pmf.models import User
 from pmf.roles import require
 
@@ -85,13 +92,6 @@ DASHBOARD_FILTERS = ("directorate", "status")
 
 def _get_period(period_id: int) -> ReportingPeriod:
     return get_object_or_404(ReportingPeriod, pk=period_id)
-
-
-def _int_or_none(text: str | None) -> int | None:
-    try:
-        return int(text) if text else None
-    except ValueError:
-        return None
 
 
 # Periods ---------------------------------------------------------------------------------------
@@ -171,7 +171,7 @@ def period_confirm(request: HttpRequest, period_id: int, action: str) -> HttpRes
     if request.method == "POST":
         confirmed = {}
         if action == "lock":
-            confirmed["expected_unapproved"] = _int_or_none(request.POST.get("unapproved")) or 0
+            confirmed["expected_unapproved"] = parse_id(request.POST.get("unapproved")) or 0
         try:
             service(period=period, by=request.user, **confirmed)
         except ValidationError as failure:
@@ -233,7 +233,7 @@ def dashboard(request: HttpRequest, period_id: int) -> HttpResponse:
         directorate_ids = list(request.user.approves_for.values_list("pk", flat=True))
         if not directorate_ids:
             raise PermissionDenied
-    directorate = _int_or_none(request.GET.get("directorate"))
+    directorate = parse_id(request.GET.get("directorate"))
     if directorate_ids is not None and directorate and directorate not in directorate_ids:
         raise PermissionDenied
     status = request.GET.get("status", "")
@@ -263,8 +263,8 @@ def dashboard(request: HttpRequest, period_id: int) -> HttpResponse:
 @require("kpis.run_cycle")
 def chase(request: HttpRequest, period_id: int) -> HttpResponse:
     period = _get_period(period_id)
-    kpi_id = _int_or_none(request.POST.get("kpi"))
-    directorate_id = _int_or_none(request.POST.get("chase_directorate"))
+    kpi_id = parse_id(request.POST.get("kpi"))
+    directorate_id = parse_id(request.POST.get("chase_directorate"))
     if kpi_id:
         kpis = [get_object_or_404(Kpi, pk=kpi_id)]
     elif directorate_id:
@@ -624,6 +624,7 @@ def _render_approvals(request: HttpRequest, *, return_error: dict | None = None,
             ],
             "approvable": [row for row in rows if not row.mine],
             "return_error": return_error,
+            "return_reason_limit": MEASUREMENT_TEXT_LENGTHS["returned_reason"],
             "form": summary,
         },
         status=status,
@@ -650,10 +651,9 @@ def _posted_measurements(request: HttpRequest) -> list[tuple[Measurement, int]]:
     ids, versions = request.POST.getlist("measurement"), request.POST.getlist("version")
     if not ids or len(ids) != len(versions):
         raise _BadRequest
-    try:
-        pairs = [(int(i), int(v)) for i, v in zip(ids, versions, strict=True)]
-    except ValueError as error:
-        raise _BadRequest from error
+    pairs = [(parse_id(i), parse_id(v)) for i, v in zip(ids, versions, strict=True)]
+    if any(None in pair for pair in pairs):
+        raise _BadRequest
     found = Measurement.objects.select_related("kpi__directorate", "period").in_bulk(
         [i for i, _ in pairs]
     )
@@ -887,6 +887,7 @@ def _preview(
     stale: bool = False,
 ) -> HttpResponse:
     rows = result.rows_errors_first()[:PREVIEW_ROWS] if result else []
+    errors, more = errors_to_show(result.errors if result else [])
     return render(
         request,
         TEMPLATE,
@@ -902,6 +903,8 @@ def _preview(
             "authority": authority,
             "stale": stale,
             "preview_limit": PREVIEW_ROWS,
+            "errors_shown": errors,
+            "errors_more": more,
         },
     )
 
@@ -1086,8 +1089,8 @@ def targets_cancel(request: HttpRequest) -> HttpResponse:
 @require("kpis.run_cycle")
 def targets_download(request: HttpRequest, file_format: str) -> HttpResponse:
     """A year's targets (or every year's; one directorate's, or all) in the import format."""
-    year = _int_or_none(request.GET.get("year"))
-    directorate = _int_or_none(request.GET.get("directorate"))
+    year = parse_id(request.GET.get("year"))
+    directorate = parse_id(request.GET.get("directorate"))
     name = f"targets-{year_label(year).replace('/', '-')}" if year else "targets"
     if file_format == "csv":
         content = targets_export_csv(financial_year=year, directorate=directorate)

@@ -1,3 +1,4 @@
+import codecs
 import contextlib
 import datetime
 import io
@@ -10,6 +11,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pmf.spreadsheets import (
+    LimitExceeded,
+    Limits,
     SpreadsheetError,
     neutralise,
     parse_date,
@@ -47,6 +50,66 @@ def test_it_reads_a_csv_with_normalised_headers_and_row_numbers():
 def test_it_reads_utf8_with_a_bom_and_falls_back_to_windows_1252():
     assert read_table("\ufeffname\r\n£5\r\n".encode(), "a.csv").rows == [{"name": "£5"}]
     assert read_table("name\r\n£5 – ok\r\n".encode("cp1252"), "a.csv").rows == [{"name": "£5 – ok"}]
+
+
+WESTERN = "Café façade; naïve Zoë: £5 – €10 at 25°C; ½ done … “Éire” O’Brien; à la carte"
+JAPANESE = "名前,値\r\n山田太郎,1\r\n"
+
+
+def test_windows_1252_text_reads_exactly():
+    data = f"name,note\r\nA,{WESTERN}\r\n".encode("cp1252")
+    assert read_table(data, "a.csv").rows == [{"name": "A", "note": WESTERN}]
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        pytest.param(
+            codecs.BOM_UTF16_LE + f"name,note\r\nA,{WESTERN}\r\n".encode("utf-16-le"),
+            id="utf-16-le",
+        ),
+        pytest.param(
+            codecs.BOM_UTF16_BE + f"name,note\r\nA,{WESTERN}\r\n".encode("utf-16-be"),
+            id="utf-16-be",
+        ),
+        pytest.param(f"name,note\r\nA,{WESTERN}\r\n".encode("utf-32"), id="utf-32"),
+        pytest.param(f"name,note\r\nA,{WESTERN}\r\n".encode("utf-8-sig"), id="utf-8-bom"),
+    ],
+)
+def test_text_with_a_byte_order_mark_is_read_in_its_encoding(data):
+    assert read_table(data, "a.csv").rows == [{"name": "A", "note": WESTERN}]
+
+
+def test_japanese_in_utf16_reads_too():
+    table = read_table(JAPANESE.encode("utf-16"), "a.csv")
+    assert table.labels == {"名前": "名前", "値": "値"} and table.rows == [
+        {"名前": "山田太郎", "値": "1"}
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        JAPANESE,
+        "name\r\nテスト\r\n",  # ƒeƒXƒg in Windows-1252
+        "name,place\r\n日本,東京都\r\n",  # “ú–{ and “Œ‹ž“s
+        "name\r\nｱｲｳ\r\n",  # ±²³
+        "name\r\nさくら\r\n",
+    ],
+)
+def test_shift_jis_is_refused_not_read_as_windows_1252(text):
+    data = text.encode("shift_jis")
+    with pytest.raises(SpreadsheetError, match="save it as “CSV UTF-8"):
+        read_table(data, "a.csv")
+
+
+def test_utf16_without_its_mark_or_broken_is_refused_with_a_clear_message():
+    with pytest.raises(SpreadsheetError, match="NUL character"):
+        read_table("name\r\nA\r\n".encode("utf-16-le"), "a.csv")
+    with pytest.raises(SpreadsheetError, match="starts like UTF-16 text but is not valid UTF-16"):
+        read_table(codecs.BOM_UTF16_LE + "name\r\n".encode("utf-16-le") + b"\x00\xd8", "a.csv")
+    with pytest.raises(SpreadsheetError, match="NUL character"):
+        read_table(codecs.BOM_UTF16_LE + "name\r\nA\x00B\r\n".encode("utf-16-le"), "a.csv")
 
 
 def test_a_record_spanning_lines_is_one_row_with_lf_line_endings():
@@ -89,7 +152,7 @@ def test_it_reads_the_first_sheet_of_an_xlsx():
         (b"data source,data_source\r\n1,2\r\n", "a.csv", "repeats the heading"),
         (b",,\r\n1,2,3\r\n", "a.csv", "first row must hold the column headings"),
         (b"a,b\r\n1,2,3\r\n", "a.csv", "Row 2 has a value in column C"),
-        (b"\x81\x8d\x8f\x90\x9d", "a.csv", "not in UTF-8 or Windows-1252"),
+        (b"\x81\x8d\x8f\x90\x9d", "a.csv", "not UTF-8, and does not read as Windows-1252"),
     ],
 )
 def test_it_refuses_bad_files_with_a_message(data, filename, message):
@@ -116,9 +179,10 @@ def test_it_refuses_a_zip_bomb_before_unpacking_it():
 
 def test_it_refuses_too_many_rows_and_too_many_bytes():
     data = b"n\r\n" + b"1\r\n" * 11
-    assert len(read_table(data, "a.csv", max_rows=11).rows) == 11
-    with pytest.raises(SpreadsheetError, match="more than 10 rows"):
-        read_table(data, "a.csv", max_rows=10)
+    assert len(read_table(data, "a.csv", limits=Limits(rows=11)).rows) == 11
+    with pytest.raises(LimitExceeded, match="more than 10 rows") as refused:
+        read_table(data, "a.csv", limits=Limits(rows=10))
+    assert refused.value.limit == "rows" and refused.value.rows_read == 12
     with pytest.raises(SpreadsheetError, match="larger than"):
         read_table(b"n\r\n" + b"x" * (1024 * 1024), "a.csv", max_bytes=1024 * 1024)
 

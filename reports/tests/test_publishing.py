@@ -1,6 +1,7 @@
 import base64
 import hashlib
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -120,3 +121,59 @@ def test_a_published_html_version_keeps_its_look_and_only_its_own_styles_are_all
     digest = base64.b64encode(hashlib.sha256(published_css.encode()).digest()).decode()
     assert f"'sha256-{digest}'" in policy
     assert "'unsafe-inline'" not in policy
+
+
+def _tamper(version: PackVersion, change) -> None:
+    path = Path(version.pdf.path)
+    path.write_bytes(change(path.read_bytes()))
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        pytest.param(lambda pdf: pdf[:100] + b"X" + pdf[101:], id="one-byte-changed"),
+        pytest.param(lambda pdf: b"%PDF-1.7 a different document", id="replaced"),
+    ],
+)
+def test_a_published_pdf_changed_on_disk_is_refused_not_served(
+    client, meeting, pack_clerk, viewer, caplog, change
+):
+    version = services.pack_publish(meeting=meeting, by=pack_clerk)
+    _tamper(version, change)
+
+    public = client.get(reverse("published:pdf", args=[meeting.pk, 1]))
+
+    assert public.status_code == 500
+    assert public["Content-Type"].startswith("text/html")
+    body = public.content.decode()
+    assert "This PDF cannot be downloaded" in body
+    assert "not the file that was published" in body
+    assert reverse("published:html", args=[meeting.pk, 1]) in body  # the frozen HTML instead
+    refusals = [r for r in caplog.records if r.levelname == "ERROR" and "Refused" in r.message]
+    assert refusals and version.sha256 in refusals[0].getMessage()
+    client.force_login(viewer)
+    signed_in = client.get(reverse("reports:version_pdf", args=[meeting.pk, 1]))
+    assert signed_in.status_code == 500 and b"%PDF" not in signed_in.content
+    html = client.get(reverse("published:html", args=[meeting.pk, 1]))
+    assert html.status_code == 200 and html.content.decode() == version.html
+
+
+def test_a_published_pdf_missing_from_storage_is_refused_with_the_same_page(
+    client, meeting, pack_clerk, caplog
+):
+    version = services.pack_publish(meeting=meeting, by=pack_clerk)
+    Path(version.pdf.path).unlink()
+
+    response = client.get(reverse("published:pdf", args=[meeting.pk, 1]))
+
+    assert response.status_code == 500
+    assert "This PDF cannot be downloaded" in response.content.decode()
+    assert any("Refused" in r.getMessage() for r in caplog.records)
+
+
+def test_an_untouched_published_pdf_is_served_with_its_sha256(client, meeting, pack_clerk):
+    version = services.pack_publish(meeting=meeting, by=pack_clerk)
+    response = client.get(reverse("published:pdf", args=[meeting.pk, 1]))
+    assert response.status_code == 200
+    assert response["X-Content-SHA256"] == version.sha256
+    assert hashlib.sha256(response.content).hexdigest() == version.sha256

@@ -620,3 +620,28 @@ def test_a_value_far_from_last_quarters_is_confirmed_and_explained_before_it_is_
     expect(card).to_contain_text(query)
     expect(card).to_contain_text(explanation)
     assert_accessible(page)
+
+
+def test_the_commentary_counts_characters_and_too_many_are_refused_on_the_page(
+    page, live_server, cycle
+):
+    signed_in(page, live_server, "officer")
+    follow(page, "My KPIs")
+    recycling = _block(page, cycle, "169")
+    commentary = recycling.get_by_label("Commentary", exact=True)
+    field_id = _field_id(cycle, "169", "commentary")
+    count = page.locator(f"#{field_id} ~ .govuk-character-count__status")
+    expect(count).to_have_text("You have 5,000 characters remaining")
+
+    commentary.fill("x" * 5010)
+
+    expect(count).to_have_text("You have 10 characters too many")
+    assert commentary.input_value() == "x" * 5010  # not cut short: the count says so instead
+    assert_accessible(page)
+    recycling.get_by_label("Value (%)").fill("55")
+    submit(page, "Save as draft")
+    expect(page.locator(".govuk-error-summary")).to_contain_text(
+        "KPI 169: Commentary must be 5,000 characters or less"
+    )
+    assert not Measurement.objects.filter(period=cycle["period"]).exists()
+    assert_accessible(page)

@@ -2,6 +2,7 @@
 withdraws it; an anonymous visitor reads it. axe-core runs on every HTML page visited."""
 
 import re
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -255,3 +256,18 @@ def test_the_clerk_withdraws_a_version_and_the_public_page_says_why(
     assert_accessible(visitor)
     gone = visitor.request.get(url(live_server, "published:pdf", council["meeting"].pk, 1))
     assert gone.status == 410
+
+
+def test_a_published_pdf_changed_on_disk_is_refused_with_a_page_pointing_to_the_html(
+    visitor, live_server, council, published
+):
+    path = Path(published.pdf.path)
+    path.write_bytes(path.read_bytes() + b"% tampered")
+
+    response = visitor.goto(url(live_server, "published:pdf", council["meeting"].pk, 1))
+
+    assert response.status == 500
+    expect(visitor.get_by_role("heading", level=1)).to_have_text("This PDF cannot be downloaded")
+    assert_accessible(visitor)
+    follow(visitor, "read the report in your browser (HTML)")
+    expect(visitor.locator(".running-header")).to_contain_text(COMMITTEE)

@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from kpis.register.io import register_import
+from kpis.register.io import errors_to_show, register_import
 from pmf.roles import system_actor
 
 
@@ -27,8 +27,11 @@ class Command(BaseCommand):
             data=data, filename=path.name, by=system_actor(), apply=not dry_run
         )
         if not result.ok:
-            for error in result.errors:
+            shown, more = errors_to_show(result.errors)
+            for error in shown:
                 self.stderr.write(str(error))
+            if more:
+                self.stderr.write(f"… and {more:,} more.")
             raise CommandError(f"{len(result.errors)} errors: nothing was imported.")
         summary = (
             f"{len(result.created)} created, {len(result.updated)} updated, "
