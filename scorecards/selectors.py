@@ -59,7 +59,14 @@ from django.db.models.functions import Cast
 from kpis import rating
 from kpis.rating import trends
 from kpis.rating.assessment import Assessment, Goal, Measure, Projection, Reading, assess
-from kpis.register.models import Committee, CommitteeMembership, Directorate, Kpi, unit_style
+from kpis.register.models import (
+    Committee,
+    CommitteeMembership,
+    Directorate,
+    Kpi,
+    unit_name,
+    unit_style,
+)
 from kpis.reporting import policy
 from kpis.reporting.models import Measurement, RagPolicy, ReportingPeriod, Target
 from kpis.reporting.periods import FREQUENCY_TO_KIND, parse_label, period_spec
@@ -83,15 +90,15 @@ _PERSPECTIVE_LABELS = dict(Kpi.Perspective.choices)
 _CATEGORY_LABELS = dict(Kpi.MetricCategory.choices)
 _FREQUENCY_LABELS = dict(Kpi.Frequency.choices)
 _DIRECTION_LABELS = dict(Kpi.Direction.choices)
-_UNIT_LABELS = dict(Kpi.Unit.choices)
 
 
 # Formatting ------------------------------------------------------------------------------------
 
 
-def value_text(unit: str, value: Decimal | float | None) -> str:
-    """A figure of a KPI with this unit, written the one way (pmf.formatting)."""
-    return format_value(value, unit_style(unit))
+def value_text(unit: str, value: Decimal | float | None, decimals: int | None = None) -> str:
+    """A figure of a KPI with this unit (and its own decimal places, if it sets them), written
+    the one way (pmf.formatting)."""
+    return format_value(value, unit_style(unit, decimals))
 
 
 @functools.lru_cache(maxsize=16384)
@@ -176,6 +183,7 @@ class _Kpi:
     metric_category: str
     frequency: str
     unit: str
+    decimals: int | None
     direction: str
     status: str
     target_kind: str
@@ -200,6 +208,7 @@ _KPI_FIELDS = (
             "metric_category",
             "frequency",
             "unit",
+            "decimals",
             "direction",
             "status",
             "target_kind",
@@ -291,6 +300,7 @@ class Row:
     forecast_label: str
     assessment: Assessment  # rating, change, trend, forecasts and flags: each defined there once
     points: list[Point] = field(default_factory=list)
+    decimals: int | None = None  # the KPI's own decimal places, when it sets them
 
     # The assessment's parts, as pages, exports and packs name them.
     @property
@@ -348,7 +358,7 @@ class Row:
 
     @property
     def unit_label(self) -> str:
-        return _UNIT_LABELS.get(self.unit, self.unit)
+        return unit_name(self.unit)
 
     @property
     def change_text(self) -> str:
@@ -370,7 +380,7 @@ class Row:
     def _projection(self, what: str, projection: Projection | None) -> str:
         if projection is None:
             return ""
-        text = f"{what}: {value_text(self.unit, projection.value)}"
+        text = f"{what}: {value_text(self.unit, projection.value, self.decimals)}"
         if projection.rating.is_performance:
             text += f" ({projection.rating.label})"
         return text
@@ -915,6 +925,7 @@ def _row(
         metric_category=kpi.metric_category,
         frequency=kpi.frequency,
         unit=kpi.unit,
+        decimals=kpi.decimals,
         direction=kpi.direction,
         status=kpi.status,
         kind=kind,
@@ -976,7 +987,7 @@ def _year_end_inputs(kpi: _Kpi, kind: str, first: int, current: int, targets) ->
 def _value_display(kpi: _Kpi, m: _Stored | None, *, not_available_words: bool = True) -> str:
     if m and m.not_available and not_available_words:
         return "Not available"
-    return value_text(kpi.unit, _decimal(m.value) if m else None)
+    return value_text(kpi.unit, _decimal(m.value) if m else None, kpi.decimals)
 
 
 def _is_provisional(m: _Stored | None) -> bool:
@@ -1014,9 +1025,9 @@ def _target_text(kpi: _Kpi, target: _Target | None) -> str:
     if kpi.target_kind == Kpi.TargetKind.CONTEXTUAL:
         return "Contextual"
     if target is not None:
-        return value_text(kpi.unit, target.value)
+        return value_text(kpi.unit, target.value, kpi.decimals)
     if kpi.long_term_target is not None:
-        text = value_text(kpi.unit, kpi.long_term_target)
+        text = value_text(kpi.unit, kpi.long_term_target, kpi.decimals)
         year = f" by {kpi.long_term_target_year}" if kpi.long_term_target_year else ""
         return f"{text}{year} (long-term)"
     return "No target set"

@@ -2,13 +2,22 @@ import datetime
 
 from django import forms
 
-from kpis.register.models import Committee, Directorate, Kpi, Priority, Service
+from kpis.register.models import Committee, Directorate, Kpi, Priority, Service, Unit, unit_table
 from pmf.forms_govuk import GovukForm, GovukModelForm
 from pmf.models import User
 from pmf.roles import Role
 
 
+def unit_choices() -> list[tuple[str, str]]:
+    """The council's units, read when a form is shown (so a unit added a moment ago is there)."""
+    return [("", "Select a unit")] + [(unit.code, unit.name) for unit in unit_table.all()]
+
+
 class KpiForm(GovukModelForm):
+    unit = forms.ChoiceField(
+        choices=unit_choices,
+        help_text="The register's Units page lists the council's units and how each is written.",
+    )
     committees = forms.ModelMultipleChoiceField(
         queryset=Committee.objects.filter(is_active=True),
         required=False,
@@ -36,6 +45,7 @@ class KpiForm(GovukModelForm):
             "metric_category",
             "frequency",
             "unit",
+            "decimals",
             "direction",
             "value_basis",
             "indicator_type",
@@ -162,6 +172,34 @@ class PriorityForm(GovukModelForm):
         fields = ["number", "name", "description", "is_active"]
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
         labels = {"is_active": "In use (untick to retire it)"}
+
+
+class UnitForm(GovukModelForm):
+    class Meta:
+        model = Unit
+        fields = [
+            "code",
+            "name",
+            "prefix",
+            "suffix",
+            "singular_suffix",
+            "money",
+            "decimals",
+            "whole_numbers",
+            "rate_per",
+            "lowest",
+            "highest",
+            "aliases",
+        ]
+        widgets = {"aliases": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            # KPIs, files and history name a unit by its code: it is fixed once given.
+            self.fields["code"].disabled = True
+        for name in ("prefix", "suffix", "singular_suffix"):
+            self.fields[name].widget.attrs["class"] = "govuk-input govuk-input--width-10"
 
 
 class RegisterUploadForm(GovukForm):
