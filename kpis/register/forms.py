@@ -83,6 +83,10 @@ class KpiForm(GovukModelForm):
             f"{s.name} ({s.directorate.short_name})"
         )
         self.fields["directorate"].queryset = Directorate.objects.filter(is_active=True)
+        names = unit_table.names().replace("%", "%%")  # the message is %-formatted with the value
+        self.fields["unit"].error_messages["invalid_choice"] = (
+            f"%(value)s is not one of the council's units. Select one of: {names}"
+        )
         self.fields["priorities"].queryset = Priority.objects.filter(is_active=True)
         officers = User.objects.filter(groups__name=Role.OFFICER.value, is_active=True)
         self.fields["lead_officer"].queryset = officers

@@ -191,7 +191,7 @@ def _parse_unit(text: str) -> str:
 
 
 def _parse_places(text: str) -> int:
-    if not text.isdigit() or int(text) > MAX_DECIMALS:
+    if not re.fullmatch(r"[0-9]", text) or int(text) > MAX_DECIMALS:
         raise ValueError(
             f"“{text}” is not a number of decimal places. Enter a whole number from 0 to "
             f"{MAX_DECIMALS}, or leave it blank to use the unit's."
