@@ -134,7 +134,7 @@ class Migration(migrations.Migration):
                     "decimals",
                     models.PositiveSmallIntegerField(
                         blank=True,
-                        help_text="How many decimal places figures are shown with (0 to 4). Leave blank to show them as entered, without trailing zeros (72.5, not 72.50). A KPI may set its own.",
+                        help_text="How many decimal places figures are shown with. As entered writes them without trailing zeros (72.5, not 72.50). A KPI may set its own.",
                         null=True,
                         validators=[django.core.validators.MaxValueValidator(4)],
                         verbose_name="decimal places",
@@ -198,7 +198,7 @@ class Migration(migrations.Migration):
             name="decimals",
             field=models.PositiveSmallIntegerField(
                 blank=True,
-                help_text="How many decimal places its figures are shown with (0 to 4). Leave blank to use the unit's.",
+                help_text="How many decimal places its figures are shown with, if not as its unit says.",
                 null=True,
                 validators=[django.core.validators.MaxValueValidator(4)],
                 verbose_name="decimal places (this KPI)",
@@ -209,7 +209,7 @@ class Migration(migrations.Migration):
             name="decimals",
             field=models.PositiveSmallIntegerField(
                 blank=True,
-                help_text="How many decimal places its figures are shown with (0 to 4). Leave blank to use the unit's.",
+                help_text="How many decimal places its figures are shown with, if not as its unit says.",
                 null=True,
                 validators=[django.core.validators.MaxValueValidator(4)],
                 verbose_name="decimal places (this KPI)",
@@ -319,7 +319,7 @@ class Migration(migrations.Migration):
                     "decimals",
                     models.PositiveSmallIntegerField(
                         blank=True,
-                        help_text="How many decimal places figures are shown with (0 to 4). Leave blank to show them as entered, without trailing zeros (72.5, not 72.50). A KPI may set its own.",
+                        help_text="How many decimal places figures are shown with. As entered writes them without trailing zeros (72.5, not 72.50). A KPI may set its own.",
                         null=True,
                         validators=[django.core.validators.MaxValueValidator(4)],
                         verbose_name="decimal places",

@@ -1,11 +1,35 @@
 import datetime
 
 from django import forms
+from django.utils.text import capfirst
 
-from kpis.register.models import Committee, Directorate, Kpi, Priority, Service, Unit, unit_table
+from kpis.register.models import (
+    MAX_DECIMALS,
+    Committee,
+    Directorate,
+    Kpi,
+    Priority,
+    Service,
+    Unit,
+    unit_table,
+)
 from pmf.forms_govuk import GovukForm, GovukModelForm
 from pmf.models import User
 from pmf.roles import Role
+
+
+def places_field(model: type, blank: str) -> forms.TypedChoiceField:
+    """How many decimal places figures are shown with: a choice of 0 to 4, or `blank`."""
+    field = model._meta.get_field("decimals")
+    return forms.TypedChoiceField(
+        label=capfirst(field.verbose_name),
+        help_text=field.help_text,
+        choices=[("", blank)] + [(n, str(n)) for n in range(MAX_DECIMALS + 1)],
+        coerce=int,
+        empty_value=None,
+        required=False,
+        error_messages={"invalid_choice": f"Select from 0 to {MAX_DECIMALS} decimal places"},
+    )
 
 
 def unit_choices() -> list[tuple[str, str]]:
@@ -18,6 +42,7 @@ class KpiForm(GovukModelForm):
         choices=unit_choices,
         help_text="The register's Units page lists the council's units and how each is written.",
     )
+    decimals = places_field(Kpi, "The unit's")
     committees = forms.ModelMultipleChoiceField(
         queryset=Committee.objects.filter(is_active=True),
         required=False,
@@ -179,6 +204,8 @@ class PriorityForm(GovukModelForm):
 
 
 class UnitForm(GovukModelForm):
+    decimals = places_field(Unit, "As entered")
+
     class Meta:
         model = Unit
         fields = [

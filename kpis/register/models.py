@@ -160,8 +160,8 @@ class Unit(models.Model):
         null=True,
         blank=True,
         validators=[MaxValueValidator(MAX_DECIMALS)],
-        help_text="How many decimal places figures are shown with (0 to 4). Leave blank to show "
-        "them as entered, without trailing zeros (72.5, not 72.50). A KPI may set its own.",
+        help_text="How many decimal places figures are shown with. As entered writes them "
+        "without trailing zeros (72.5, not 72.50). A KPI may set its own.",
     )
     whole_numbers = models.BooleanField(
         "whole numbers only", default=False, help_text="Values with a fraction are refused."
@@ -384,8 +384,7 @@ class Kpi(models.Model):
         null=True,
         blank=True,
         validators=[MaxValueValidator(MAX_DECIMALS)],
-        help_text="How many decimal places its figures are shown with (0 to 4). Leave blank to "
-        "use the unit's.",
+        help_text="How many decimal places its figures are shown with, if not as its unit says.",
     )
     direction = models.CharField(
         "direction for improvement", max_length=10, choices=Direction.choices
