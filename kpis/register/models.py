@@ -4,9 +4,7 @@ Nothing here is ever deleted. A KPI that leaves the register is retired with a d
 and its reference number can never be given to another KPI.
 """
 
-import dataclasses
 import datetime
-import functools
 from collections.abc import Iterator
 from decimal import Decimal
 
@@ -18,7 +16,7 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from kpis.register.units import UnitInfo, UnitTable, spelling_key, split_aliases
-from pmf.formatting import PLAIN, UnitStyle, format_value
+from pmf.formatting import UnitStyle, format_value
 
 reference_validator = RegexValidator(
     r"^[A-Za-z0-9][A-Za-z0-9.-]{0,19}$",
@@ -582,14 +580,7 @@ class CommitteeMembership(models.Model):
 
 def unit_style(unit: str, decimals: int | None = None) -> UnitStyle:
     """How figures in this unit are written; `decimals` is a KPI's own number of places."""
-    found = unit_table.get(unit)
-    style = found.style if found is not None else PLAIN
-    return style if decimals is None else _with_decimals(style, decimals)
-
-
-@functools.lru_cache(maxsize=256)
-def _with_decimals(style: UnitStyle, decimals: int) -> UnitStyle:
-    return dataclasses.replace(style, decimals=decimals)
+    return unit_table.style(unit, decimals)
 
 
 def unit_name(unit: str) -> str:

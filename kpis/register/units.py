@@ -20,20 +20,21 @@ Nothing here knows the model: `kpis.register.models` builds the table with a fun
 its rows, so this module stays below it.
 """
 
+import dataclasses
 import functools
 import re
 import threading
 import time
 import uuid
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 
-from pmf.formatting import UnitStyle
+from pmf.formatting import PLAIN, UnitStyle
 
 VERSION_KEY = "kpis.units.version"
 RECHECK_SECONDS = 1.0
@@ -111,6 +112,7 @@ class _Snapshot:
     version: str
     units: dict[str, UnitInfo]  # by code, in the table's order
     spellings: dict[str, UnitInfo]  # by spelling_key of every spelling
+    styles: dict[tuple[str, int | None], UnitStyle] = field(default_factory=dict)  # as asked
 
 
 class UnitTable:
@@ -124,6 +126,21 @@ class UnitTable:
 
     def get(self, code: str) -> UnitInfo | None:
         return self._current().units.get(code)
+
+    def style(self, code: str, decimals: int | None = None) -> UnitStyle:
+        """How the unit's figures are written (plain for an unknown code), to `decimals` places
+        when a KPI sets its own: made once per snapshot, as this is asked for every figure."""
+        snapshot = self._snapshot
+        if snapshot is None or time.monotonic() >= self._next_check:
+            snapshot = self._current()
+        found = snapshot.styles.get((code, decimals))
+        if found is None:
+            unit = snapshot.units.get(code)
+            found = unit.style if unit is not None else PLAIN
+            if decimals is not None:
+                found = dataclasses.replace(found, decimals=decimals)
+            snapshot.styles[(code, decimals)] = found
+        return found
 
     def all(self) -> list[UnitInfo]:
         return list(self._current().units.values())

@@ -5,6 +5,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from kpis.register import services
 from kpis.register.models import Kpi, Unit
 from kpis.register.tests.factories import KpiFactory, ServiceFactory
 
@@ -154,3 +155,15 @@ def test_the_list_takes_the_same_queries_for_few_and_many_units(
         Unit.objects.create(code=f"unit_{n}", name=f"Unit {n}", suffix=f"u{n}")
     with django_assert_max_num_queries(7):
         assert client.get(reverse("kpis:units")).status_code == 200
+
+
+def test_a_kpis_history_names_its_units_in_words(client, gp):
+    kpi = KpiFactory(unit=Kpi.Unit.COUNT)
+    client.force_login(gp)
+    kpi.unit = "tonnes_co2e"
+    services.kpi_save(kpi=kpi, by=gp, priorities=[], committees=[])
+
+    page = client.get(kpi.get_absolute_url()).content.decode()
+
+    assert 'Unit: <del><span class="govuk-visually-hidden">was </span>Number</del>' in page
+    assert '<span class="govuk-visually-hidden">now </span>Tonnes CO2e</ins>' in page
