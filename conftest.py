@@ -5,11 +5,13 @@ import os
 
 import pytest
 from django.apps import apps
+from django.core.cache import cache
 from django.db import transaction
 from django.test import override_settings
 
 from kpis.register.models import unit_table
 from kpis.register.tests.factories import DirectorateFactory
+from kpis.register.units import VERSION_KEY
 from pmf.tests.factories import UserFactory
 
 
@@ -72,11 +74,14 @@ DATABASE_FIXTURES = {"db", "transactional_db", "live_server", "module_db", "djan
 
 
 @pytest.fixture(autouse=True)
-def _units_as_stored(request):
+def _units_as_stored(request, settings):
     """Every test reads the units its database holds. The process keeps the unit table in memory
     (kpis.register.units) while a test's rows roll back, so it is read afresh before each test
     that has a database, and outside the test's own queries, so that no query count includes it;
-    a test without a database has none to read."""
+    a test without a database has none to read. Within a test the table is read again only when
+    a unit is saved: the shared version does not expire on a clock, as it does in production."""
+    settings.UNITS_CACHE_SECONDS = None
+    cache.delete(VERSION_KEY)
     unit_table.forget()
     marker = request.node.get_closest_marker("django_db")
     if marker is not None or DATABASE_FIXTURES & set(request.fixturenames):

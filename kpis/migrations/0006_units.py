@@ -163,7 +163,7 @@ class Migration(migrations.Migration):
                     models.DecimalField(
                         blank=True,
                         decimal_places=4,
-                        help_text="Leave blank for no limit. Forecasts never go below it.",
+                        help_text="Values below it are refused, unless the KPI allows values outside its unit's range; forecasts stay above it. Blank for no limit.",
                         max_digits=16,
                         null=True,
                         verbose_name="lowest value allowed",
@@ -174,7 +174,7 @@ class Migration(migrations.Migration):
                     models.DecimalField(
                         blank=True,
                         decimal_places=4,
-                        help_text="Leave blank for no limit. Forecasts never go above it.",
+                        help_text="Values above it are refused, unless the KPI allows values outside its unit's range; forecasts stay below it. Blank for no limit.",
                         max_digits=16,
                         null=True,
                         verbose_name="highest value allowed",
@@ -348,7 +348,7 @@ class Migration(migrations.Migration):
                     models.DecimalField(
                         blank=True,
                         decimal_places=4,
-                        help_text="Leave blank for no limit. Forecasts never go below it.",
+                        help_text="Values below it are refused, unless the KPI allows values outside its unit's range; forecasts stay above it. Blank for no limit.",
                         max_digits=16,
                         null=True,
                         verbose_name="lowest value allowed",
@@ -359,7 +359,7 @@ class Migration(migrations.Migration):
                     models.DecimalField(
                         blank=True,
                         decimal_places=4,
-                        help_text="Leave blank for no limit. Forecasts never go above it.",
+                        help_text="Values above it are refused, unless the KPI allows values outside its unit's range; forecasts stay below it. Blank for no limit.",
                         max_digits=16,
                         null=True,
                         verbose_name="highest value allowed",

@@ -178,7 +178,8 @@ class Unit(models.Model):
         decimal_places=4,
         null=True,
         blank=True,
-        help_text="Leave blank for no limit. Forecasts never go below it.",
+        help_text="Values below it are refused, unless the KPI allows values outside its "
+        "unit's range; forecasts stay above it. Blank for no limit.",
     )
     highest = models.DecimalField(
         "highest value allowed",
@@ -186,7 +187,8 @@ class Unit(models.Model):
         decimal_places=4,
         null=True,
         blank=True,
-        help_text="Leave blank for no limit. Forecasts never go above it.",
+        help_text="Values above it are refused, unless the KPI allows values outside its "
+        "unit's range; forecasts stay below it. Blank for no limit.",
     )
     aliases = models.TextField(
         "other names",
@@ -241,13 +243,18 @@ class Unit(models.Model):
 
     def _spelling_clash(self) -> tuple[str, str] | None:
         """(field, message) when one of this unit's spellings already means another unit."""
-        mine = {spelling_key(text): text for text in self.info.spellings if text}
+        info = self.info
+        fields = ["code", "name", "name", *["aliases"] * len(info.aliases)]
+        mine: dict[str, tuple[str, str]] = {}
+        for field, text in zip(fields, info.spellings, strict=True):
+            if spelling_key(text):
+                mine.setdefault(spelling_key(text), (field, text))
         others = Unit.objects.exclude(pk=self.pk) if self.pk else Unit.objects.all()
         for other in others:
             for text in other.info.spellings:
                 if spelling_key(text) in mine:
-                    field = "name" if spelling_key(text) == spelling_key(self.name) else "aliases"
-                    return field, f"“{mine[spelling_key(text)]}” already means {other.name}."
+                    field, own = mine[spelling_key(text)]
+                    return field, f"“{own}” already means {other.name}."
         return None
 
 

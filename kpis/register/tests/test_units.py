@@ -139,6 +139,7 @@ def test_a_units_code_never_changes(gp):
         ({"name": "PERCENTAGE (%)"}, {"name": ["“PERCENTAGE (%)” already means Percentage (%)."]}),
         ({"code": "Mega Watts"}, {"code": [CODE_MESSAGE]}),
         ({"code": "new"}, {"code": ["“new” is reserved: choose another code."]}),
+        ({"code": "gbp"}, {"code": ["“gbp” already means Money (£)."]}),
         ({"decimals": 5}, {"decimals": ["Ensure this value is less than or equal to 4."]}),
     ],
 )
