@@ -379,6 +379,9 @@ class Kpi(models.Model):
     perspective = models.CharField(max_length=20, choices=Perspective.choices)
     metric_category = models.CharField(max_length=30, choices=MetricCategory.choices)
     frequency = models.CharField("reporting frequency", max_length=20, choices=Frequency.choices)
+    # The unit's code rather than a foreign key: files, histories, frozen packs and committee
+    # proposals name units by code, scorecards read it in their one values_list() query, and a
+    # figure's style comes from the units held in memory (`unit_table`), never from a join.
     unit = models.CharField(
         max_length=20,
         validators=[validate_unit],

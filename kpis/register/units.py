@@ -6,8 +6,8 @@ to every page, and commands, tasks and pack rendering run outside requests. So e
 one snapshot of the whole table (a dozen rows), shared by its threads, and reads it again only when
 the table's *version* has changed:
 
-* The version is a token held in Django's cache (`VERSION_KEY`). Saving a unit gives it a new
-  token once the save commits, so every process that shares the cache reads the new table within
+* The version is a token held in Django's cache (`VERSION_KEY`). Saving a unit gives the table
+  a new token once the save commits, so every process that shares the cache reads the new table within
   `RECHECK_SECONDS`; the process that saved reads its own change at once.
 * A process asks the cache for the version at most once every `RECHECK_SECONDS`, not per figure,
   so even a database-backed cache costs one query a second at most.
