@@ -7,8 +7,8 @@ one snapshot of the whole table (a dozen rows), shared by its threads, and reads
 the table's *version* has changed:
 
 * The version is a token held in Django's cache (`VERSION_KEY`). Saving a unit gives the table
-  a new token once the save commits, so every process that shares the cache reads the new table within
-  `RECHECK_SECONDS`; the process that saved reads its own change at once.
+  a new token once the save commits, so every process that shares the cache reads the new table
+  within `RECHECK_SECONDS`; the process that saved reads its own change at once.
 * A process asks the cache for the version at most once every `RECHECK_SECONDS`, not per figure,
   so even a database-backed cache costs one query a second at most.
 * The token expires after `settings.UNITS_CACHE_SECONDS` (60 by default): with the default cache,
