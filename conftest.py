@@ -1,13 +1,18 @@
 """Standing users for every test: owner, colleague, outsider, approver, G&P, clerk, viewer."""
 
+import importlib
 import os
 
 import pytest
+from django.apps import apps
+from django.core.cache import cache
 from django.db import transaction
 from django.test import override_settings
 from hypothesis import settings as hypothesis_settings
 
+from kpis.register.models import unit_table
 from kpis.register.tests.factories import DirectorateFactory
+from kpis.register.units import VERSION_KEY
 from pmf.tests.factories import UserFactory
 
 
@@ -53,7 +58,15 @@ def pytest_runtest_teardown(item, nextitem):
         with item.config.stash[DB_BLOCKER].unblock():
             for role in Role:
                 Group.objects.get_or_create(name=role.value)
+            restore_the_councils_units()
     return result
+
+
+def restore_the_councils_units() -> None:
+    """The units a migration made, after a test that emptied every table."""
+    migration = importlib.import_module("kpis.migrations.0006_units")
+    migration.add_the_councils_units(apps, None)
+    unit_table.forget()
 
 
 def _empties_the_database(item) -> bool:
@@ -61,6 +74,28 @@ def _empties_the_database(item) -> bool:
     if marker is not None and marker.kwargs.get("transaction"):
         return True
     return bool({"transactional_db", "live_server"} & set(getattr(item, "fixturenames", ())))
+
+
+DATABASE_FIXTURES = {"db", "transactional_db", "live_server", "module_db", "django_db_setup"}
+
+
+@pytest.fixture(autouse=True)
+def _units_as_stored(request, settings):
+    """Every test reads the units its database holds. The process keeps the unit table in memory
+    (kpis.register.units) while a test's rows roll back, so it is read afresh before each test
+    that has a database, and outside the test's own queries, so that no query count includes it;
+    a test without a database has none to read. Within a test the table is read again only when
+    a unit is saved: the shared version does not expire on a clock, as it does in production."""
+    settings.UNITS_CACHE_SECONDS = None
+    cache.delete(VERSION_KEY)
+    unit_table.forget()
+    marker = request.node.get_closest_marker("django_db")
+    if marker is not None or DATABASE_FIXTURES & set(request.fixturenames):
+        request.getfixturevalue("django_db_setup")
+        with request.getfixturevalue("django_db_blocker").unblock():
+            unit_table.all()
+    yield
+    unit_table.forget()
 
 
 FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

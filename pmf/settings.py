@@ -228,6 +228,14 @@ EMAIL_HOST_PASSWORD = _env(env.str, "EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = _env(env.bool, "EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = _env(env.str, "DEFAULT_FROM_EMAIL", default="performance@example.gov.uk")
 
+# Django's cache. Each process keeps the council's units in memory and asks this cache, at most
+# once a second, whether they have changed (kpis.register.units). A cache every web process and
+# worker shares (dbcache://pmf_cache after `manage.py createcachetable`, or Memcached) carries an
+# edited unit to all of them within a second; the default, each process's own memory, within
+# UNITS_CACHE_SECONDS, when each process reads the units again.
+CACHES = {"default": _env(env.cache_url, "CACHE_URL", default="locmemcache://")}
+UNITS_CACHE_SECONDS = _env(env.int, "UNITS_CACHE_SECONDS", default=60)
+
 # Owners are reminded this many days before a period's submission deadline (send_reminders).
 REMINDER_DAYS_BEFORE = _env(env.int, "REMINDER_DAYS_BEFORE", default=3)
 

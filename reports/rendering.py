@@ -117,7 +117,7 @@ def _with_charts(data: dict) -> list[dict]:
             forecast=(forecast[0], forecast[1]) if forecast else None,
             unit_label=section["unit_label"],
             title=f"KPI {section['reference']}: {section['name']}",
-            style=unit_style(section.get("unit", "")),
+            style=unit_style(section.get("unit", ""), section.get("decimals")),
         )
         sections.append({**section, "chart": chart, "history": _history_line(section)})
     return sections

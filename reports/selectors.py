@@ -116,6 +116,7 @@ def _row_dict(row: scorecard_selectors.Row) -> dict:
         "frequency": row.frequency_label,
         "direction": row.direction_label,
         "unit": row.unit,
+        "decimals": row.decimals,
         "unit_label": row.unit_label,
         "period_label": row.period_label,
         "target": row.target_display,

@@ -80,6 +80,7 @@ from kpis.register.models import (
     Directorate,
     Kpi,
     kpi_value_bounds,
+    unit_name,
     unit_style,
 )
 from kpis.reporting import policy
@@ -107,15 +108,15 @@ _PERSPECTIVE_LABELS = dict(Kpi.Perspective.choices)
 _CATEGORY_LABELS = dict(Kpi.MetricCategory.choices)
 _FREQUENCY_LABELS = dict(Kpi.Frequency.choices)
 _DIRECTION_LABELS = dict(Kpi.Direction.choices)
-_UNIT_LABELS = dict(Kpi.Unit.choices)
 
 
 # Formatting ------------------------------------------------------------------------------------
 
 
-def value_text(unit: str, value: Decimal | float | None) -> str:
-    """A figure of a KPI with this unit, written the one way (pmf.formatting)."""
-    return format_value(value, unit_style(unit))
+def value_text(unit: str, value: Decimal | float | None, decimals: int | None = None) -> str:
+    """A figure of a KPI with this unit (and its own decimal places, if it sets them), written
+    the one way (pmf.formatting)."""
+    return format_value(value, unit_style(unit, decimals))
 
 
 @functools.lru_cache(maxsize=16384)
@@ -200,6 +201,7 @@ class _Kpi:
     metric_category: str
     frequency: str
     unit: str
+    decimals: int | None
     direction: str
     status: str
     target_kind: str
@@ -227,6 +229,7 @@ _KPI_FIELDS = (
             "metric_category",
             "frequency",
             "unit",
+            "decimals",
             "direction",
             "status",
             "target_kind",
@@ -321,6 +324,7 @@ class Row:
     forecast_label: str
     assessment: Assessment  # rating, change, trend, forecasts and flags: each defined there once
     points: list[Point] = field(default_factory=list)
+    decimals: int | None = None  # the KPI's own decimal places, when it sets them
 
     # The assessment's parts, as pages, exports and packs name them.
     @property
@@ -383,7 +387,7 @@ class Row:
 
     @property
     def unit_label(self) -> str:
-        return _UNIT_LABELS.get(self.unit, self.unit)
+        return unit_name(self.unit)
 
     @property
     def value_status(self) -> str:
@@ -431,7 +435,7 @@ class Row:
     def _projection(self, what: str, projection: Projection | None) -> str:
         if projection is None:
             return ""
-        text = f"{what}: {value_text(self.unit, projection.value)}"
+        text = f"{what}: {value_text(self.unit, projection.value, self.decimals)}"
         if projection.rating.is_performance:
             text += f" ({projection.rating.label})"
         return text
@@ -1026,6 +1030,7 @@ def _row(
         metric_category=kpi.metric_category,
         frequency=kpi.frequency,
         unit=kpi.unit,
+        decimals=kpi.decimals,
         direction=kpi.direction,
         status=kpi.status,
         kind=kind,
@@ -1091,7 +1096,7 @@ def _year_end_inputs(kpi: _Kpi, kind: str, first: int, current: int, targets) ->
 def _value_display(kpi: _Kpi, m: _Stored | None, *, not_available_words: bool = True) -> str:
     if m and m.not_available and not_available_words:
         return "Not available"
-    return value_text(kpi.unit, _decimal(m.value) if m else None)
+    return value_text(kpi.unit, _decimal(m.value) if m else None, kpi.decimals)
 
 
 def _is_provisional(m: _Stored | None) -> bool:
@@ -1133,12 +1138,13 @@ def _target_text(kpi: _Kpi, target: _Target | None, *, intervention: bool = Fals
     if kpi.target_kind == Kpi.TargetKind.CONTEXTUAL:
         return "Contextual"
     if target is not None:
-        text = value_text(kpi.unit, target.value)
+        text = value_text(kpi.unit, target.value, kpi.decimals)
         if intervention and target.intervention_level is not None:
-            text += f", intervention level {value_text(kpi.unit, target.intervention_level)}"
+            level = value_text(kpi.unit, target.intervention_level, kpi.decimals)
+            text += f", intervention level {level}"
         return text
     if kpi.long_term_target is not None:
-        text = value_text(kpi.unit, kpi.long_term_target)
+        text = value_text(kpi.unit, kpi.long_term_target, kpi.decimals)
         year = f" by {kpi.long_term_target_year}" if kpi.long_term_target_year else ""
         return f"{text}{year} (long-term)"
     return "No target set"

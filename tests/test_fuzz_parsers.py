@@ -138,6 +138,8 @@ def entries(numbers):
     )
 
 
+# The unit rules come from the council's Units table: these read it.
+@pytest.mark.django_db
 @settings(max_examples=3000)
 @given(
     unit=st.sampled_from(Kpi.Unit.values),
@@ -154,6 +156,7 @@ def test_entry_errors_returns_a_dict_of_messages_for_any_value_the_pages_can_sen
     assert all(isinstance(k, str) and isinstance(v, str) and v for k, v in errors.items())
 
 
+@pytest.mark.django_db
 @settings(max_examples=500)
 @given(
     unit=st.sampled_from(Kpi.Unit.values),

@@ -1,5 +1,5 @@
-"""One figure, one text: a value of every unit reads the same on the entry page, the scorecard,
-the scorecard's export, the KPI's chart and the committee's pack (pmf.formatting)."""
+"""One figure, one text: a value of every unit reads the same on the entry page, the KPI's page,
+the scorecard, the scorecard's export, the KPI's chart and the committee's pack (pmf.formatting)."""
 
 import csv
 import datetime
@@ -31,6 +31,7 @@ FIGURES = {
     Unit.RATE_PER_100000: ("1234.5", "1,234.5 per 100,000"),
     Unit.SCORE: ("7.25", "7.25"),
     Unit.RATIO: ("0.5", "0.5"),
+    "tonnes_co2e": ("7154", "7,154 tCO2e"),  # a unit the council keeps beyond the first ten
 }
 
 
@@ -84,6 +85,8 @@ def test_a_value_of_each_unit_reads_the_same_everywhere(client, owner, directora
         assert f">{text}<" in entry_page or f"{text} " in entry_page, (unit, "entry page")
         assert text in scorecard, (unit, "scorecard")
         assert export_rows[kpi.reference]["Performance (current period)"] == text, unit
+        kpi_page = client.get(kpi.get_absolute_url()).content.decode()
+        assert f">{text}<" in kpi_page, (unit, "KPI page")
         chart_page = client.get(reverse("scorecards:kpi", args=[kpi.reference])).content.decode()
         assert f"latest {text} in 2025/26 Q2" in chart_page, (unit, "chart")
         assert text in pack, (unit, "pack")

@@ -97,6 +97,10 @@ MATRIX: dict[str, list[Case]] = {
         Case(get=GP_ONLY, post=GP_ONLY, kwargs={"kind": "=service", "pk": "service.pk"}),
         Case(get=GP_ONLY, post=GP_ONLY, kwargs={"kind": "=priority", "pk": "priority.pk"}),
     ],
+    # Every role reads the council's units; only G&P add or change one.
+    "kpis:units": [Case(get=EVERY_ROLE, post=GET_ONLY)],
+    "kpis:unit_create": [Case(get=GP_ONLY, post=GP_ONLY)],
+    "kpis:unit_edit": [Case(get=GP_ONLY, post=GP_ONLY, kwargs={"code": "=percent"})],
     "kpis:detail": [Case(get=EVERY_ROLE, post=GET_ONLY, kwargs={"reference": "kpi.reference"})],
     "kpis:edit": [Case(get=GP_ONLY, post=GP_ONLY, kwargs={"reference": "kpi.reference"})],
     "kpis:change_status": [

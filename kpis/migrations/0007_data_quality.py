@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('kpis', '0005_historic_authority'),
+        ('kpis', '0006_units'),
     ]
 
     operations = [

@@ -1,21 +1,49 @@
 import datetime
 
 from django import forms
+from django.utils.text import capfirst
 
 from kpis.register.models import (
     KPI_TEXT_LENGTHS,
+    MAX_DECIMALS,
     Committee,
     Directorate,
     Kpi,
     Priority,
     Service,
+    Unit,
+    unit_table,
 )
 from pmf.forms_govuk import GovukForm, GovukModelForm
 from pmf.models import User
 from pmf.roles import Role
 
 
+def places_field(model: type, blank: str) -> forms.TypedChoiceField:
+    """How many decimal places figures are shown with: a choice of 0 to 4, or `blank`."""
+    field = model._meta.get_field("decimals")
+    return forms.TypedChoiceField(
+        label=capfirst(field.verbose_name),
+        help_text=field.help_text,
+        choices=[("", blank)] + [(n, str(n)) for n in range(MAX_DECIMALS + 1)],
+        coerce=int,
+        empty_value=None,
+        required=False,
+        error_messages={"invalid_choice": f"Select from 0 to {MAX_DECIMALS} decimal places"},
+    )
+
+
+def unit_choices() -> list[tuple[str, str]]:
+    """The council's units, read when a form is shown (so a unit added a moment ago is there)."""
+    return [("", "Select a unit")] + [(unit.code, unit.name) for unit in unit_table.all()]
+
+
 class KpiForm(GovukModelForm):
+    unit = forms.ChoiceField(
+        choices=unit_choices,
+        help_text="The register's Units page lists the council's units and how each is written.",
+    )
+    decimals = places_field(Kpi, "The unit's")
     committees = forms.ModelMultipleChoiceField(
         queryset=Committee.objects.filter(is_active=True),
         required=False,
@@ -43,6 +71,7 @@ class KpiForm(GovukModelForm):
             "metric_category",
             "frequency",
             "unit",
+            "decimals",
             "direction",
             "value_basis",
             "year_figure",
@@ -83,6 +112,10 @@ class KpiForm(GovukModelForm):
             f"{s.name} ({s.directorate.short_name})"
         )
         self.fields["directorate"].queryset = Directorate.objects.filter(is_active=True)
+        names = unit_table.names().replace("%", "%%")  # the message is %-formatted with the value
+        self.fields["unit"].error_messages["invalid_choice"] = (
+            f"%(value)s is not one of the council's units. Select one of: {names}"
+        )
         self.fields["priorities"].queryset = Priority.objects.filter(is_active=True)
         officers = User.objects.filter(groups__name=Role.OFFICER.value, is_active=True)
         self.fields["lead_officer"].queryset = officers
@@ -172,6 +205,36 @@ class PriorityForm(GovukModelForm):
         fields = ["number", "name", "description", "is_active"]
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
         labels = {"is_active": "In use (untick to retire it)"}
+
+
+class UnitForm(GovukModelForm):
+    decimals = places_field(Unit, "As entered")
+
+    class Meta:
+        model = Unit
+        fields = [
+            "code",
+            "name",
+            "prefix",
+            "suffix",
+            "singular_suffix",
+            "money",
+            "decimals",
+            "whole_numbers",
+            "rate_per",
+            "lowest",
+            "highest",
+            "aliases",
+        ]
+        widgets = {"aliases": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            # KPIs, files and history name a unit by its code: it is fixed once given.
+            self.fields["code"].disabled = True
+        for name in ("prefix", "suffix", "singular_suffix"):
+            self.fields[name].widget.attrs["class"] = "govuk-input govuk-input--width-10"
 
 
 class RegisterUploadForm(GovukForm):

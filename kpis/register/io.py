@@ -21,7 +21,17 @@ from django.db import IntegrityError, models, transaction
 from django.db.models import Prefetch, Q, QuerySet
 from django.db.models.functions import Lower
 
-from kpis.register.models import Committee, CommitteeMembership, Directorate, Kpi, Priority, Service
+from kpis.register.models import (
+    MAX_DECIMALS,
+    Committee,
+    CommitteeMembership,
+    Directorate,
+    Kpi,
+    Priority,
+    Service,
+    unit_name,
+    unit_table,
+)
 from pmf import clock
 from pmf.models import User
 from pmf.spreadsheets import (
@@ -48,6 +58,8 @@ class Kind(enum.StrEnum):
     TEXT = "text"
     YES_NO = "yes or no"
     CHOICE = "one of a list"
+    UNIT = "one of the council's units"
+    PLACES = "decimal places"
     NUMBER = "number"
     YEAR = "year"
     DATE = "date"
@@ -86,7 +98,8 @@ COLUMNS: tuple[Column, ...] = (
     Column("perspective", "perspective", True, Kind.CHOICE, Kpi.Perspective),
     Column("metric_category", "metric_category", True, Kind.CHOICE, Kpi.MetricCategory),
     Column("frequency", "frequency", True, Kind.CHOICE, Kpi.Frequency),
-    Column("unit", "unit", True, Kind.CHOICE, Kpi.Unit),
+    Column("unit", "unit", True, Kind.UNIT),
+    Column("decimal_places", "decimals", False, Kind.PLACES),
     Column("direction", "direction", True, Kind.CHOICE, Kpi.Direction),
     Column("value_basis", "value_basis", False, Kind.CHOICE, Kpi.ValueBasis),
     Column("year_figure", "year_figure", False, Kind.CHOICE, Kpi.YearFigure),
@@ -112,7 +125,6 @@ COLUMNS_BY_HEADER = {column.header: column for column in COLUMNS}
 COLUMNS_BY_FIELD = {column.field: column for column in COLUMNS}
 RELATION_KINDS = {Kind.DIRECTORATE, Kind.SERVICE, Kind.USER}
 SET_KINDS = {Kind.PRIORITIES, Kind.COMMITTEES}
-UNIT_ALIASES = {"%": Kpi.Unit.PERCENT, "£": Kpi.Unit.MONEY}
 
 
 @dataclass(frozen=True)
@@ -155,11 +167,9 @@ def _choice_key(text: str) -> str:
 def _choice_lookup(choices: type[models.TextChoices]) -> dict[str, str]:
     """Every way of writing a choice: its value, its label, its label without "(…)"."""
     lookup: dict[str, str] = {}
-    aliases = UNIT_ALIASES.items() if choices is Kpi.Unit else ()
     spellings = [(value, value) for value in choices.values]
     spellings += [(str(label), value) for value, label in choices.choices]
     spellings += [(re.sub(r"\(.*\)", "", str(label)), value) for value, label in choices.choices]
-    spellings += [(alias, str(value)) for alias, value in aliases]
     for text, value in spellings:
         key = _choice_key(text)
         if lookup.setdefault(key, value) != value:
@@ -174,6 +184,25 @@ def _parse_choice(text: str, column: Column) -> str:
         labels = ", ".join(str(label) for label in column.choices.labels)
         raise ValueError(f"{quoted(text)} is not a {_words(column.header)}. Use one of: {labels}.")
     return value
+
+
+def _parse_unit(text: str) -> str:
+    """A unit by its code, name or any of its other names (Units page), ignoring case."""
+    found = unit_table.find(text)
+    if found is None:
+        raise ValueError(
+            f"“{text}” is not a unit. Use one of the council's units: {unit_table.names()}."
+        )
+    return found.code
+
+
+def _parse_places(text: str) -> int:
+    if not re.fullmatch(r"[0-9]", text) or int(text) > MAX_DECIMALS:
+        raise ValueError(
+            f"“{text}” is not a number of decimal places. Enter a whole number from 0 to "
+            f"{MAX_DECIMALS}, or leave it blank to use the unit's."
+        )
+    return int(text)
 
 
 def _split(text: str) -> list[str]:
@@ -307,6 +336,10 @@ def _parse_cell(column: Column, text: str, values: dict[str, Any], register: _Re
             return parse_yes_no(text)
         case Kind.CHOICE:
             return _parse_choice(text, column)
+        case Kind.UNIT:
+            return _parse_unit(text)
+        case Kind.PLACES:
+            return _parse_places(text)
         case Kind.NUMBER:
             max_digits, decimal_places = column.digits
             return parse_number(text, max_digits=max_digits, decimal_places=decimal_places)
@@ -653,6 +686,10 @@ def _export_cell(column: Column, kpi: Kpi) -> Any:
         case Kind.CHOICE:
             assert column.choices is not None
             return str(dict(column.choices.choices).get(value, value))
+        case Kind.UNIT:
+            return unit_name(value)
+        case Kind.PLACES:
+            return "" if value is None else value
         case Kind.DIRECTORATE | Kind.SERVICE:
             return value.name if value else ""
         case Kind.USER:

@@ -5,24 +5,28 @@ and its reference number can never be given to another KPI.
 """
 
 import datetime
+from collections.abc import Iterator
 from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator, RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from kpis.register.units import UnitInfo, UnitTable, spelling_key, split_aliases
 from pmf.fields import bounded_text, length_checks
-from pmf.formatting import PLAIN, UnitStyle, format_value
+from pmf.formatting import UnitStyle, format_value
 
 reference_validator = RegexValidator(
     r"^[A-Za-z0-9][A-Za-z0-9.-]{0,19}$",
     "Use letters, digits, dots or hyphens (at most 20), starting with a letter or digit.",
 )
 # Words the register's own addresses use, so no KPI can take them as its reference.
-RESERVED_REFERENCES = {"new", "import", "structure", "export.csv", "export.xlsx"}
+RESERVED_REFERENCES = {"new", "import", "structure", "units", "export.csv", "export.xlsx"}
+#: A KPI's figures are stored to 4 decimal places, so none can be shown to more.
+MAX_DECIMALS = 4
 
 
 # How long each text typed at length may be (pmf.fields): a register's longest definitions run to
@@ -120,6 +124,172 @@ class Committee(models.Model):
         return self.name
 
 
+unit_code_validator = RegexValidator(
+    r"^[a-z][a-z0-9_]{0,19}$",
+    "Use small letters, digits and underscores (at most 20), starting with a letter.",
+)
+
+
+class Unit(models.Model):
+    """A unit the council measures KPIs in, kept by Governance and Performance.
+
+    Its code is the key a KPI stores, so it never changes once given; everything else says how its
+    figures are written (pmf.formatting), entered and checked. Units are never deleted: a KPI's
+    history may name any of them. The rest of the product reads units through `unit_table`, which
+    holds them in memory (kpis.register.units), so a figure never costs a query.
+    """
+
+    code = models.CharField(
+        max_length=20,
+        unique=True,
+        validators=[unit_code_validator],
+        help_text="The key KPIs store and files may use, like tonnes_co2e. It cannot change.",
+    )
+    name = models.CharField(
+        max_length=100, unique=True, help_text="As people read it, like Tonnes CO2e."
+    )
+    prefix = models.CharField(
+        max_length=10, blank=True, help_text="Written before the number, like £ in £1,250."
+    )
+    suffix = models.CharField(
+        max_length=30,
+        blank=True,
+        help_text="Written after the number, like % or days. A word goes after a space (12 days), "
+        "a symbol does not (72.5%).",
+    )
+    singular_suffix = models.CharField(
+        "suffix for exactly 1",
+        max_length=30,
+        blank=True,
+        help_text="Only if it differs, like day in 1 day. Leave blank to use the suffix.",
+    )
+    money = models.BooleanField(
+        "money",
+        default=False,
+        help_text="Written as whole pounds or pounds and pence (£75, £75.50), and entered to the "
+        "penny.",
+    )
+    decimals = models.PositiveSmallIntegerField(
+        "decimal places",
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(MAX_DECIMALS)],
+        help_text="How many decimal places figures are shown with. As entered writes them "
+        "without trailing zeros (72.5, not 72.50). A KPI may set its own.",
+    )
+    whole_numbers = models.BooleanField(
+        "whole numbers only", default=False, help_text="Values with a fraction are refused."
+    )
+    rate_per = models.PositiveIntegerField(
+        "multiplier",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text="For a percentage or rate worked out from a numerator and a denominator: the "
+        "number it is multiplied by, like 100 for a percentage or 100000 for a rate per 100,000.",
+    )
+    lowest = models.DecimalField(
+        "lowest value allowed",
+        max_digits=16,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        help_text="Values below it are refused, unless the KPI allows values outside its "
+        "unit's range; forecasts stay above it. Blank for no limit.",
+    )
+    highest = models.DecimalField(
+        "highest value allowed",
+        max_digits=16,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        help_text="Values above it are refused, unless the KPI allows values outside its "
+        "unit's range; forecasts stay below it. Blank for no limit.",
+    )
+    aliases = models.TextField(
+        "other names",
+        blank=True,
+        help_text="Other ways people write this unit in a spreadsheet, separated by ; like "
+        "GBP; pounds. Case does not matter.",
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        super().save(*args, **kwargs)
+        unit_table.changed()
+
+    def get_absolute_url(self) -> str:
+        return reverse("kpis:unit_edit", args=[self.code])
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        if self.code == "new":
+            errors["code"] = "“new” is reserved: choose another code."
+        if self.lowest is not None and self.highest is not None and self.lowest > self.highest:
+            errors["highest"] = "The highest value must be at least the lowest."
+        clash = self._spelling_clash()
+        if clash:
+            errors.setdefault(*clash)
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def info(self) -> UnitInfo:
+        """This row as the rest of the product reads it."""
+        return UnitInfo(
+            code=self.code,
+            name=self.name,
+            prefix=self.prefix,
+            suffix=self.suffix,
+            singular_suffix=self.singular_suffix,
+            money=self.money,
+            decimals=self.decimals,
+            whole_numbers=self.whole_numbers,
+            rate_per=self.rate_per,
+            lowest=self.lowest,
+            highest=self.highest,
+            aliases=split_aliases(self.aliases),
+        )
+
+    def _spelling_clash(self) -> tuple[str, str] | None:
+        """(field, message) when one of this unit's spellings already means another unit."""
+        info = self.info
+        fields = ["code", "name", "name", *["aliases"] * len(info.aliases)]
+        mine: dict[str, tuple[str, str]] = {}
+        for field, text in zip(fields, info.spellings, strict=True):
+            if spelling_key(text):
+                mine.setdefault(spelling_key(text), (field, text))
+        others = Unit.objects.exclude(pk=self.pk) if self.pk else Unit.objects.all()
+        for other in others:
+            for text in other.info.spellings:
+                if spelling_key(text) in mine:
+                    field, own = mine[spelling_key(text)]
+                    return field, f"“{own}” already means {other.name}."
+        return None
+
+
+def _stored_units() -> Iterator[UnitInfo]:
+    return (unit.info for unit in Unit.objects.all())
+
+
+#: The council's units as this process reads them, without a query per figure.
+unit_table = UnitTable(_stored_units)
+
+
+def validate_unit(code: str) -> None:
+    """A KPI's unit must be one of the council's."""
+    if unit_table.get(code) is None:
+        raise ValidationError(
+            f"“{code}” is not a unit. Use one of the council's units: {unit_table.names()}."
+        )
+
+
 class KpiQuerySet(models.QuerySet):
     def reporting(self) -> "KpiQuerySet":
         """KPIs that report values: not suspended or retired."""
@@ -148,6 +318,10 @@ class Kpi(models.Model):
         ANNUAL = "annual", "Annual"
 
     class Unit(models.TextChoices):
+        """The codes of the units the council started with, for code that names one (a rate's
+        multiplier, totals of counts and money). The council's units are the Unit table: a KPI
+        may have any of them."""
+
         PERCENT = "percent", "Percentage (%)"
         COUNT = "count", "Number"
         MONEY = "money", "Money (£)"
@@ -231,7 +405,21 @@ class Kpi(models.Model):
     perspective = models.CharField(max_length=20, choices=Perspective.choices)
     metric_category = models.CharField(max_length=30, choices=MetricCategory.choices)
     frequency = models.CharField("reporting frequency", max_length=20, choices=Frequency.choices)
-    unit = models.CharField(max_length=20, choices=Unit.choices)
+    # The unit's code rather than a foreign key: files, histories, frozen packs and committee
+    # proposals name units by code, scorecards read it in their one values_list() query, and a
+    # figure's style comes from the units held in memory (`unit_table`), never from a join.
+    unit = models.CharField(
+        max_length=20,
+        validators=[validate_unit],
+        help_text="One of the council's units (the register's Units page).",
+    )
+    decimals = models.PositiveSmallIntegerField(
+        "decimal places (this KPI)",
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(MAX_DECIMALS)],
+        help_text="How many decimal places its figures are shown with, if not as its unit says.",
+    )
     direction = models.CharField(
         "direction for improvement", max_length=10, choices=Direction.choices
     )
@@ -286,9 +474,10 @@ class Kpi(models.Model):
         help_text="Officers who may enter values for this KPI on the lead officer's behalf.",
     )
     allows_values_outside_0_100 = models.BooleanField(
-        "percentage may fall outside 0 to 100",
+        "values may fall outside the unit's range",
         default=False,
-        help_text="For percentage changes or rates that can be negative or exceed 100%.",
+        help_text="For changes or balances that can be negative, or percentages that can exceed "
+        "100%.",
     )
     rag_amber_tolerance = models.DecimalField(
         "amber tolerance (this KPI)",
@@ -420,7 +609,16 @@ class Kpi(models.Model):
 
     @property
     def unit_style(self) -> UnitStyle:
-        return unit_style(self.unit)
+        return unit_style(self.unit, self.decimals)
+
+    @property
+    def unit_info(self) -> UnitInfo:
+        """Its unit: how values are entered, checked and written (no query)."""
+        return unit_table.get(self.unit) or UnitInfo(code=self.unit, name=self.unit)
+
+    def get_unit_display(self) -> str:
+        """Its unit's name, where pages ask for it as they would a choice's label."""
+        return unit_name(self.unit)
 
     def value_text(self, value) -> str:
         """One of this KPI's figures as people read it: 72.5%, £1,250.50, 12 days."""
@@ -489,44 +687,35 @@ class CommitteeMembership(models.Model):
         return self.started_on <= day and (self.ended_on is None or self.ended_on > day)
 
 
-# How each unit's figures are written (pmf.formatting): the one table pages, exports, packs,
-# charts and e-mails read.
-UNIT_STYLES: dict[str, UnitStyle] = {
-    Kpi.Unit.PERCENT: UnitStyle(suffix="%"),
-    Kpi.Unit.COUNT: PLAIN,
-    Kpi.Unit.MONEY: UnitStyle(prefix="£", money=True),
-    Kpi.Unit.DAYS: UnitStyle(suffix=" days", singular_suffix=" day"),
-    Kpi.Unit.WEEKS: UnitStyle(suffix=" weeks", singular_suffix=" week"),
-    Kpi.Unit.RATE_PER_1000: UnitStyle(suffix=" per 1,000"),
-    Kpi.Unit.RATE_PER_10000: UnitStyle(suffix=" per 10,000"),
-    Kpi.Unit.RATE_PER_100000: UnitStyle(suffix=" per 100,000"),
-    Kpi.Unit.SCORE: PLAIN,
-    Kpi.Unit.RATIO: PLAIN,
-}
+# How each unit's figures are written (pmf.formatting) and what values it allows: the one place
+# pages, exports, packs, charts, e-mails and forecasts read, from the Unit table (`unit_table`).
 
 
-def unit_style(unit: str) -> UnitStyle:
-    return UNIT_STYLES.get(unit, PLAIN)
+def unit_style(unit: str, decimals: int | None = None) -> UnitStyle:
+    """How figures in this unit are written; `decimals` is a KPI's own number of places."""
+    return unit_table.style(unit, decimals)
+
+
+def unit_name(unit: str) -> str:
+    """The unit's name as people read it: "Percentage (%)", "Tonnes CO2e"."""
+    found = unit_table.get(unit)
+    return found.name if found is not None else unit
 
 
 def value_bounds(unit: str) -> tuple[Decimal | None, Decimal | None]:
-    """The least and greatest figure a measure in this unit can be (None: no bound that side).
-
-    Forecasts and year-end projections stay within them. A percentage is 0 to 100; numbers,
-    money, days, weeks and rates are never negative; scores and ratios have no bound.
-    """
-    if unit == Kpi.Unit.PERCENT:
-        return Decimal(0), Decimal(100)
-    if unit in (Kpi.Unit.SCORE, Kpi.Unit.RATIO):
+    """The lowest and highest value the unit allows (None for no limit): entries are checked
+    against them and forecasts kept within them."""
+    found = unit_table.get(unit)
+    if found is None:
         return None, None
-    return Decimal(0), None
+    return found.lowest, found.highest
 
 
 def kpi_value_bounds(
     unit: str, *, allows_values_outside_0_100: bool = False
 ) -> tuple[Decimal | None, Decimal | None]:
-    """A KPI's bounds: its unit's (value_bounds), except that a percentage the register says may
-    fall outside 0 to 100 (a percentage change, say) has none."""
-    if allows_values_outside_0_100 and unit == Kpi.Unit.PERCENT:
+    """A KPI's bounds: its unit's (value_bounds), except that a KPI the register says may fall
+    outside its unit's range (a percentage change, an underspend) has none."""
+    if allows_values_outside_0_100:
         return None, None
     return value_bounds(unit)

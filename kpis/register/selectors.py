@@ -2,11 +2,23 @@
 
 import datetime
 from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
 
 from django.apps import apps
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Prefetch, QuerySet
 
-from kpis.register.models import Committee, CommitteeMembership, Directorate, Kpi, Priority, Service
+from kpis.register.models import (
+    Committee,
+    CommitteeMembership,
+    Directorate,
+    Kpi,
+    Priority,
+    Service,
+    Unit,
+    unit_name,
+)
+from pmf.formatting import format_value, number_text
 from pmf.history import Change, Entry, history_entries
 
 
@@ -59,7 +71,9 @@ def kpi_change_history(kpi: Kpi) -> list[Entry]:
             return []
         return [Change("Priorities and ambitions", _list(before, names), _list(after, names))]
 
-    return history_entries(records, fields=KPI_HISTORY_FIELDS, more=priorities)
+    return history_entries(
+        records, fields=KPI_HISTORY_FIELDS, words={"unit": unit_name}, more=priorities
+    )
 
 
 def _list(ids: set[int], names: dict[int, str]) -> str:
@@ -75,3 +89,55 @@ def structure_overview() -> dict:
         "priorities": Priority.objects.all(),
         "committees": Committee.objects.all(),
     }
+
+
+# The council's units ---------------------------------------------------------------------------
+
+#: A figure every unit's example is written with, so the list shows how each unit reads.
+EXAMPLE_FIGURE = Decimal("1250.5")
+UNIT_HISTORY_FIELDS = [f.name for f in Unit._meta.concrete_fields if f.name != "id"]
+
+
+@dataclass(frozen=True)
+class UnitRow:
+    unit: Unit
+    example: str  # 1,250.5 written in the unit
+    range_text: str  # "0 to 100", "0 or more", "No limit"
+    kpi_count: int
+
+
+def unit_list() -> list[UnitRow]:
+    """Every unit with an example figure, its range and how many KPIs use it (two queries)."""
+    counts = dict(Kpi.objects.order_by().values_list("unit").annotate(n=Count("pk")))
+    return [
+        UnitRow(
+            unit=unit,
+            example=format_value(EXAMPLE_FIGURE, unit.info.style),
+            range_text=range_text(unit.lowest, unit.highest),
+            kpi_count=counts.get(unit.code, 0),
+        )
+        for unit in Unit.objects.all()
+    ]
+
+
+def range_text(lowest: Decimal | None, highest: Decimal | None) -> str:
+    if lowest is not None and highest is not None:
+        return f"{number_text(lowest)} to {number_text(highest)}"
+    if lowest is not None:
+        return f"{number_text(lowest)} or more"
+    if highest is not None:
+        return f"{number_text(highest)} or less"
+    return "No limit"
+
+
+def unit_history(unit: Unit | None = None) -> list[Entry]:
+    """Every version of one unit (or of every unit, each named), newest first (one query)."""
+    records = Unit.history.select_related("history_user")
+    if unit is not None:
+        records = records.filter(id=unit.pk)
+    return history_entries(
+        records,
+        fields=UNIT_HISTORY_FIELDS,
+        show_initial=True,
+        scope=None if unit is not None else (lambda record: record.name),
+    )

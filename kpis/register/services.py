@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 
-from kpis.register.models import Committee, CommitteeMembership, Kpi, Priority
+from kpis.register.models import Committee, CommitteeMembership, Kpi, Priority, Unit
 from pmf import clock
 from pmf.models import User
 
@@ -132,3 +132,18 @@ def structure_save(*, obj: models.Model, by: User, m2m: dict | None = None) -> m
     for name, values in (m2m or {}).items():
         getattr(obj, name).set(values)
     return obj
+
+
+@transaction.atomic
+def unit_save(*, unit: Unit, by: User) -> Unit:
+    """Add a unit or change how one is written, entered and checked. Its code never changes: KPIs
+    store it. Every page, export and pack writes the unit's figures the new way from now on."""
+    _require_register_keeper(by)
+    if unit.pk:
+        stored = Unit.objects.only("code").get(pk=unit.pk)
+        if stored.code != unit.code:
+            raise ValidationError({"code": "A unit's code cannot change."})
+    unit.full_clean()
+    record_change(unit, by=by, reason="Edited" if unit.pk else "Added")
+    unit.save()
+    return unit

@@ -21,6 +21,9 @@ urlpatterns = [
         views.structure_edit,
         name="structure_edit",
     ),
+    path("units/", views.units, name="units"),
+    path("units/new/", views.unit_edit, name="unit_create"),
+    path("units/<slug:code>/", views.unit_edit, name="unit_edit"),
     path("<str:reference>/edit/", views.kpi_edit, name="edit"),
     re_path(
         r"^(?P<reference>[^/]+)/(?P<action>suspend|reinstate|retire)/$",

@@ -20,8 +20,9 @@ from kpis.register.forms import (
     RegisterUploadForm,
     RetireForm,
     ServiceForm,
+    UnitForm,
 )
-from kpis.register.models import Directorate, Kpi, Priority, Service
+from kpis.register.models import Directorate, Kpi, Priority, Service, Unit
 from kpis.register.tables import KpiRegisterTable
 from pmf.forms_govuk import posted
 from pmf.roles import require
@@ -187,6 +188,46 @@ def structure_edit(request: HttpRequest, kind: str, pk: int | None = None) -> Ht
     noun = model._meta.verbose_name
     title = f"Edit {noun}" if instance else f"Add a {noun}"
     return render(request, "kpis/register/structure_form.html", {"form": form, "title": title})
+
+
+@require_GET
+@require("pmf.read")
+def units(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "kpis/register/units.html",
+        {
+            "rows": selectors.unit_list(),
+            "history": selectors.unit_history(),
+            "can_keep_register": request.user.has_perm("kpis.keep_register"),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@require("kpis.keep_register")
+def unit_edit(request: HttpRequest, code: str | None = None) -> HttpResponse:
+    unit = get_object_or_404(Unit, code=code) if code else None
+    title = f"Edit the unit {unit.name}" if unit else "Add a unit"
+    form = UnitForm(*posted(request), instance=unit)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = services.unit_save(unit=form.save(commit=False), by=request.user)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"Unit “{saved.name}” saved.")
+            return redirect(reverse("kpis:units") + f"#unit-{saved.code}")
+    return render(
+        request,
+        "kpis/register/unit_form.html",
+        {
+            "form": form,
+            "unit": unit,
+            "title": title,
+            "history": selectors.unit_history(unit) if unit else [],
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])

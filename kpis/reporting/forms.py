@@ -1,7 +1,7 @@
 """Forms for the reporting cycle: G&P's periods and targets, entering a KPI's value for a period,
 returning a value to its officer, and uploading a file of values.
 
-The unit rules (percentages 0–100, whole numbers, pounds and pence, "not available" needs a reason,
+The unit rules (its range, whole numbers, pounds and pence, "not available" needs a reason,
 off target needs an action plan) live in the reporting services and are applied there; these
 forms only parse what was typed and carry the service's messages back to the right field.
 """
@@ -205,27 +205,6 @@ NUMBER_ATTRS = {
     "spellcheck": "false",
     "autocomplete": "off",
 }
-UNIT_PREFIX = {Kpi.Unit.MONEY: "£"}
-UNIT_WORDS = {
-    Kpi.Unit.PERCENT: "%",
-    Kpi.Unit.COUNT: "a whole number",
-    Kpi.Unit.MONEY: "£",
-    Kpi.Unit.DAYS: "days",
-    Kpi.Unit.WEEKS: "weeks",
-    Kpi.Unit.RATE_PER_1000: "per 1,000",
-    Kpi.Unit.RATE_PER_10000: "per 10,000",
-    Kpi.Unit.RATE_PER_100000: "per 100,000",
-    Kpi.Unit.SCORE: "score",
-    Kpi.Unit.RATIO: "ratio",
-}
-UNIT_SUFFIX = {
-    Kpi.Unit.PERCENT: "%",
-    Kpi.Unit.DAYS: "days",
-    Kpi.Unit.WEEKS: "weeks",
-    Kpi.Unit.RATE_PER_1000: "per 1,000",
-    Kpi.Unit.RATE_PER_10000: "per 10,000",
-    Kpi.Unit.RATE_PER_100000: "per 100,000",
-}
 
 
 class NumberField(forms.DecimalField):
@@ -315,9 +294,9 @@ class EntryForm(GovukForm):
             self.fields["denominator"].label = kpi.denominator_label or "Denominator"
         else:
             del self.fields["numerator"], self.fields["denominator"]
-            self.fields["value"].label = f"Value ({UNIT_WORDS.get(kpi.unit, 'number')})"
-        self.prefix_text = UNIT_PREFIX.get(kpi.unit, "")
-        self.suffix_text = UNIT_SUFFIX.get(kpi.unit, "")
+            self.fields["value"].label = f"Value ({kpi.unit_info.entry_words})"
+        self.prefix_text = kpi.unit_info.prefix
+        self.suffix_text = kpi.unit_info.suffix
         self.not_available_conditional_id = f"{self['not_available'].auto_id}-conditional"
         self.fields["not_available"].widget.attrs["data-aria-controls"] = (
             self.not_available_conditional_id

@@ -14,8 +14,9 @@ from django.db import connection, transaction
 from simple_history.utils import bulk_update_with_history
 
 from kpis import rating
-from kpis.register.models import Kpi
+from kpis.register.models import Kpi, value_bounds
 from kpis.register.services import record_change
+from kpis.register.units import UnitInfo
 from kpis.reporting import policy, quality, selectors
 from kpis.reporting.models import (
     MEASUREMENT_TEXT_LENGTHS,
@@ -28,22 +29,9 @@ from kpis.reporting.models import (
 from kpis.reporting.periods import periods_of_year
 from pmf import clock
 from pmf.fields import too_long
+from pmf.formatting import number_text
 from pmf.models import User
 
-RATE_MULTIPLIERS = {
-    Kpi.Unit.PERCENT: Decimal(100),
-    Kpi.Unit.RATE_PER_1000: Decimal(1000),
-    Kpi.Unit.RATE_PER_10000: Decimal(10000),
-    Kpi.Unit.RATE_PER_100000: Decimal(100000),
-}
-NON_NEGATIVE_UNITS = {
-    Kpi.Unit.COUNT,
-    Kpi.Unit.DAYS,
-    Kpi.Unit.WEEKS,
-    Kpi.Unit.RATE_PER_1000,
-    Kpi.Unit.RATE_PER_10000,
-    Kpi.Unit.RATE_PER_100000,
-}
 OFF_TARGET = {rating.Rating.AMBER, rating.Rating.RED}
 # Measurement.value holds 18 digits, 4 of them decimal places.
 MAX_VALUE = Decimal(10) ** 14
@@ -105,7 +93,7 @@ def computed_value(kpi: Kpi, entry: Entry) -> Decimal | None:
     """The value from numerator and denominator, when the KPI defines them and no value is given."""
     if entry.value is not None or entry.numerator is None or not entry.denominator:
         return entry.value
-    multiplier = RATE_MULTIPLIERS.get(kpi.unit, Decimal(1))
+    multiplier = Decimal(kpi.unit_info.rate_per or 1)
     return (entry.numerator / entry.denominator * multiplier).quantize(Decimal("0.0001"))
 
 
@@ -146,16 +134,14 @@ def entry_errors(kpi: Kpi, entry: Entry) -> dict[str, str]:
     if not value.is_finite() or abs(value) >= MAX_VALUE:
         errors["value"] = "Enter a number smaller than 100 trillion"
         return errors
-    if kpi.unit == Kpi.Unit.PERCENT and not kpi.allows_values_outside_0_100:
-        if not Decimal(0) <= value <= Decimal(100):
-            errors["value"] = "Enter a percentage between 0 and 100"
-    elif kpi.unit in NON_NEGATIVE_UNITS and value < 0:
-        errors["value"] = f"A {kpi.get_unit_display().lower()} value cannot be negative"
-    if "value" not in errors:
-        if kpi.unit == Kpi.Unit.COUNT and value != value.to_integral_value():
-            errors["value"] = "Enter a whole number"
-        elif kpi.unit == Kpi.Unit.MONEY and value != value.quantize(Decimal("0.01")):
-            errors["value"] = "Enter an amount in pounds and pence, like 1250.50"
+    unit = kpi.unit_info
+    outside = "" if kpi.allows_values_outside_0_100 else _outside_range(unit, value)
+    if outside:
+        errors["value"] = outside
+    elif unit.whole_numbers and value != value.to_integral_value():
+        errors["value"] = "Enter a whole number"
+    elif unit.money and value != value.quantize(Decimal("0.01")):
+        errors["value"] = "Enter an amount in pounds and pence, like 1250.50"
     return errors
 
 
@@ -173,6 +159,22 @@ def query_errors(query: str, entry: Entry, confirmed_query: str) -> dict[str, st
     if not entry.query_explanation.strip():
         return {"query_explanation": "Explain why the value is so different from earlier ones"}
     return {}
+
+
+def _outside_range(unit: UnitInfo, value: Decimal) -> str:
+    """What is wrong with a value outside its unit's range (kpis.register.models.value_bounds)."""
+    lowest, highest = value_bounds(unit.code)
+    if (lowest is None or value >= lowest) and (highest is None or value <= highest):
+        return ""
+    noun = unit.noun
+    article = "an" if noun[:1].lower() in "aeiou" else "a"
+    if lowest is not None and highest is not None:
+        return f"Enter {article} {noun} between {number_text(lowest)} and {number_text(highest)}"
+    if lowest == 0:
+        return f"{article.capitalize()} {noun} value cannot be negative"
+    if lowest is not None:
+        return f"Enter {article} {noun} of {number_text(lowest)} or more"
+    return f"Enter {article} {noun} of {number_text(highest)} or less"
 
 
 def submission_errors(kpi: Kpi, entry: Entry, rated: rating.Rating) -> dict[str, str]:

@@ -6,7 +6,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from kpis.rating import Rating, trends
-from kpis.register.models import CommitteeMembership, Kpi
+from kpis.register import services
+from kpis.register.models import CommitteeMembership, Kpi, Unit, unit_table
 from kpis.register.tests.factories import (
     CommitteeFactory,
     DirectorateFactory,
@@ -508,6 +509,39 @@ def test_a_scorecard_takes_the_same_number_of_queries_for_10_and_200_kpis(kind):
         counts.append(len(queries))
     assert counts[0] == counts[2] <= 5
     assert counts[1] == counts[3] <= 8
+
+
+def test_kpis_in_any_of_the_councils_units_with_their_own_decimals_cost_no_more_queries(q2, gp):
+    """Figures are written from the units held in memory (kpis.register.units): however many
+    units and decimal places the rows use, the scorecard asks the database the same five times."""
+    services.unit_save(unit=Unit(code="mwh", name="Megawatt hours", suffix="MWh"), by=gp)
+    unit_table.all()  # this process reads the table again once after a save, not per scorecard
+    RagPolicy.current()  # the first call creates the council's policy
+    written = {
+        ("mwh", 2): "12.00 MWh",
+        ("tonnes_co2e", None): "12 tCO2e",
+        ("money", 0): "£12",
+        ("percent", 1): "12.0%",
+        ("days", None): "12 days",
+    }
+    counts = []
+    for kpis in (
+        [KpiFactory(level=Kpi.Level.STRATEGIC)],
+        [
+            KpiFactory(level=Kpi.Level.STRATEGIC, unit=unit, decimals=decimals)
+            for unit, decimals in written
+        ]
+        + [KpiFactory(level=Kpi.Level.STRATEGIC, unit=unit.code) for unit in Unit.objects.all()],
+    ):
+        for kpi in kpis:
+            value(kpi, q2, 12, status="approved")
+        with CaptureQueriesContext(connection) as queries:
+            card = selectors.scorecard(kind="organisation", period=q2)
+        counts.append(len(queries))
+    assert counts[0] == counts[1] <= 5
+    rows = {row.reference: row for row in card.rows}
+    for kpi, text in zip(kpis, written.values(), strict=False):
+        assert rows[kpi.reference].current_display == text
 
 
 def test_a_page_number_out_of_range_or_malformed_gives_the_nearest_page(q2):

@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.migrations.loader import MigrationLoader
 from django.utils import timezone
 
+from kpis.register import services
 from kpis.register.io import (
     COLUMNS,
     HEADERS,
@@ -23,7 +24,7 @@ from kpis.register.io import (
     register_export_xlsx,
     register_import,
 )
-from kpis.register.models import Committee, CommitteeMembership, Kpi
+from kpis.register.models import Committee, CommitteeMembership, Kpi, Unit
 from kpis.register.tests.factories import (
     CommitteeFactory,
     DirectorateFactory,
@@ -273,6 +274,7 @@ def varied_register(council):
         committees=[srp, ht],
         lead_officer=officer,
         unit=Kpi.Unit.RATE_PER_10000,
+        decimals=2,
         direction=Kpi.Direction.LOWER,
         value_basis=Kpi.ValueBasis.ROLLING_12_MONTHS,
         year_figure=Kpi.YearFigure.LAST,
@@ -462,11 +464,64 @@ def test_choices_are_read_from_a_value_or_a_label(council, text, stored):
 
 @pytest.mark.parametrize(
     ("text", "stored"),
-    [("%", "percent"), ("Percentage", "percent"), ("£", "money"), ("rate per 10000", "rate_10k")],
+    [
+        ("%", "percent"),
+        ("Percentage", "percent"),
+        ("PER CENT", "percent"),
+        ("£", "money"),
+        ("GBP", "money"),
+        ("gbp", "money"),
+        ("Pounds", "money"),
+        ("rate per 10000", "rate_10k"),
+        ("Tonnes CO2e", "tonnes_co2e"),
+        ("tco2e", "tonnes_co2e"),
+    ],
 )
 def test_units_have_the_short_forms_people_write(council, text, stored):
     assert import_rows([row(unit=text)]).ok
     assert Kpi.objects.get().unit == stored
+
+
+def test_an_unknown_unit_is_refused_with_every_unit_the_council_has(council):
+    result = import_rows([row(unit="furlongs")])
+
+    assert not result.ok and not Kpi.objects.exists()
+    assert [str(error) for error in result.errors] == [
+        "Row 2, column unit: “furlongs” is not a unit. Use one of the council's units: Days, "
+        "Money (£), Number, Percentage (%), Rate per 1,000, Rate per 10,000, Rate per 100,000, "
+        "Ratio, Score, Tonnes CO2e, Weeks."
+    ]
+
+
+def test_a_unit_the_council_adds_is_read_by_its_other_names(council, gp):
+    unit = Unit(code="mwh", name="Megawatt hours", suffix="MWh", aliases="MWh; megawatt-hours")
+    services.unit_save(unit=unit, by=gp)
+
+    assert import_rows([row(unit="MEGAWATT HOURS"), row(reference="501", unit="mwh")]).ok
+
+    assert set(Kpi.objects.values_list("unit", flat=True)) == {"mwh"}
+    headers, rows = register_export(kpis=Kpi.objects.all())
+    assert {line[headers.index("unit")] for line in rows} == {"Megawatt hours"}
+
+
+@pytest.mark.parametrize(("text", "stored"), [("0", 0), ("2", 2), ("4", 4), ("", None)])
+def test_a_kpi_may_set_its_own_decimal_places(council, text, stored):
+    assert import_rows([row(decimal_places=text)]).ok
+    assert Kpi.objects.get().decimals == stored
+
+
+@pytest.mark.parametrize("text", ["5", "1.5", "-1", "two"])
+def test_decimal_places_are_a_whole_number_from_0_to_4(council, text):
+    result = import_rows([row(decimal_places=text)])
+
+    assert not Kpi.objects.exists()
+    assert [(error.column, error.message) for error in result.errors] == [
+        (
+            "decimal_places",
+            f"“{text}” is not a number of decimal places. Enter a whole number from 0 to 4, or "
+            "leave it blank to use the unit's.",
+        )
+    ]
 
 
 def test_no_two_choices_share_a_spelling():

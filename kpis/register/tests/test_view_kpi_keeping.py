@@ -55,6 +55,8 @@ def _write_urls(kpi) -> list[str]:
         reverse("kpis:structure_create", args=["priority"]),
         reverse("kpis:structure_edit", args=["directorate", kpi.directorate.pk]),
         reverse("kpis:structure_edit", args=["service", kpi.service.pk]),
+        reverse("kpis:unit_create"),
+        reverse("kpis:unit_edit", args=["percent"]),
     ]
 
 
@@ -108,7 +110,8 @@ def test_bad_input_is_shown_with_the_field_and_nothing_is_saved(client, gp):
     assert response.status_code == 200
     assert "There is a problem" in body
     assert "Enter name" in body
-    assert "furlongs is not one of the available choices" in body
+    assert "furlongs is not one of the council&#x27;s units. Select one of: Days, " in body
+    assert "Percentage (%), Rate per 1,000" in body
     assert 'href="#id_name"' in body
     assert not Kpi.objects.filter(reference="250").exists()
 

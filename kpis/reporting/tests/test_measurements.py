@@ -175,6 +175,18 @@ def test_money_is_in_pounds_and_pence(period, owner, directorate):
     with pytest.raises(ValidationError) as excinfo:
         _save(kpi, period, owner, value=D("1250.505"))
     assert "pounds and pence" in _errors(excinfo)["value"][0]
+    assert _save(kpi, period, owner, value=D("1250.50")).value == D("1250.50")
+
+
+def test_money_is_not_negative_unless_the_kpi_allows_values_outside_its_units_range(
+    period, owner, directorate
+):
+    kpi = KpiFactory(lead_officer=owner, directorate=directorate, unit=Kpi.Unit.MONEY)
+    with pytest.raises(ValidationError) as excinfo:
+        _save(kpi, period, owner, value=D("-1250.50"))
+    assert _errors(excinfo) == {"value": ["A money value cannot be negative"]}
+    kpi.allows_values_outside_0_100 = True  # an overspend or underspend, say
+    kpi.save()
     assert _save(kpi, period, owner, value=D("-1250.50")).value == D("-1250.50")
 
 
