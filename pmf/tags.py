@@ -68,6 +68,14 @@ COLOURS: dict[str, dict[str, str]] = {
     "action": {"not_started": "grey", "in_progress": "blue", "overdue": "red", "achieved": "green"},
     # A published version of a committee pack.
     "version": {"published": "green", "withdrawn": "red"},
+    # A pack's publication scheduled for its papers date (reports.ScheduledPublication.Status).
+    "publication": {
+        "scheduled": "blue",
+        "published": "green",
+        "not_ready": "yellow",
+        "failed": "red",
+        "cancelled": "grey",
+    },
 }
 
 

@@ -14,7 +14,13 @@ urlpatterns = [
         views.preview_pdf_request,
         name="preview_pdf_request",
     ),
-    path("meetings/<int:meeting_id>/generate/", views.generate, name="generate"),
+    path("meetings/<int:meeting_id>/publish/", views.publish, name="publish"),
+    path("meetings/<int:meeting_id>/schedule/", views.schedule, name="schedule"),
+    path(
+        "meetings/<int:meeting_id>/schedule/cancel/",
+        views.schedule_cancel,
+        name="schedule_cancel",
+    ),
     path(
         "meetings/<int:meeting_id>/versions/<int:number>.pdf",
         views.version_pdf,
