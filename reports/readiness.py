@@ -56,8 +56,13 @@ class Readiness:
         return self.period.state in ENTRY_ENDED
 
     @property
+    def expected(self) -> int:
+        """How many values the pack waits for (a KPI in development with none is not)."""
+        return sum(1 for value in self.values if value.status != NOT_DUE)
+
+    @property
     def approved(self) -> int:
-        return sum(1 for value in self.values if value.is_approved)
+        return sum(1 for value in self.values if value.status == Status.APPROVED)
 
     @property
     def counts(self) -> list[tuple[str, str, int]]:
@@ -71,7 +76,7 @@ class Readiness:
 
     @property
     def values_ready(self) -> bool:
-        return self.approved == len(self.values)
+        return self.approved == self.expected
 
     @property
     def ready(self) -> bool:
@@ -87,11 +92,9 @@ class Readiness:
             others = ", ".join(
                 f"{count} {label.lower()}"
                 for state, label, count in self.counts
-                if state != Measurement.Status.APPROVED
+                if state not in (Status.APPROVED, NOT_DUE)
             )
-            problems.append(
-                f"{self.approved} of {len(self.values)} values are approved ({others})."
-            )
+            problems.append(f"{self.approved} of {self.expected} values are approved ({others}).")
         if self.awaiting_director:
             count = len(self.awaiting_director)
             problems.append(
@@ -117,7 +120,7 @@ class Readiness:
             "period": self.period.label,
             "period_state": self.period.get_state_display(),
             "approved": self.approved,
-            "values": len(self.values),
+            "values": self.expected,
             "awaiting_director": len(self.awaiting_director),
             "problems": self.problems,
         }

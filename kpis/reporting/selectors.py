@@ -85,10 +85,6 @@ class ValueState:
     def label(self) -> str:
         return VALUE_STATE_LABELS[self.status]
 
-    @property
-    def is_approved(self) -> bool:
-        return self.status in (Measurement.Status.APPROVED, NOT_DUE)
-
 
 def reported_period_key(frequency: str, period: ReportingPeriod) -> tuple[str, int, int]:
     """The KPI's own period a report for `period` reads: the latest period of the KPI's kind
