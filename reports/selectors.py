@@ -3,8 +3,12 @@
 `pack_data(meeting)` reads everything a pack shows in a fixed number of queries whatever the
 number of KPIs: the draft narrative, the committee's scorecard for the meeting's period with each
 KPI's history for the appendix (five queries), the KPIs' priorities (one), the proposals table
-(two) and the action tracker (two). The result holds only text, numbers,
-lists and dicts, so a published version stores it as JSON and renders it again unchanged.
+(two), the action tracker (two) and when its data was taken (one). The result holds only text,
+numbers, lists and dicts, so a published version stores it as JSON and renders it again unchanged.
+
+A pack belongs to its meeting: action-tracker updates, decisions and proposals dated after the
+meeting's day are left out (they belong to later meetings' packs), and "Data as at" is the time of
+the newest change the pack includes, so the same data makes the same pack.
 """
 
 from __future__ import annotations
@@ -341,9 +345,10 @@ def data_as_at(
     proposal_ids: list[int],
     tracker: list[ActionItem],
 ) -> datetime.datetime | None:
-    """When the newest change the pack includes was made (one query): its values and targets up
-    to its period, its KPIs, the RAG policy, the committee, the meeting and its narrative, its
-    proposals' steps and edits, and its action tracker. The same data gives the same moment."""
+    """When the newest change the pack includes was made (one query): its KPIs and their values
+    and targets up to its period, the RAG policy, the committee's details and the narrative, and
+    its proposals, decisions and action tracker as they stood at the end of the meeting's day.
+    The same data gives the same moment."""
     period = meeting.period
     end = committee_selectors.end_of(meeting.date)
     sources = {
@@ -354,9 +359,10 @@ def data_as_at(
         "kpis": Kpi.history.filter(id__in=kpi_ids),
         "policy": RagPolicy.history.all(),
         "committee": CommitteeDetails.history.filter(committee_id=meeting.committee_id),
-        "meeting": Meeting.history.filter(id=meeting.pk),
         "proposals": Proposal.history.filter(id__in=proposal_ids, history_date__lt=end),
-        "actions": ActionItem.history.filter(id__in=[item.pk for item in tracker]),
+        "actions": ActionItem.history.filter(
+            id__in=[item.pk for item in tracker], history_date__lt=end
+        ),
     }
     newest = {f"newest_{name}": _newest(rows, "history_date") for name, rows in sources.items()}
     newest["newest_steps"] = _newest(

@@ -35,9 +35,10 @@ def not_ready(setup, meeting):
         submission_deadline=datetime.date(2026, 12, 9),
         signoff_deadline=datetime.date(2026, 12, 16),
     )
-    for kpi, status in zip(kpis[2:6], (Status.SUBMITTED, Status.DRAFT, Status.RETURNED, None)):
-        values = Measurement.objects.filter(kpi=kpi, period=quarter)
-        values.delete() if status is None else values.update(status=status)
+    stages = (Status.SUBMITTED, Status.DRAFT, Status.RETURNED)
+    for kpi, status in zip(kpis[2:5], stages, strict=True):
+        Measurement.objects.filter(kpi=kpi, period=quarter).update(status=status)
+    Measurement.objects.filter(kpi=kpis[5], period=quarter).delete()
     return selectors.meeting_for_pack(meeting.pk)
 
 
