@@ -4,9 +4,11 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from committees.models import Meeting, Proposal
 from kpis.reporting.models import Measurement
+from pmf import clock
 from reports import rendering, selectors
 from reports.models import PackDraft
 from reports.tests.factories import RAISED_AT, add_action, add_proposal, committee_pack
@@ -221,7 +223,8 @@ def test_data_as_at_is_the_same_for_two_renders_of_unchanged_data_and_moves_with
 
     value = Measurement.objects.get(kpi=kpis[3], period=history[-1])
     value.commentary = "Corrected after a recount."
-    value.save()
+    with clock.frozen(timezone.now() + datetime.timedelta(hours=1)):  # an hour later
+        value.save()
     changed = _data(meeting)
     assert changed["data_as_at"] > first["data_as_at"]
     newest = Measurement.history.filter(id=value.pk).latest("history_date").history_date
