@@ -30,7 +30,7 @@ from committees.models import CommitteeDetails, Meeting
 from pmf import clock
 from pmf.models import User, person_name
 from reports import services
-from reports.models import ScheduledPublication
+from reports.models import PackVersion, ScheduledPublication
 from reports.readiness import pack_readiness
 
 logger = logging.getLogger(__name__)
@@ -173,8 +173,23 @@ def _claim(schedule_id: int, today: datetime.date) -> ScheduledPublication | Non
 def _publish_or_hold(schedule: ScheduledPublication) -> None:
     """Inside the claiming transaction: publish, or record why not."""
     meeting = schedule.meeting
-    readiness = pack_readiness(meeting)
     schedule.finished_at = clock.now()
+    since = (
+        PackVersion.objects.filter(
+            meeting=meeting, published_at__gt=schedule.requested_at, withdrawn_at__isnull=True
+        )
+        .defer("data", "html")
+        .first()
+    )
+    if since is not None:  # someone published it by hand since: not again
+        schedule.status = Status.CANCELLED
+        schedule.outcome = (
+            f"Not published again: version {since.number} was published on "
+            f"{_day(timezone.localdate(since.published_at))}, after this was scheduled."
+        )
+        schedule.save(update_fields=["status", "finished_at", "outcome"])
+        return
+    readiness = pack_readiness(meeting)
     if readiness.ready or schedule.not_ready_reason:
         version = services.pack_publish(
             meeting=meeting, by=schedule.requested_by, reason=schedule.not_ready_reason
@@ -226,6 +241,8 @@ def _subject(schedule: ScheduledPublication) -> str:
     meeting = schedule.meeting
     if schedule.status == Status.PUBLISHED:
         return f"Published: the report pack for {meeting}"
+    if schedule.status == Status.CANCELLED:
+        return f"Already published: the report pack for {meeting}"
     if schedule.status == Status.NOT_READY:
         return f"Not published, not ready: the report pack for {meeting}"
     return f"Not published, it failed: the report pack for {meeting}"

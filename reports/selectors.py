@@ -422,9 +422,9 @@ def waiting_publication(meeting: Meeting) -> ScheduledPublication | None:
 
 
 def last_scheduled_outcome(meeting: Meeting) -> ScheduledPublication | None:
-    """The latest scheduled publication that has run (published, held or failed)."""
-    ran = ScheduledPublication.objects.filter(meeting=meeting, finished_at__isnull=False).exclude(
-        status=ScheduledPublication.Status.CANCELLED
+    """The latest scheduled publication that has run on its day (not one cancelled by hand)."""
+    ran = ScheduledPublication.objects.filter(
+        meeting=meeting, finished_at__isnull=False, cancelled_by__isnull=True
     )
     return ran.select_related("version").order_by("-finished_at", "-pk").first()
 

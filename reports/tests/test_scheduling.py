@@ -136,6 +136,21 @@ def test_a_cancelled_publication_is_not_published(client, upcoming, pack_clerk, 
     assert not PackVersion.objects.exists() and mailoutbox == []
 
 
+def test_a_pack_published_by_hand_since_it_was_scheduled_is_not_published_again(
+    upcoming, pack_clerk, mailoutbox
+):
+    from reports import services
+
+    scheduling.pack_schedule(meeting=upcoming, by=pack_clerk)
+    services.pack_publish(meeting=upcoming, by=pack_clerk)
+    _publish_due(upcoming.papers_published_on)
+    assert PackVersion.objects.count() == 1
+    schedule = ScheduledPublication.objects.get()
+    assert schedule.status == Status.CANCELLED
+    assert schedule.outcome.startswith("Not published again: version 1 was published on")
+    assert mailoutbox[0].subject == f"Already published: the report pack for {upcoming}"
+
+
 def test_a_pack_is_scheduled_once_and_not_for_a_papers_date_that_has_passed(
     client, upcoming, pack_clerk
 ):
