@@ -3,7 +3,8 @@
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Case, Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, When
+from django.utils import timezone
 
 from committees.models import (
     ActionItem,
@@ -91,15 +92,42 @@ def _proposal_queryset() -> QuerySet[Proposal]:
     ).prefetch_related("committees")
 
 
-def meeting_proposals(meeting: Meeting) -> list[ProposalRow]:
-    """The proposals for a meeting to decide, and any it has decided, as the 2022 report's
-    table: KPI number · KPI name · Mapping to service · Proposal (Add/Remove) · Rationale."""
-    waiting = Q(
-        committees=meeting.committee,
-        stage__in=[Proposal.Stage.DIRECTOR_APPROVED, Proposal.Stage.DEFERRED],
+WAITING_FOR_COMMITTEE = (Proposal.Stage.DIRECTOR_APPROVED, Proposal.Stage.DEFERRED)
+
+
+def end_of(day: datetime.date) -> datetime.datetime:
+    """The first moment after `day`, in the council's time zone."""
+    return timezone.make_aware(
+        datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time.min)
     )
+
+
+def _stage_at(moment: datetime.datetime) -> Case:
+    """A proposal's stage at `moment`, from its events (its stage now if it has none)."""
+    events = ProposalEvent.objects.filter(proposal=OuterRef("pk"))
+    before = events.filter(at__lt=moment).order_by("-at", "-pk").values("stage")[:1]
+    return Case(When(Exists(events), then=Subquery(before)), default=F("stage"))
+
+
+def meeting_proposals(meeting: Meeting, *, up_to: datetime.date | None = None) -> list[ProposalRow]:
+    """The proposals for a meeting to decide, and any it has decided, as the 2022 report's
+    table: KPI number · KPI name · Mapping to service · Proposal (Add/Remove) · Rationale.
+
+    With `up_to` (a meeting's pack: its day), the proposals that were waiting for the committee at
+    the end of that day: not those raised since, and still those decided since."""
+    proposals = _proposal_queryset()
+    if up_to is None:
+        waiting = Q(committees=meeting.committee, stage__in=WAITING_FOR_COMMITTEE)
+    else:
+        end = end_of(up_to)
+        proposals = proposals.annotate(stage_then=_stage_at(end))
+        waiting = Q(
+            committees=meeting.committee,
+            raised_at__lt=end,
+            stage_then__in=WAITING_FOR_COMMITTEE,
+        )
     decided_here = Q(decisions__meeting=meeting)
-    proposals = _proposal_queryset().filter(waiting | decided_here).distinct().order_by("pk")
+    proposals = proposals.filter(waiting | decided_here).distinct().order_by("pk")
     rows = []
     for proposal in proposals:
         service = proposal.mapped_service
@@ -114,6 +142,30 @@ def meeting_proposals(meeting: Meeting) -> list[ProposalRow]:
             )
         )
     return rows
+
+
+AWAITING_DIRECTOR = (
+    Proposal.Stage.DRAFT,
+    Proposal.Stage.QUALITY_CHECKED,
+    Proposal.Stage.CONSULTED,
+    Proposal.Stage.EQUALITY_ASSESSED,
+)
+
+
+def proposals_awaiting_director(committee: Committee, *, up_to: datetime.date) -> list[Proposal]:
+    """The committee's proposals raised by the end of `up_to` that were still waiting for their
+    director's decision then, so could not go to a meeting that day (one query)."""
+    end = end_of(up_to)
+    proposals = list(
+        Proposal.objects.filter(committees=committee, raised_at__lt=end)
+        .annotate(stage_then=_stage_at(end))
+        .filter(stage_then__in=AWAITING_DIRECTOR)
+        .select_related("kpi")
+        .order_by("pk")
+    )
+    for proposal in proposals:
+        proposal.stage_then_label = Proposal.Stage(proposal.stage_then).label
+    return proposals
 
 
 def meeting_decisions(meeting: Meeting) -> dict[int, str]:
@@ -168,14 +220,21 @@ def open_meetings_for(proposal: Proposal) -> QuerySet[Meeting]:
     )
 
 
-def action_tracker(committee: Committee) -> list[ActionItem]:
-    """The committee's actions with their updates, newest first (two queries)."""
+def action_tracker(committee: Committee, *, up_to: datetime.date | None = None) -> list[ActionItem]:
+    """The committee's actions with their updates, newest first (two queries).
+
+    With `up_to` (a meeting's pack: its day), only the updates written by that day, and the
+    actions recorded by then or with such an update: later ones belong to later meetings."""
     updates = ActionUpdate.objects.select_related("by")
-    return list(
-        ActionItem.objects.filter(committee=committee).prefetch_related(
-            Prefetch("updates", queryset=updates)
+    items = ActionItem.objects.filter(committee=committee)
+    if up_to is not None:
+        updates = updates.filter(written_on__lte=up_to)
+        added_later = ActionItem.history.model.objects.filter(
+            id=OuterRef("pk"), history_type="+", history_date__gte=end_of(up_to)
         )
-    )
+        updated_by_then = ActionUpdate.objects.filter(item=OuterRef("pk"), written_on__lte=up_to)
+        items = items.exclude(Exists(added_later) & ~Exists(updated_by_then))
+    return list(items.prefetch_related(Prefetch("updates", queryset=updates)))
 
 
 def audit_list() -> QuerySet[Audit]:

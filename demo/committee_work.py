@@ -11,14 +11,24 @@ from functools import partial
 from typing import Any
 
 from committees import services
-from committees.models import ActionItem, Audit, Meeting, Proposal, QualityCheck
+from committees.models import (
+    PAPERS_DAYS_BEFORE,
+    ActionItem,
+    ActionUpdate,
+    Audit,
+    Meeting,
+    Proposal,
+    QualityCheck,
+)
 from demo.context import DemoContext, period_key
 from demo.relative import shift
+from demo.reporting import deadlines
 from demo.timeline import at_hour
 from kpis.register.models import Committee, Directorate, Kpi
 from pmf import clock
 
 DAY = datetime.timedelta(days=1)
+WEEK = datetime.timedelta(weeks=1)
 Stage = Proposal.Stage
 ALL_YES = {criterion: (QualityCheck.Answer.YES, "") for criterion in QualityCheck.Criterion.values}
 DIRECTOR_STAGES = {Stage.DIRECTOR_APPROVED, Stage.DIRECTOR_REJECTED}
@@ -73,13 +83,43 @@ def _details(context: DemoContext) -> None:
 
 
 def _schedule_meetings(context: DemoContext, spec: dict[str, Any]) -> None:
-    """One meeting on each of the last quarters' reports, `meets` after each quarter ends."""
-    calendar = context.calendar
+    """One meeting on each of the last quarters' reports (see `meeting_days`)."""
+    days = meeting_days(context)
     for back in range(context.council["meetings"]["quarters"]):
-        quarter = shift(calendar.q0, -back)
-        day = calendar.date(f"Q{-back} end + {spec['meets']}")
+        quarter = shift(context.calendar.q0, -back)
+        day = days[(spec["short_name"], back)]
         scheduled = quarter.ends_on + context.council["meetings"]["scheduled"] * DAY
         _schedule_meeting(context, spec["short_name"], day, at_hour(scheduled, 9), quarter)
+
+
+def meeting_days(context: DemoContext) -> dict[tuple[str, int], datetime.date]:
+    """(committee, quarters back from Q0) → the day the committee meets on that quarter's report.
+
+    Each committee meets `meets` after the quarter ends, unless its papers (PAPERS_DAYS_BEFORE
+    the meeting) would go out before the quarter's sign-off deadline: then the quarter's meetings
+    all move on by whole weeks, keeping their weekdays and order, until they do not. Only the
+    open quarter, whose deadlines count from today, ever moves. A meeting already stored keeps
+    its day, so a later load never makes a second meeting on the same report."""
+    if context.meeting_days:
+        return context.meeting_days
+    stored = {
+        (meeting.committee.short_name, period_key(meeting.period)): meeting.date
+        for meeting in Meeting.objects.filter(period__isnull=False).select_related(
+            "committee", "period"
+        )
+    }
+    for back in range(context.council["meetings"]["quarters"]):
+        quarter = shift(context.calendar.q0, -back)
+        base = {
+            spec["short_name"]: context.calendar.date(f"Q{-back} end + {spec['meets']}")
+            for spec in context.council["committees"]
+        }
+        papers_from = deadlines(context, quarter)[1] + (PAPERS_DAYS_BEFORE + 1) * DAY
+        weeks = max(0, -(-(papers_from - min(base.values())).days // 7))
+        for short_name, day in base.items():
+            found = stored.get((short_name, period_key(quarter)))
+            context.meeting_days[(short_name, back)] = found or day + weeks * WEEK
+    return context.meeting_days
 
 
 def _schedule_meeting(context, short_name: str, day: datetime.date, scheduled, quarter) -> None:
@@ -128,12 +168,8 @@ class ProposalStory:
     def _meeting_day(self) -> datetime.date:
         decided = self.spec["decided"]
         if decided.startswith("Q") and " " not in decided:  # the meeting on that quarter's report
-            meets = next(
-                c["meets"]
-                for c in self.context.council["committees"]
-                if c["short_name"] == self.spec["committee"]
-            )
-            return self.context.calendar.date(f"{decided} end + {meets}")
+            back = -int(decided[1:].replace(" ", ""))
+            return meeting_days(self.context)[(self.spec["committee"], back)]
         return self.context.calendar.date(decided)
 
     def _text(self, name: str, default: str = "") -> str:
@@ -290,13 +326,15 @@ def _update(context: DemoContext, day: datetime.date, last: bool) -> None:
             committee__short_name=spec["committee"], reference=spec["reference"]
         )
         if not item.updates.filter(written_on=day).exists():
-            services.action_update_add(
+            update = services.action_update_add(
                 item=item,
                 by=context.users["clerk"],
                 written_on=day,
                 status=spec["status"] if last else "in_progress",
                 text=spec["update"] if last else earlier,
             )
+            # Recorded when it was written, like everything else (auto_now_add stamps today).
+            ActionUpdate.objects.filter(pk=update.pk).update(at=clock.now())
 
 
 def _schedule_audit(context: DemoContext) -> None:

@@ -46,6 +46,8 @@ class DemoContext:
     stored: Stored = field(default_factory=Stored)
     # When each KPI joins the register (register.csv's date_added), by reference.
     adopted_on: dict[str, datetime.date] = field(default_factory=dict)
+    # (committee short name, quarters back from Q0) → its meeting day (committee_work).
+    meeting_days: dict[tuple[str, int], datetime.date] = field(default_factory=dict)
 
     @property
     def council(self) -> dict[str, Any]:

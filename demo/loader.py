@@ -14,6 +14,7 @@ from django.utils import timezone
 from demo.committee_work import schedule_committee_work
 from demo.context import DemoContext
 from demo.files import DATA, read_files
+from demo.packs import schedule_packs
 from demo.people import load_users, schedule_structure
 from demo.register import schedule_final_import, schedule_register
 from demo.relative import DemoCalendar
@@ -41,6 +42,7 @@ def load_demo(*, today: datetime.date | None = None, folder: Path = DATA) -> Dem
         schedule_register(context)
         ReportingCycle(context).schedule()
         schedule_committee_work(context)
+        schedule_packs(context)
         schedule_final_import(context)
         context.timeline.run()
         return watch.summary(users_updated=users_updated)

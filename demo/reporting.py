@@ -59,6 +59,25 @@ def years_loaded(calendar: DemoCalendar) -> range:
     )
 
 
+def deadlines(context: DemoContext, spec: PeriodSpec) -> tuple[datetime.date, datetime.date]:
+    """A period's submission and sign-off deadlines: as stored once it is open; else, for Q0 and
+    M0, from `[open_period]` (never before the day after the period ends); else `[cycle]`'s."""
+    stored = context.stored.periods.get(period_key(spec))
+    opened = stored is not None and stored.state != State.NOT_OPEN
+    if opened and stored.submission_deadline and stored.signoff_deadline:
+        return stored.submission_deadline, stored.signoff_deadline
+    if context.calendar.is_open_period(spec):
+        texts = context.council["open_period"][f"{spec.kind}_deadlines"]
+        submission, signoff = (context.calendar.date(text) for text in texts)
+        submission = max(submission, spec.ends_on + DAY)
+        return submission, max(signoff, submission)
+    cycle = context.council["cycle"]
+    return (
+        spec.ends_on + cycle["submission_deadline"] * DAY,
+        spec.ends_on + cycle["signoff_deadline"] * DAY,
+    )
+
+
 class ReportingCycle:
     """Schedules the cycle's steps on the context's timeline and runs them when it runs."""
 
@@ -419,15 +438,13 @@ class OpenPeriod:
         period = self.context.stored.periods[self.key]
         if period.state != State.NOT_OPEN:
             return
-        deadlines = self.settings[f"{self.spec.kind}_deadlines"]
-        submission, signoff = (self.context.calendar.date(text) for text in deadlines)
-        submission = max(submission, self.spec.ends_on + DAY)
+        submission, signoff = deadlines(self.context, self.spec)
         self.context.stored.keep_period(
             period_open(
                 period=period,
                 by=self.context.gp,
                 submission_deadline=submission,
-                signoff_deadline=max(signoff, submission),
+                signoff_deadline=signoff,
             )
         )
 

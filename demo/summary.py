@@ -13,6 +13,7 @@ from committees.models import ActionItem, ActionUpdate, Audit, CommitteeDetails,
 from kpis.register.models import Committee, CommitteeMembership, Directorate, Kpi, Priority, Service
 from kpis.reporting.models import Measurement, ReportingPeriod, Target
 from pmf.models import User
+from reports.models import PackVersion
 
 TALLIED: tuple[tuple[str, type[models.Model]], ...] = (
     ("Priorities", Priority),
@@ -31,6 +32,7 @@ TALLIED: tuple[tuple[str, type[models.Model]], ...] = (
     ("Action items", ActionItem),
     ("Action updates", ActionUpdate),
     ("Audits", Audit),
+    ("Published packs", PackVersion),
 )
 
 

@@ -71,6 +71,14 @@ COLOURS: dict[str, dict[str, str]] = {
     "query": {"queried": "orange"},
     # A published version of a committee pack.
     "version": {"published": "green", "withdrawn": "red"},
+    # A pack's publication scheduled for its papers date (reports.ScheduledPublication.Status).
+    "publication": {
+        "scheduled": "blue",
+        "published": "green",
+        "not_ready": "yellow",
+        "failed": "red",
+        "cancelled": "grey",
+    },
 }
 
 

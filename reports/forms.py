@@ -52,3 +52,34 @@ class WithdrawForm(GovukForm):
         max_length=VERSION_TEXT_LENGTHS["withdrawn_reason"],
         error_messages={"required": "Enter why the pack is withdrawn."},
     )
+
+
+class PublishForm(GovukForm):
+    """Publish now. A pack that is not ready needs a reason (`ready=False` makes it required)."""
+
+    reason = forms.CharField(
+        label="Why publish it before it is ready?",
+        help_text="Stored with the version: its public page shows this reason.",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=2000,
+        required=False,
+        error_messages={"required": "Enter why the pack should be published before it is ready."},
+    )
+
+    def __init__(self, *args, ready: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].required = not ready
+
+
+class ScheduleForm(GovukForm):
+    """Publish on the papers date, after that day's readiness check."""
+
+    prefix = "schedule"
+    reason = forms.CharField(
+        label="If it is not ready on the day, publish it anyway because",
+        help_text="Leave this blank to be e-mailed instead, and publish it yourself. A reason "
+        "given here is shown on the public page if it is used.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        required=False,
+    )

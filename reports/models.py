@@ -27,7 +27,7 @@ DRAFT_TEXT_LENGTHS = {
     "implications": 10000,
     "source_documents": 2000,
 }
-VERSION_TEXT_LENGTHS = {"withdrawn_reason": 2000}
+VERSION_TEXT_LENGTHS = {"withdrawn_reason": 2000, "not_ready_reason": 2000}
 
 
 class PackDraft(models.Model):
@@ -116,6 +116,15 @@ class PackVersion(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     withdrawn_reason = bounded_text(max_length=VERSION_TEXT_LENGTHS["withdrawn_reason"], blank=True)
+    readiness = models.JSONField(
+        default=dict, blank=True, help_text="The pack's readiness when it was published."
+    )
+    not_ready_reason = bounded_text(
+        "why it was published before it was ready",
+        max_length=VERSION_TEXT_LENGTHS["not_ready_reason"],
+        blank=True,
+        help_text="Given by whoever published it; the public page shows it.",
+    )
 
     class Meta:
         ordering = ["meeting", "-number"]
@@ -133,6 +142,10 @@ class PackVersion(models.Model):
     @property
     def is_withdrawn(self) -> bool:
         return self.withdrawn_at is not None
+
+    @property
+    def was_ready(self) -> bool:
+        return not self.not_ready_reason
 
 
 class PackJob(models.Model):
@@ -160,6 +173,9 @@ class PackJob(models.Model):
     )
     preview = models.BooleanField(default=False)
     preview_pdf = models.FileField(upload_to=_preview_path, blank=True)
+    not_ready_reason = models.TextField(
+        blank=True, help_text="Why to publish it even if the pack is not ready."
+    )
 
     class Meta:
         ordering = ["-requested_at", "-pk"]
@@ -183,3 +199,64 @@ class PackJob(models.Model):
             and self.started_at is not None
             and self.started_at < self.stalled_before()
         )
+
+
+class ScheduledPublication(models.Model):
+    """A clerk's request to publish the meeting's pack on its papers date, once it passes the
+    readiness check then (or, not ready, with the reason given here); the clerk is told either
+    way. At most one is waiting for each meeting."""
+
+    class Status(models.TextChoices):
+        SCHEDULED = "scheduled", "Scheduled"
+        PUBLISHED = "published", "Published"
+        NOT_READY = "not_ready", "Not published: not ready"
+        FAILED = "failed", "Failed"
+        CANCELLED = "cancelled", "Cancelled"
+
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.PROTECT, related_name="scheduled_publications"
+    )
+    publish_on = models.DateField("publish on")
+    not_ready_reason = models.TextField(
+        "if it is not ready on the day, publish it anyway because",
+        blank=True,
+        help_text="Leave blank to be told instead, and publish it yourself.",
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.SCHEDULED)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    version = models.OneToOneField(
+        PackVersion,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="scheduled_publication",
+    )
+    outcome = models.TextField(
+        blank=True, help_text="What happened on the day, as the clerk was told."
+    )
+    notified = models.TextField(blank=True, help_text="Who was told by e-mail, and when.")
+    task_id = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting"],
+                condition=models.Q(status="scheduled"),
+                name="one_scheduled_publication_a_meeting",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Publication of the pack for {self.meeting} on {self.publish_on}"
+
+    @property
+    def is_waiting(self) -> bool:
+        return self.status == self.Status.SCHEDULED

@@ -43,6 +43,8 @@ TEMPLATE = "reports/pack.html"
 #: Written into the pack in this order: the chart key's styles, shared with the KPI page, then
 #: the pack's own.
 STYLESHEETS = ("css/chart.css", "css/pack.css")
+#: Written into previews only, after those: the DRAFT mark.
+DRAFT_STYLESHEET = "css/pack-draft.css"
 PDF_VARIANT = "pdf/ua-1"
 _STYLE_BLOCK = re.compile(r"<style>(.*?)</style>", re.DOTALL)
 
@@ -144,19 +146,23 @@ def _history_line(section: dict) -> str:
     return " · ".join(parts)
 
 
+def _static_text(name: str) -> str:
+    path = _static_path(f"{APP_ORIGIN}{settings.STATIC_URL}{name}")
+    if path is None:
+        raise FileNotFoundError(f"The pack stylesheet {name} is missing from static files")
+    return path.read_text(encoding="utf-8")
+
+
 def stylesheet() -> str:
     """The pack's CSS (STYLESHEETS from static files), to be written into the document."""
-    parts = []
-    for name in STYLESHEETS:
-        path = _static_path(f"{APP_ORIGIN}{settings.STATIC_URL}{name}")
-        if path is None:
-            raise FileNotFoundError(f"The pack stylesheet {name} is missing from static files")
-        parts.append(path.read_text(encoding="utf-8"))
-    return "\n".join(parts)
+    return "\n".join(_static_text(name) for name in STYLESHEETS)
 
 
-def render_html(data: dict) -> str:
-    """The pack as a complete HTML document (the preview, and what the PDF is made from)."""
+def render_html(data: dict, *, draft: bool = True) -> str:
+    """The pack as a complete HTML document (the preview, and what the PDF is made from).
+
+    Anything but a published version is a draft: it carries a DRAFT mark on screen and on every
+    printed page. Only publishing passes `draft=False`."""
     return render_to_string(
         TEMPLATE,
         {
@@ -164,6 +170,8 @@ def render_html(data: dict) -> str:
             "appendix": _with_charts(data),
             "council_name": settings.COUNCIL_NAME,
             "stylesheet": stylesheet(),
+            "draft": draft,
+            "draft_stylesheet": _static_text(DRAFT_STYLESHEET) if draft else "",
         },
     )
 
@@ -196,5 +204,5 @@ def html_to_pdf(html: str) -> PdfResult:
     return PdfResult(pdf=pdf, fetcher=fetcher, write_seconds=time.perf_counter() - started)
 
 
-def render_pdf(data: dict) -> bytes:
-    return html_to_pdf(render_html(data)).pdf
+def render_pdf(data: dict, *, draft: bool = True) -> bytes:
+    return html_to_pdf(render_html(data, draft=draft)).pdf

@@ -12,5 +12,11 @@ def clerks_its_committee(user, meeting) -> bool:
     return clerks_it(user, None if meeting is None else meeting.committee)
 
 
-# Edit the narrative, generate, publish and withdraw: G&P or the committee's clerk.
-rules.add_perm("reports.manage_packs", acts_for_gp | (is_clerk & clerks_its_committee))
+manages_its_packs = acts_for_gp | (is_clerk & clerks_its_committee)
+
+# Edit the narrative, check readiness, publish (now or on the papers date) and withdraw: G&P or
+# the committee's clerk.
+rules.add_perm("reports.manage_packs", manages_its_packs)
+# Read the pack from live data before it is published (HTML and PDF previews, marked DRAFT): the
+# same people. Councillors and officers read published versions only.
+rules.add_perm("reports.preview_packs", manages_its_packs)

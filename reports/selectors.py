@@ -3,8 +3,12 @@
 `pack_data(meeting)` reads everything a pack shows in a fixed number of queries whatever the
 number of KPIs: the draft narrative, the committee's scorecard for the meeting's period with each
 KPI's history for the appendix (five queries), the KPIs' priorities (one), the proposals table
-(two) and the action tracker (two). The result holds only text, numbers,
-lists and dicts, so a published version stores it as JSON and renders it again unchanged.
+(two), the action tracker (two) and when its data was taken (one). The result holds only text,
+numbers, lists and dicts, so a published version stores it as JSON and renders it again unchanged.
+
+A pack belongs to its meeting: action-tracker updates, decisions and proposals dated after the
+meeting's day are left out (they belong to later meetings' packs), and "Data as at" is the time of
+the newest change the pack includes, so the same data makes the same pack.
 
 Values, commentary and action plans come from the scorecard alone, which reads approved values
 and submitted ones marked provisional, never drafts or returned values (see scorecards.selectors).
@@ -12,17 +16,26 @@ and submitted ones marked provisional, never drafts or returned values (see scor
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, QuerySet, Subquery
 from django.utils import timezone
 
 from committees import selectors as committee_selectors
-from committees.models import CommitteeDetails, Meeting
+from committees.models import (
+    ActionItem,
+    CommitteeDecision,
+    CommitteeDetails,
+    Meeting,
+    Proposal,
+    ProposalEvent,
+)
 from kpis.rating import Rating
 from kpis.rating.trends import Trend
 from kpis.register.models import Kpi
-from reports.models import PackDraft, PackJob, PackVersion
+from kpis.reporting.models import Measurement, RagPolicy, Target
+from reports.models import PackDraft, PackJob, PackVersion, ScheduledPublication
 from scorecards import selectors as scorecard_selectors
 
 #: Periods of history each appendix section shows (its chart and its table).
@@ -152,7 +165,17 @@ def pack_data(meeting: Meeting, draft: PackDraft | None = None) -> dict:
     by_id = {row["kpi_id"]: row for row in rows}
     reds = [row for row in rows if row["rating"] == Rating.RED.value]
     exceptions = [row for row, full in zip(rows, card.rows, strict=True) if _is_exception(full)]
-    actions = _actions(committee)
+    # The meeting's own day: later updates, decisions and proposals belong to later meetings.
+    tracker = committee_selectors.action_tracker(committee, up_to=meeting.date)
+    actions = [_action(item) for item in tracker]
+    proposal_rows = committee_selectors.meeting_proposals(meeting, up_to=meeting.date)
+    as_at = data_as_at(
+        meeting,
+        draft,
+        kpi_ids=[row.kpi_id for row in card.rows],
+        proposal_ids=[row.proposal.pk for row in proposal_rows],
+        tracker=tracker,
+    )
     meeting_date = f"{meeting.date:%-d %B %Y}"
     return {
         "title": f"Quarterly performance report: {period.label}",
@@ -165,7 +188,7 @@ def pack_data(meeting: Meeting, draft: PackDraft | None = None) -> dict:
         "exception_mode": draft.exception_mode,
         "cover": _cover(draft, committee.name, meeting_date),
         "background": draft.background,
-        "proposals": _proposals(meeting),
+        "proposals": _proposals(meeting, proposal_rows),
         "summary": _summary(card),
         "not_reported": {
             "label": card.not_reported.label,
@@ -193,7 +216,8 @@ def pack_data(meeting: Meeting, draft: PackDraft | None = None) -> dict:
         "source_documents": _lines(draft.source_documents),
         "policy_description": card.policy_description,
         "how_to_read": list(card.how_to_read),
-        "built_at": timezone.now().isoformat(timespec="seconds"),
+        "data_as_at": as_at.isoformat(timespec="seconds") if as_at else "",
+        "data_as_at_text": _moment_text(as_at),
     }
 
 
@@ -288,7 +312,7 @@ def _alignment(by_id: dict[int, dict]) -> list[dict]:
     return alignment
 
 
-def _proposals(meeting: Meeting) -> list[dict]:
+def _proposals(meeting: Meeting, rows: list[committee_selectors.ProposalRow]) -> list[dict]:
     decisions = committee_selectors.meeting_decisions(meeting)
     return [
         {
@@ -299,28 +323,77 @@ def _proposals(meeting: Meeting) -> list[dict]:
             "rationale": p.rationale,
             "outcome": decisions.get(p.proposal.pk, ""),
         }
-        for p in committee_selectors.meeting_proposals(meeting)
+        for p in rows
     ]
 
 
-def _actions(committee) -> list[dict]:
-    actions = []
-    for item in committee_selectors.action_tracker(committee):
-        latest = next(iter(item.updates.all()), None)
-        actions.append(
-            {
-                "reference": item.reference,
-                "action": item.action,
-                "milestone": item.milestone,
-                "lead_officer": item.lead_officer,
-                "success_criteria": item.success_criteria,
-                "baseline": item.baseline,
-                "status": (latest.get_status_display() if latest else item.get_status_display()),
-                "update": latest.text if latest else "",
-                "update_on": f"{latest.written_on:%-d %B %Y}" if latest else "",
-            }
-        )
-    return actions
+def _action(item: ActionItem) -> dict:
+    latest = next(iter(item.updates.all()), None)
+    return {
+        "reference": item.reference,
+        "action": item.action,
+        "milestone": item.milestone,
+        "lead_officer": item.lead_officer,
+        "success_criteria": item.success_criteria,
+        "baseline": item.baseline,
+        "status": (latest.get_status_display() if latest else item.get_status_display()),
+        "update": latest.text if latest else "",
+        "update_on": f"{latest.written_on:%-d %B %Y}" if latest else "",
+    }
+
+
+# Data as at --------------------------------------------------------------------------------------
+
+
+def _newest(queryset: QuerySet, field: str) -> Subquery:
+    return Subquery(queryset.order_by(f"-{field}").values(field)[:1])
+
+
+def data_as_at(
+    meeting: Meeting,
+    draft: PackDraft,
+    *,
+    kpi_ids: list[int],
+    proposal_ids: list[int],
+    tracker: list[ActionItem],
+) -> datetime.datetime | None:
+    """When the newest change the pack includes was made (one query): its KPIs and their values
+    and targets up to its period, the RAG policy, the committee's details and the narrative, and
+    its proposals, decisions and action tracker as they stood at the end of the meeting's day.
+    The same data gives the same moment."""
+    period = meeting.period
+    end = committee_selectors.end_of(meeting.date)
+    sources = {
+        "values": Measurement.history.filter(
+            kpi_id__in=kpi_ids, period__ends_on__lte=period.ends_on
+        ),
+        "targets": Target.history.filter(kpi_id__in=kpi_ids),
+        "kpis": Kpi.history.filter(id__in=kpi_ids),
+        "policy": RagPolicy.history.all(),
+        "committee": CommitteeDetails.history.filter(committee_id=meeting.committee_id),
+        "proposals": Proposal.history.filter(id__in=proposal_ids, history_date__lt=end),
+        "actions": ActionItem.history.filter(
+            id__in=[item.pk for item in tracker], history_date__lt=end
+        ),
+    }
+    newest = {f"newest_{name}": _newest(rows, "history_date") for name, rows in sources.items()}
+    newest["newest_steps"] = _newest(
+        ProposalEvent.objects.filter(proposal_id__in=proposal_ids, at__lt=end), "at"
+    )
+    newest["newest_decisions"] = _newest(CommitteeDecision.objects.filter(meeting=meeting), "at")
+    found = list(Meeting.objects.filter(pk=meeting.pk).values(**newest).get().values())
+    found += [update.at for item in tracker for update in item.updates.all()]
+    if draft.pk is not None:
+        found.append(draft.updated_at)
+    moments = [moment for moment in found if moment is not None]
+    return max(moments) if moments else None
+
+
+def _moment_text(moment: datetime.datetime | None) -> str:
+    if moment is None:
+        return ""
+    local = timezone.localtime(moment)
+    return f"{local:%-d %B %Y} at {local:%H:%M}"
 
 
 # The pack pages ----------------------------------------------------------------------------------
@@ -374,6 +447,22 @@ def verified_pdf(version: PackVersion) -> bytes:
     if hashlib.sha256(pdf).hexdigest() != version.sha256:
         raise DamagedPdf(f"{version.pdf.name} no longer has that SHA-256")
     return pdf
+
+
+def waiting_publication(meeting: Meeting) -> ScheduledPublication | None:
+    """The meeting's pack's publication scheduled for its papers date, if one is waiting."""
+    waiting = ScheduledPublication.objects.filter(
+        meeting=meeting, status=ScheduledPublication.Status.SCHEDULED
+    )
+    return waiting.select_related("requested_by").first()
+
+
+def last_scheduled_outcome(meeting: Meeting) -> ScheduledPublication | None:
+    """The latest scheduled publication that has run on its day (not one cancelled by hand)."""
+    ran = ScheduledPublication.objects.filter(
+        meeting=meeting, finished_at__isnull=False, cancelled_by__isnull=True
+    )
+    return ran.select_related("version").order_by("-finished_at", "-pk").first()
 
 
 def published_version(meeting_id: int, number: int) -> PackVersion:

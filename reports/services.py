@@ -1,6 +1,8 @@
 """Writes for committee packs: the narrative, publishing frozen versions, withdrawing, jobs.
 
-Who: G&P and the clerks named for the meeting's committee generate, edit, publish and withdraw.
+Who: G&P and the clerks named for the meeting's committee generate, edit, preview, publish and
+withdraw. Publishing goes through the readiness check (reports.readiness): a pack that is not
+ready is published only with a reason, stored with the version.
 
 Publishing takes the meeting row with SELECT … FOR UPDATE while it allocates the next version
 number, and (meeting, number) is unique, so two workers building packs for the same meeting at
@@ -21,10 +23,12 @@ from django.utils import timezone
 from django_tasks import task
 
 from committees.models import Meeting
+from pmf import clock
 from pmf.fields import too_long
 from pmf.models import User
 from reports import rendering, selectors
 from reports.models import VERSION_TEXT_LENGTHS, PackDraft, PackJob, PackVersion, pack_folder
+from reports.readiness import Readiness, pack_readiness
 
 logger = logging.getLogger(__name__)
 
@@ -42,9 +46,21 @@ def pack_draft_save(*, draft: PackDraft, by: User) -> PackDraft:
     return draft
 
 
+NOT_READY = "The pack is not ready to publish: {problems} Enter why it should be published now."
+
+
+def require_reason_unless_ready(readiness: Readiness, reason: str) -> None:
+    """A pack that is not ready is published only with a reason."""
+    if not readiness.ready and not reason.strip():
+        problems = " ".join(readiness.problems)
+        raise ValidationError({"reason": NOT_READY.format(problems=problems)})
+
+
 @transaction.atomic
-def pack_publish(*, meeting: Meeting, by: User) -> PackVersion:
-    """Build the pack from live data now and freeze it as the meeting's next version."""
+def pack_publish(*, meeting: Meeting, by: User, reason: str = "") -> PackVersion:
+    """Build the pack from live data now and freeze it as the meeting's next version, after the
+    readiness check: a pack that is not ready needs `reason`, which is stored with the version
+    and shown on its public page. A ready pack stores no reason."""
     _require_manager(by, meeting)
     # Lock the meeting: versions for one meeting are numbered one at a time.
     meeting = (
@@ -52,8 +68,10 @@ def pack_publish(*, meeting: Meeting, by: User) -> PackVersion:
         .select_related("committee", "period")
         .get(pk=meeting.pk)
     )
+    readiness = pack_readiness(meeting)
+    require_reason_unless_ready(readiness, reason)
     data = selectors.pack_data(meeting)
-    html = rendering.render_html(data)
+    html = rendering.render_html(data, draft=False)
     pdf = rendering.html_to_pdf(html).pdf
     number = (PackVersion.objects.filter(meeting=meeting).aggregate(n=Max("number"))["n"] or 0) + 1
     version = PackVersion(
@@ -65,7 +83,9 @@ def pack_publish(*, meeting: Meeting, by: User) -> PackVersion:
         pdf_size=len(pdf),
         sha256=hashlib.sha256(pdf).hexdigest(),
         published_by=by,
-        published_at=timezone.now(),
+        published_at=clock.now(),
+        readiness=readiness.record(),
+        not_ready_reason="" if readiness.ready else reason.strip(),
     )
     version.pdf.save(_filename(meeting, number), ContentFile(pdf), save=False)
     version.save()
@@ -98,18 +118,20 @@ def pack_withdraw(*, version: PackVersion, by: User, reason: str) -> PackVersion
 # Background generation -----------------------------------------------------------------------
 
 
-def pack_request(*, meeting: Meeting, by: User) -> PackJob:
-    """Queue the generation (and publication) of a new version; runs inline with the immediate
-    backend, in a `db_worker` with the database backend."""
+def pack_request(*, meeting: Meeting, by: User, reason: str = "") -> PackJob:
+    """Queue the generation (and publication) of a new version, once the pack is ready or with
+    `reason` (checked again when it is built); runs inline with the immediate backend, in a
+    `db_worker` with the database backend."""
     pack_jobs_fail_stalled()
-    return _queue_pack(meeting=meeting, by=by)
-
-
-def _queue_pack(*, meeting: Meeting, by: User) -> PackJob:
     _require_manager(by, meeting)
     if meeting.period_id is None:
         raise ValidationError("Set the reporting period this meeting considers first.")
-    job = PackJob.objects.create(meeting=meeting, requested_by=by)
+    require_reason_unless_ready(pack_readiness(meeting), reason)
+    return _queue_pack(meeting=meeting, by=by, reason=reason.strip())
+
+
+def _queue_pack(*, meeting: Meeting, by: User, reason: str = "") -> PackJob:
+    job = PackJob.objects.create(meeting=meeting, requested_by=by, not_ready_reason=reason)
     # Enqueue once the job row is committed, so a worker can always see it.
     transaction.on_commit(lambda: _enqueue(generate_pack, job))
     return job
@@ -128,8 +150,11 @@ def _enqueue(task, job: PackJob) -> None:
 
 
 def pack_preview_request(*, meeting: Meeting, by: User) -> PackJob:
-    """Queue a PDF of the pack from live data, not published (any signed-in role may preview).
-    While one is queued or being made for the meeting, asking again returns that one."""
+    """Queue a PDF of the pack from live data, not published and marked DRAFT (G&P and the
+    committee's clerks). While one is queued or being made for the meeting, asking again
+    returns that one."""
+    if not by.has_perm("reports.preview_packs", meeting):
+        raise PermissionDenied("Only G&P or this committee's clerk can preview its pack.")
     pack_jobs_fail_stalled()
     if meeting.period_id is None:
         raise ValidationError("Set the reporting period this meeting considers first.")
@@ -143,14 +168,20 @@ def pack_preview_request(*, meeting: Meeting, by: User) -> PackJob:
     return job
 
 
-def pack_request_period(*, period_id: int, by: User) -> list[PackJob]:
-    """One job per meeting considering the period (only meetings `by` may manage)."""
+def pack_request_period(*, period_id: int, by: User) -> tuple[list[PackJob], list[Meeting]]:
+    """One job per meeting considering the period whose pack is ready (only meetings `by` may
+    manage); the meetings whose packs are not ready are left for their own readiness pages,
+    where a reason can be given."""
     pack_jobs_fail_stalled()
-    return [
-        _queue_pack(meeting=meeting, by=by)
-        for meeting in selectors.meetings_in_period(period_id)
-        if by.has_perm("reports.manage_packs", meeting)
-    ]
+    jobs, not_ready = [], []
+    for meeting in selectors.meetings_in_period(period_id):
+        if not by.has_perm("reports.manage_packs", meeting):
+            continue
+        if pack_readiness(meeting).ready:
+            jobs.append(_queue_pack(meeting=meeting, by=by))
+        else:
+            not_ready.append(meeting)
+    return jobs, not_ready
 
 
 STALLED_ERROR = (
@@ -213,19 +244,26 @@ def run_job(job_id: int) -> int | None:
             _make_preview(job)
             return None
         with transaction.atomic():
-            version = pack_publish(meeting=job.meeting, by=job.requested_by)
+            version = pack_publish(
+                meeting=job.meeting, by=job.requested_by, reason=job.not_ready_reason
+            )
             job.version = version
             job.status = PackJob.Status.DONE
             job.finished_at = timezone.now()
             job.save(update_fields=["version", "status", "finished_at"])
     except Exception as error:
         PackJob.objects.filter(pk=job_id).update(
-            status=PackJob.Status.FAILED,
-            finished_at=timezone.now(),
-            error=f"{type(error).__name__}: {error}"[:2000],
+            status=PackJob.Status.FAILED, finished_at=timezone.now(), error=_error_text(error)
         )
         raise
     return version.pk
+
+
+def _error_text(error: Exception) -> str:
+    """What a failed job says: a refusal in its own words, anything else with its kind."""
+    if isinstance(error, ValidationError):
+        return " ".join(error.messages)[:2000]
+    return f"{type(error).__name__}: {error}"[:2000]
 
 
 @task()
@@ -236,7 +274,7 @@ def generate_pack(job_id: int) -> int | None:
 
 def _make_preview(job: PackJob) -> None:
     """The PDF from live data, kept as the meeting's only preview (older ones are deleted)."""
-    pdf = rendering.render_pdf(selectors.pack_data(job.meeting))
+    pdf = rendering.render_pdf(selectors.pack_data(job.meeting), draft=True)
     older = list(
         PackJob.objects.filter(meeting_id=job.meeting_id, preview=True)
         .exclude(pk=job.pk)

@@ -76,7 +76,10 @@ class PackVersionTable(GovukTable):
 
     def render_status(self, record: PackVersion) -> SafeString:
         if not record.is_withdrawn:
-            return tag_html("version", "published", "Published")
+            published = tag_html("version", "published", "Published")
+            if record.was_ready:
+                return published
+            return format_html("{} before it was ready: {}", published, record.not_ready_reason)
         return format_html(
             "{} {}: {}",
             tag_html("version", "withdrawn", "Withdrawn"),

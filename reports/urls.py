@@ -14,7 +14,13 @@ urlpatterns = [
         views.preview_pdf_request,
         name="preview_pdf_request",
     ),
-    path("meetings/<id:meeting_id>/generate/", views.generate, name="generate"),
+    path("meetings/<id:meeting_id>/publish/", views.publish, name="publish"),
+    path("meetings/<id:meeting_id>/schedule/", views.schedule, name="schedule"),
+    path(
+        "meetings/<id:meeting_id>/schedule/cancel/",
+        views.schedule_cancel,
+        name="schedule_cancel",
+    ),
     path(
         "meetings/<id:meeting_id>/versions/<id:number>.pdf",
         views.version_pdf,

@@ -12,11 +12,13 @@ from django_tables2 import RequestConfig
 
 from committees.models import Meeting
 from kpis.reporting.models import ReportingPeriod
+from pmf import clock
 from pmf.forms_govuk import posted
 from pmf.roles import require
-from reports import rendering, selectors, services
-from reports.forms import PackDraftForm, WithdrawForm
+from reports import rendering, scheduling, selectors, services
+from reports.forms import PackDraftForm, PublishForm, ScheduleForm, WithdrawForm
 from reports.models import PackVersion
+from reports.readiness import Readiness, pack_readiness
 from reports.tables import PackJobTable, PackVersionTable, PeriodPackTable
 
 PDF = "application/pdf"
@@ -33,6 +35,12 @@ def _meeting(meeting_id: int) -> Meeting:
 def _managed(request: HttpRequest, meeting: Meeting) -> None:
     if not request.user.has_perm("reports.manage_packs", meeting):
         raise PermissionDenied
+
+
+def _may_preview(request: HttpRequest, meeting: Meeting) -> Meeting:
+    if not request.user.has_perm("reports.preview_packs", meeting):
+        raise PermissionDenied
+    return meeting
 
 
 def _pdf_response(pdf: bytes, filename: str, *, inline: bool = True) -> HttpResponse:
@@ -67,6 +75,8 @@ def meeting(request: HttpRequest, meeting_id: int) -> HttpResponse:
             "preview": selectors.latest_preview(found),
             "preview_done": selectors.preview_to_download(found),
             "can_manage": request.user.has_perm("reports.manage_packs", found),
+            "can_preview": request.user.has_perm("reports.preview_packs", found),
+            "schedule": selectors.waiting_publication(found),
             "stalled_error": services.STALLED_ERROR,
         },
     )
@@ -94,18 +104,19 @@ def edit(request: HttpRequest, meeting_id: int) -> HttpResponse:
 
 
 @require_GET
-@require("pmf.read")
+@require("reports.preview_packs")
 def preview(request: HttpRequest, meeting_id: int) -> HttpResponse:
-    """The pack from live data, as the same HTML document the PDF is made from."""
-    html = rendering.render_html(_live_data(_meeting(meeting_id)))
+    """The pack from live data, as the same HTML document the PDF is made from, marked DRAFT."""
+    found = _may_preview(request, _meeting(meeting_id))
+    html = rendering.render_html(_live_data(found), draft=True)
     return rendering.allow_inline_styles(HttpResponse(html), html)
 
 
 @require_GET
-@require("pmf.read")
+@require("reports.preview_packs")
 def preview_pdf(request: HttpRequest, meeting_id: int) -> HttpResponse:
     """The latest preview PDF made in the background (live data then, not published)."""
-    job = selectors.preview_to_download(_meeting(meeting_id))
+    job = selectors.preview_to_download(_may_preview(request, _meeting(meeting_id)))
     if job is None:
         raise Http404("No preview PDF has been made for this meeting yet.")
     with job.preview_pdf.open("rb") as file:
@@ -113,9 +124,9 @@ def preview_pdf(request: HttpRequest, meeting_id: int) -> HttpResponse:
 
 
 @require_POST
-@require("pmf.read")
+@require("reports.preview_packs")
 def preview_pdf_request(request: HttpRequest, meeting_id: int) -> HttpResponse:
-    found = _meeting(meeting_id)
+    found = _may_preview(request, _meeting(meeting_id))
     try:
         services.pack_preview_request(meeting=found, by=request.user)
     except ValidationError as error:
@@ -125,18 +136,107 @@ def preview_pdf_request(request: HttpRequest, meeting_id: int) -> HttpResponse:
     return redirect("reports:meeting", meeting_id=found.pk)
 
 
-@require_POST
-@require("reports.manage_packs")
-def generate(request: HttpRequest, meeting_id: int) -> HttpResponse:
+def _readiness_page(
+    request: HttpRequest,
+    meeting: Meeting,
+    *,
+    readiness: Readiness | None = None,
+    publish_form: PublishForm | None = None,
+    schedule_form: ScheduleForm | None = None,
+) -> HttpResponse:
+    """The readiness page: the check, then publishing now and on the papers date. A form
+    passed in is the one posted: its errors head the page."""
+    readiness = readiness or pack_readiness(meeting)
+    posted_form = publish_form or schedule_form
+    publish_form = publish_form or PublishForm(ready=readiness.ready)
+    schedule_form = schedule_form or ScheduleForm()
+    versions = selectors.versions_of(meeting)
+    return render(
+        request,
+        "reports/publish.html",
+        {
+            "meeting": meeting,
+            "readiness": readiness,
+            "form": posted_form,
+            "publish_form": publish_form,
+            "schedule_form": schedule_form,
+            "next_number": (versions[0].number if versions else 0) + 1,
+            "schedule": selectors.waiting_publication(meeting),
+            "last_schedule": selectors.last_scheduled_outcome(meeting),
+            "can_schedule": meeting.papers_published_on >= clock.localdate(),
+            "title": f"Publish the pack for {meeting}",
+        },
+    )
+
+
+def _with_period(request: HttpRequest, meeting_id: int) -> Meeting | HttpResponse:
     found = _meeting(meeting_id)
     _managed(request, found)
-    try:
-        job = services.pack_request(meeting=found, by=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+    if found.period is None:
+        messages.error(request, "Set the reporting period this meeting considers first.")
+        return redirect("reports:meeting", meeting_id=found.pk)
+    return found
+
+
+@require_http_methods(["GET", "POST"])
+@require("reports.manage_packs")
+def publish(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    """The pack's readiness, and publishing it: now (a reason if it is not ready) or scheduled."""
+    found = _with_period(request, meeting_id)
+    if isinstance(found, HttpResponse):
+        return found
+    readiness = pack_readiness(found)
+    form = PublishForm(*posted(request), ready=readiness.ready)
+    if request.method == "POST" and form.is_valid():
+        try:
+            job = services.pack_request(
+                meeting=found, by=request.user, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+            readiness = pack_readiness(found)  # it changed since the page was shown
+        else:
+            messages.success(request, f"Publishing the pack (job {job.pk}).")
+            return redirect("reports:meeting", meeting_id=found.pk)
+    if request.method == "GET":
+        return _readiness_page(request, found, readiness=readiness)
+    return _readiness_page(request, found, readiness=readiness, publish_form=form)
+
+
+@require_POST
+@require("reports.manage_packs")
+def schedule(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    found = _with_period(request, meeting_id)
+    if isinstance(found, HttpResponse):
+        return found
+    form = ScheduleForm(request.POST)
+    if form.is_valid():
+        try:
+            scheduled = scheduling.pack_schedule(
+                meeting=found, by=request.user, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                f"The pack will be published on {scheduled.publish_on:%-d %B %Y} if it is ready "
+                "then. You will be e-mailed either way.",
+            )
+            return redirect("reports:publish", meeting_id=found.pk)
+    return _readiness_page(request, found, schedule_form=form)
+
+
+@require_POST
+@require("reports.manage_packs")
+def schedule_cancel(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    found = _meeting(meeting_id)
+    _managed(request, found)
+    if scheduling.pack_schedule_cancel(meeting=found, by=request.user) is None:
+        messages.error(request, "No publication of this pack is scheduled.")
     else:
-        messages.success(request, f"Pack generation queued (job {job.pk}).")
-    return redirect("reports:meeting", meeting_id=found.pk)
+        messages.success(request, "The scheduled publication is cancelled.")
+    return redirect("reports:publish", meeting_id=found.pk)
 
 
 @require_http_methods(["GET", "POST"])
@@ -149,8 +249,15 @@ def generate_period(request: HttpRequest, period_id: int) -> HttpResponse:
         if request.user.has_perm("reports.manage_packs", m)
     ]
     if request.method == "POST":
-        jobs = services.pack_request_period(period_id=period.pk, by=request.user)
+        jobs, not_ready = services.pack_request_period(period_id=period.pk, by=request.user)
         messages.success(request, f"Queued {len(jobs)} pack{'s' if len(jobs) != 1 else ''}.")
+        if not_ready:
+            names = "; ".join(str(m) for m in not_ready)
+            messages.error(
+                request,
+                f"Not ready, so not published: {names}. Publish each from its own readiness "
+                "page, with a reason if it cannot wait.",
+            )
         return redirect("reports:generate_period", period_id=period.pk)
     caption = f"Meetings considering {period.label} that you manage"
     table = RequestConfig(request).configure(PeriodPackTable(meetings, caption=caption))

@@ -314,30 +314,39 @@ MATRIX: dict[str, list[Case]] = {
         Case(get=EVERY_ROLE, post=GET_ONLY, kwargs={"reference": "kpi.reference"})
     ],
     # --- reports: committee packs (/packs/, /published/) --------------------------------------
-    # Every signed-in role previews; G&P and the committee's own clerk edit, generate and withdraw;
-    # the public reads published versions. The fixture has no published version, so the version
-    # URLs answer 404 once the role check has passed (and 404 for the public pages).
+    # Every signed-in role reads a meeting's pack page (its published versions); G&P and the
+    # committee's own clerk preview it from live data (councillors and officers are refused),
+    # edit, check readiness, publish, schedule and withdraw; the public reads published versions.
+    # The fixture has no published version, so the version URLs answer 404 once the role check
+    # has passed (and 404 for the public pages).
     "reports:meeting": [Case(get=EVERY_ROLE, post=GET_ONLY, kwargs={"meeting_id": "meeting.pk"})],
     "reports:edit": [Case(get=GP_OR_CLERK, post=GP_OR_CLERK, kwargs={"meeting_id": "meeting.pk"})],
-    "reports:preview": [Case(get=EVERY_ROLE, post=GET_ONLY, kwargs={"meeting_id": "meeting.pk"})],
+    "reports:preview": [Case(get=GP_OR_CLERK, post=GET_ONLY, kwargs={"meeting_id": "meeting.pk"})],
     # No preview PDF has been made for the fixture's meeting: 404 once the role check passed.
     "reports:preview_pdf": [
         Case(
-            get=expect(LOGIN, 404, 404, 404, 404, 404, 403),
+            get=expect(LOGIN, 403, 403, 404, 404, 403, 403),
             post=GET_ONLY,
             kwargs={"meeting_id": "meeting.pk"},
         )
     ],
-    # POST-only: any role may ask for a preview PDF; it is made in the background.
+    # POST-only: a preview PDF is made in the background and the pack page shows it.
     "reports:preview_pdf_request": [
         Case(
             get=GET_ONLY,
-            post=expect(LOGIN, 302, 302, 302, 302, 302, 403),
+            post=expect(LOGIN, 403, 403, 302, 302, 403, 403),
             kwargs={"meeting_id": "meeting.pk"},
         )
     ],
-    # POST-only: queues a job and comes back to the pack page.
-    "reports:generate": [
+    # The readiness page. The fixture's quarter is open with nothing entered: not ready, so an
+    # empty POST is answered with "enter why" (200) and publishes nothing.
+    "reports:publish": [
+        Case(get=GP_OR_CLERK, post=GP_OR_CLERK, kwargs={"meeting_id": "meeting.pk"})
+    ],
+    # POST-only: the fixture's papers date (13 October 2026) has passed, so the page says so.
+    "reports:schedule": [Case(get=GET_ONLY, post=GP_OR_CLERK, kwargs={"meeting_id": "meeting.pk"})],
+    # POST-only: nothing is scheduled; back to the readiness page, which says so.
+    "reports:schedule_cancel": [
         Case(
             get=GET_ONLY,
             post=expect(LOGIN, 403, 403, 302, 302, 403, 403),

@@ -13,7 +13,7 @@ from kpis.reporting.io import Outcome
 from kpis.reporting.models import Measurement, ReportingPeriod
 from kpis.reporting.selectors import NOT_STARTED
 from pmf.tags import COLOURS, tag_class, tag_html
-from reports.models import PackJob
+from reports.models import PackJob, ScheduledPublication
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -33,6 +33,7 @@ ROOT = Path(__file__).resolve().parents[1]
         ("meeting", Meeting.Status),
         ("version", ["published", "withdrawn"]),
         ("query", ["queried"]),
+        ("publication", ScheduledPublication.Status),
     ],
 )
 def test_every_status_has_its_one_colour(kind, values):

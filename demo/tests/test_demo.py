@@ -678,6 +678,57 @@ def test_the_demo_has_two_years_of_meetings_and_an_audit():
         assert meeting.status == held, meeting
 
 
+def test_meetings_fall_after_the_sign_off_deadline_of_the_quarter_they_consider():
+    meetings = Meeting.objects.filter(period__isnull=False).select_related("period", "committee")
+    assert meetings.count() == 8 * 8
+    for meeting in meetings:
+        period = meeting.period
+        assert period.signoff_deadline < meeting.papers_published_on < meeting.date, meeting
+    # The open quarter's deadlines count from today: its meetings come after them, in the order
+    # the committees consider its report, each on its own weekday.
+    open_quarter = open_period("quarter")
+    upcoming = list(meetings.filter(period=open_quarter).order_by("date"))
+    assert all(meeting.date > TODAY for meeting in upcoming)
+    order = [meeting.committee.short_name for meeting in upcoming]
+    assert order.index("SRP") < order.index("AA")
+    weekdays = {c["short_name"]: c["meets"].split()[-1] for c in FILES.council["committees"]}
+    for meeting in upcoming:
+        assert f"{meeting.date:%a}".lower() == weekdays[meeting.committee.short_name]
+
+
+def test_each_committees_latest_meeting_held_has_its_pack_published_on_the_papers_date():
+    from reports.models import PackVersion
+
+    for committee in Committee.objects.all():
+        held = committee.meetings.filter(status=Meeting.Status.HELD, period__isnull=False)
+        latest = held.order_by("-date").first()
+        version = PackVersion.objects.get(meeting__committee=committee)
+        assert version.meeting == latest, committee.short_name
+        assert version.published_at.date() == latest.papers_published_on
+        assert version.was_ready and version.readiness["ready"], version.readiness
+        assert version.published_by.username == "clerk"
+        as_at = datetime.datetime.fromisoformat(version.data["data_as_at"])
+        assert as_at <= version.published_at
+        assert "DRAFT" not in version.html
+
+
+def test_a_pack_holds_no_action_update_written_after_its_meeting():
+    from reports.models import PackVersion
+
+    version = PackVersion.objects.get(meeting__committee__short_name="SRP")
+    written_since = ActionUpdate.objects.filter(
+        item__committee__short_name="SRP", written_on__gt=version.meeting.date
+    )
+    assert written_since.exists()  # the tracker was updated after the meeting …
+    for update in written_since:
+        assert f"{update.written_on:%-d %B %Y}" not in version.html  # … not in its pack
+    updates = {action["update_on"] for action in version.data["actions"]}
+    assert updates and all(
+        datetime.datetime.strptime(day, "%d %B %Y").date() <= version.meeting.date
+        for day in updates
+    )
+
+
 def test_the_next_egi_meeting_has_the_149_replacement_to_decide():
     meeting = (
         Meeting.objects.filter(committee__short_name="EGI", date__gte=TODAY)

@@ -32,6 +32,7 @@ def test_the_command_loads_the_demo_and_a_later_day_adds_what_has_happened_since
     assert "Committee memberships: " in output and "Targets: " in output
     assert "Reporting periods: 68 (68 created" in output
     assert "Meetings: 67 (67 created" in output
+    assert "Published packs: 8 (8 created" in output
     assert "Loaded the Wessex County Council demo." in output
     assert open_period("quarter").label == "2026/27 Q2"
     with pytest.raises(CommandError, match="2026-11-23"):
@@ -45,6 +46,11 @@ def _assert_a_later_day_adds_what_has_happened_since() -> None:
     histories = Measurement.history.count()
     held = Meeting.objects.filter(status=Meeting.Status.HELD).count()
     updates = ActionUpdate.objects.count()
+    q2_meetings = set(
+        Meeting.objects.filter(
+            period__kind="quarter", period__financial_year=2026, period__number=2
+        ).values_list("date", flat=True)
+    )
 
     later = load_demo(today=LATER)
 
@@ -67,4 +73,11 @@ def _assert_a_later_day_adds_what_has_happened_since() -> None:
     assert Meeting.objects.filter(status=Meeting.Status.HELD).count() > held
     assert Audit.objects.count() == 2  # and one of the new latest locked quarter
     assert ActionUpdate.objects.count() == updates  # the next are due after 14 January
+    # The meetings on 2026/27 Q2 kept their days; those held since have their packs.
+    q2 = ReportingPeriod.objects.get(kind="quarter", financial_year=2026, number=2)
+    assert {m.date for m in Meeting.objects.filter(period=q2)} == q2_meetings
+    held_on_q2 = Meeting.objects.filter(period=q2, status=Meeting.Status.HELD)
+    assert held_on_q2.exists()
+    assert all(meeting.pack_versions.count() == 1 for meeting in held_on_q2)
+    assert later.tallies["Published packs"].created == held_on_q2.count()
     assert load_demo(today=LATER).tallies["Values"].created == 0

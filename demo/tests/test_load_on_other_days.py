@@ -4,9 +4,18 @@ import datetime
 
 import pytest
 
+from committees.models import Meeting
 from demo.loader import load_demo
-from demo.tests.helpers import Status, assert_eight_quarters_of_history, open_period, open_statuses
+from demo.tests.helpers import (
+    FILES,
+    Status,
+    assert_eight_quarters_of_history,
+    open_period,
+    open_statuses,
+)
+from kpis.register.models import Committee
 from kpis.reporting.models import Measurement, ReportingPeriod
+from reports.models import PackVersion
 
 
 @pytest.mark.django_db
@@ -30,3 +39,16 @@ def test_the_history_holds_whatever_the_day(today):
     assert Measurement.objects.filter(period__ends_on__gte=today).count() == 0
     for value in Measurement.objects.filter(period__state=ReportingPeriod.State.LOCKED):
         assert value.status == Status.APPROVED
+    for meeting in Meeting.objects.filter(period__isnull=False):
+        assert meeting.period.signoff_deadline < meeting.papers_published_on, meeting
+        assert (meeting.status == Meeting.Status.HELD) == (meeting.date < today), meeting
+    for committee in Committee.objects.all():
+        latest = committee.meetings.filter(date__lt=today, period__isnull=False).latest("date")
+        [version] = PackVersion.objects.filter(meeting__committee=committee)
+        assert version.meeting == latest, committee.short_name
+        # Ready, or published with the clerk's reason beside what was not ready.
+        assert version.was_ready == version.readiness["ready"]
+        assert (
+            version.was_ready
+            or version.not_ready_reason == FILES.council["packs"]["not_ready_reason"]
+        )

@@ -15,7 +15,7 @@ from django.utils import timezone
 from kpis import rating
 from kpis.register.models import Directorate, Kpi
 from kpis.reporting.models import Measurement, RagPolicy, Reminder, ReportingPeriod, Target
-from kpis.reporting.periods import FREQUENCY_TO_KIND, previous_key
+from kpis.reporting.periods import FREQUENCY_TO_KIND, financial_year_of, period_spec, previous_key
 from kpis.reporting.policy import not_collected_reason, target_for
 from pmf.formatting import number_text
 from pmf.history import Entry, history_entries
@@ -68,6 +68,71 @@ def kpis_due_in(period: ReportingPeriod) -> QuerySet[Kpi]:
     """The KPIs reported in a period: frequency matches its kind, neither suspended nor retired."""
     frequencies = [f for f, kind in FREQUENCY_TO_KIND.items() if kind == period.kind]
     return Kpi.objects.reporting().filter(frequency__in=frequencies)
+
+
+# Value states of a set of KPIs for one period ------------------------------------------------
+
+#: A KPI in development may have no value yet: it is not waited for.
+NOT_DUE = "not_due"
+VALUE_STATE_LABELS = {**STATUS_LABELS, NOT_STARTED: "Missing", NOT_DUE: "No value expected"}
+_PER_YEAR = {"month": 12, "quarter": 4, "year": 1}
+
+
+@dataclass(frozen=True)
+class ValueState:
+    """Where a KPI's value for a report's period stands in the sign-off cycle."""
+
+    kpi_id: int
+    reference: str
+    name: str
+    period_label: str  # the KPI's own period: a monthly KPI's last month of a quarter
+    status: str  # a Measurement.Status, NOT_STARTED (no value) or NOT_DUE
+
+    @property
+    def label(self) -> str:
+        return VALUE_STATE_LABELS[self.status]
+
+
+def reported_period_key(frequency: str, period: ReportingPeriod) -> tuple[str, int, int]:
+    """The KPI's own period a report for `period` reads: the latest period of the KPI's kind
+    ending by the end of `period` (a quarter's last month; the last financial year ended)."""
+    kind = FREQUENCY_TO_KIND[frequency]
+    if kind == period.kind:
+        return kind, period.financial_year, period.number
+    year = financial_year_of(period.ends_on)
+    for financial_year in (year, year - 1):
+        for number in range(_PER_YEAR[kind], 0, -1):
+            if period_spec(kind, financial_year, number).ends_on <= period.ends_on:
+                return kind, financial_year, number
+    raise ValueError(f"No {kind} ends by {period.label}")  # pragma: no cover - years always do
+
+
+def value_states(kpis: Iterable[Kpi], period: ReportingPeriod) -> list[ValueState]:
+    """Each KPI's value state for a report on `period`, read at the KPI's own frequency, in the
+    order given (two queries). Suspended and retired KPIs report nothing and are left out."""
+    kpis = [kpi for kpi in kpis if kpi.status not in (Kpi.Status.SUSPENDED, Kpi.Status.RETIRED)]
+    keys = {kpi.pk: reported_period_key(kpi.frequency, period) for kpi in kpis}
+    wanted = Q(pk__in=[])
+    for kind, financial_year, number in set(keys.values()):
+        wanted |= Q(kind=kind, financial_year=financial_year, number=number)
+    periods = {
+        (p.kind, p.financial_year, p.number): p for p in ReportingPeriod.objects.filter(wanted)
+    }
+    found = {
+        (kpi_id, period_id): status
+        for kpi_id, period_id, status in Measurement.objects.filter(
+            kpi__in=list(keys), period__in=list(periods.values())
+        ).values_list("kpi_id", "period_id", "status")
+    }
+    states = []
+    for kpi in kpis:
+        own = periods.get(keys[kpi.pk])
+        status = found.get((kpi.pk, own.pk), NOT_STARTED) if own else NOT_STARTED
+        if status == NOT_STARTED and kpi.status == Kpi.Status.IN_DEVELOPMENT:
+            status = NOT_DUE
+        label = own.label if own else ""
+        states.append(ValueState(kpi.pk, kpi.reference, kpi.name, label, status))
+    return states
 
 
 # The completion dashboard ----------------------------------------------------------------------

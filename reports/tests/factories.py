@@ -42,9 +42,16 @@ LATEST = (Decimal("95"), Decimal("81"), Decimal("78"), Decimal("50"))
 
 
 def committee_pack(
-    kpi_count: int = 8, *, periods: int = 12, clerks=(), name="Strategy Committee", first=200
+    kpi_count: int = 8,
+    *,
+    periods: int = 12,
+    clerks=(),
+    name="Strategy Committee",
+    first=200,
+    status=Measurement.Status.APPROVED,
 ):
-    """A committee, its KPIs (every fourth one red), values, a meeting, a proposal and actions."""
+    """A committee, its KPIs (every fourth one red), values (approved, in locked quarters: the
+    pack is ready to publish), a meeting, a proposal and actions."""
     committee = CommitteeFactory(name=name, short_name=name.split()[0][:10].upper())
     details, _ = CommitteeDetails.objects.get_or_create(
         committee=committee, defaults={"chair": "Councillor Chair", "vice_chair": "Councillor Vice"}
@@ -92,7 +99,7 @@ def committee_pack(
                     kpi=kpi,
                     period=on,
                     value=latest if last else Decimal(80) + Decimal((k % 3) - 1),
-                    status=Measurement.Status.APPROVED,
+                    status=status,
                     commentary=f"Commentary on {kpi.reference} for {on.label}." if last else "",
                     action_plan=f"Action plan for {kpi.reference}: recover by Q2." if last else "",
                 )
@@ -102,6 +109,9 @@ def committee_pack(
         committee=committee, date=datetime.date(2026, 6, 22), period=history[-1]
     )
     return committee, meeting, kpis, history
+
+
+RAISED_AT = datetime.datetime(2026, 5, 11, 10, 0, tzinfo=datetime.UTC)
 
 
 def add_proposal(committee, raised_by, *, name="Website accessibility score") -> Proposal:
@@ -119,6 +129,9 @@ def add_proposal(committee, raised_by, *, name="Website accessibility score") ->
         target_kind="annual",
     )
     proposal.committees.add(committee)
+    # Raised before the meeting (22 June 2026), so it is in the meeting's pack.
+    Proposal.objects.filter(pk=proposal.pk).update(raised_at=RAISED_AT)
+    proposal.refresh_from_db()
     return proposal
 
 

@@ -4,11 +4,14 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
+from committees.models import Meeting, Proposal
 from kpis.reporting.models import Measurement
+from pmf import clock
 from reports import rendering, selectors
 from reports.models import PackDraft
-from reports.tests.factories import add_action, add_proposal, committee_pack
+from reports.tests.factories import RAISED_AT, add_action, add_proposal, committee_pack
 from scorecards import selectors as scorecard_selectors
 
 pytestmark = pytest.mark.django_db
@@ -175,3 +178,80 @@ def test_a_pack_shows_both_flags_as_the_scorecard_and_the_kpi_page_do(setup):
     assert html.count(red_flag) >= 2  # beside its rating in Appendix 1 and with its facts
     assert html.count("Green but declining") >= 2
     assert "compared with 2025/26 Q3" in html  # the period each change is compared with
+
+
+# A pack belongs to its meeting ----------------------------------------------------------------
+
+
+def test_an_action_update_written_after_the_meeting_is_left_out_of_its_pack(setup, owner):
+    from committees.models import ActionItem, ActionUpdate
+
+    _, meeting, _, _ = setup
+    item = ActionItem.objects.get(reference="F.9")
+    ActionUpdate.objects.create(
+        item=item,
+        written_on=datetime.date(2026, 10, 14),  # after the meeting of 22 June 2026
+        status="achieved",
+        text="Office opened in October.",
+        by=owner,
+    )
+    [action] = _data(meeting)["actions"]
+    assert action["update"] == "Framework almost complete."
+    assert action["update_on"] == "1 May 2026" and action["status"] == "In progress"
+    html = rendering.render_html(_data(meeting))
+    assert "Office opened in October." not in html and "14 October 2026" not in html
+
+    later = Meeting.objects.create(
+        committee=meeting.committee, date=datetime.date(2026, 11, 19), period=meeting.period
+    )
+    [action] = _data(later)["actions"]
+    assert action["update"] == "Office opened in October." and action["status"] == "Achieved"
+
+
+def test_a_proposal_raised_after_the_meeting_is_left_out_and_a_later_decision_is_not_shown(
+    setup, owner, gp
+):
+    from committees import services as committee_services
+    from committees.models import ProposalEvent
+
+    committee, meeting, _, _ = setup
+    waiting = Proposal.objects.get()  # director-approved in May, before the meeting
+    ProposalEvent.objects.create(proposal=waiting, stage="director_approved", by=gp)
+    ProposalEvent.objects.filter(proposal=waiting).update(at=RAISED_AT)
+    later = Meeting.objects.create(
+        committee=committee, date=datetime.date(2026, 9, 17), period=meeting.period
+    )
+    committee_services.proposal_committee_decide(
+        proposal=waiting, by=gp, meeting=later, outcome="agreed"
+    )
+    raised_since = add_proposal(committee, owner, name="Raised after the June meeting")
+    Proposal.objects.filter(pk=raised_since.pk).update(
+        raised_at=datetime.datetime(2026, 7, 1, tzinfo=datetime.UTC)
+    )
+
+    [proposal] = _data(meeting)["proposals"]
+    assert proposal["kpi_name"] == "Website accessibility score" and proposal["outcome"] == ""
+    in_september = {p["kpi_name"]: p["outcome"] for p in _data(later)["proposals"]}
+    assert in_september == {
+        "Website accessibility score": "Agreed",
+        "Raised after the June meeting": "",
+    }
+
+
+def test_data_as_at_is_the_same_for_two_renders_of_unchanged_data_and_moves_with_a_change(setup):
+    _, meeting, kpis, history = setup
+    first, second = _data(meeting), _data(meeting)
+    assert first["data_as_at"] and first["data_as_at"] == second["data_as_at"]
+    assert first == second
+    html = rendering.render_html(first)
+    assert html == rendering.render_html(second)
+    assert f'<th scope="row">Data as at</th><td>{first["data_as_at_text"]}</td>' in html
+
+    value = Measurement.objects.get(kpi=kpis[3], period=history[-1])
+    value.commentary = "Corrected after a recount."
+    with clock.frozen(timezone.now() + datetime.timedelta(hours=1)):  # an hour later
+        value.save()
+    changed = _data(meeting)
+    assert changed["data_as_at"] > first["data_as_at"]
+    newest = Measurement.history.filter(id=value.pk).latest("history_date").history_date
+    assert changed["data_as_at"] == newest.isoformat(timespec="seconds")

@@ -99,3 +99,11 @@ def test_an_indicators_heading_and_facts_are_on_the_same_page_as_its_chart(pdf):
             after = text[match.end() :]
             assert "Percentage (%)" in after, f"KPI {match[1]}'s chart is on the next page"
     assert headings == 8
+
+
+def test_a_preview_is_marked_draft_on_every_page(pdf):
+    pages = pdf_pages(pdf)
+    assert len(pages) > 3
+    unmarked = [number for number, text in enumerate(pages, start=1) if "DRAFT" not in text]
+    assert unmarked == []
+    assert "DRAFT – a preview from live data, not published" in pages[0]

@@ -10,7 +10,7 @@ from django.urls import reverse
 from kpis.reporting.models import Measurement
 from reports import rendering, selectors, services
 from reports.models import PackVersion
-from reports.tests.helpers import pdf_text
+from reports.tests.helpers import pdf_pages, pdf_text
 
 pytestmark = pytest.mark.django_db
 
@@ -30,6 +30,16 @@ def test_publishing_freezes_data_html_and_pdf_with_its_sha256(meeting, pack_cler
     assert version.pdf_size == len(pdf)
     assert version.data["summary"][-1]["count"] == 8
     assert "Indicator 203 percentage" in version.html
+
+
+def test_a_published_version_is_never_marked_draft(client, meeting, pack_clerk):
+    version = services.pack_publish(meeting=meeting, by=pack_clerk)
+    pages = pdf_pages(version.pdf.read())
+    assert len(pages) > 3
+    assert [n for n, text in enumerate(pages, start=1) if "DRAFT" in text] == []
+    assert "DRAFT" not in version.html and "draft-mark" not in version.html
+    public = client.get(reverse("published:html", args=[meeting.pk, version.number]))
+    assert "DRAFT" not in public.content.decode()
 
 
 def test_later_edits_to_values_never_change_a_published_version(setup, meeting, pack_clerk):

@@ -22,15 +22,16 @@ def meeting(setup):
     return setup[1]
 
 
-def test_every_signed_in_role_can_preview_the_pack_as_html_and_pdf(
-    client, meeting, viewer, django_capture_on_commit_callbacks
+def test_the_committees_clerk_previews_the_pack_as_html_and_pdf_marked_draft(
+    client, meeting, pack_clerk, django_capture_on_commit_callbacks
 ):
-    client.force_login(viewer)
+    client.force_login(pack_clerk)
     page = client.get(reverse("reports:meeting", args=[meeting.pk])).content.decode()
-    assert "Preview the pack" in page and "Generate and publish" not in page
+    assert "Preview the pack" in page and "Check readiness and publish" in page
     assert "Preview PDF: none made yet" in page
     html = client.get(reverse("reports:preview", args=[meeting.pk]))
     assert html.status_code == 200 and "Summary of RAG ratings" in html.content.decode()
+    assert '<p class="draft-mark"><strong>DRAFT</strong>' in html.content.decode()
     assert client.get(reverse("reports:preview_pdf", args=[meeting.pk])).status_code == 404
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -44,10 +45,25 @@ def test_every_signed_in_role_can_preview_the_pack_as_html_and_pdf(
     assert "The pack has not been generated yet." in page  # nor show among generations
 
 
-def test_a_preview_asked_for_twice_is_made_once_and_only_the_latest_file_is_kept(
-    client, meeting, viewer, settings, django_capture_on_commit_callbacks
+def test_councillors_and_officers_read_published_versions_but_are_refused_previews(
+    client, meeting, viewer, owner, clerk, django_capture_on_commit_callbacks
 ):
-    client.force_login(viewer)
+    for user in (viewer, owner, clerk):  # the standing clerk clerks another committee
+        client.force_login(user)
+        page = client.get(reverse("reports:meeting", args=[meeting.pk])).content.decode()
+        assert "Preview the pack" not in page and "Check readiness and publish" not in page
+        for name in ("reports:preview", "reports:preview_pdf"):
+            assert client.get(reverse(name, args=[meeting.pk])).status_code == 403
+        with django_capture_on_commit_callbacks(execute=True):
+            refused = client.post(reverse("reports:preview_pdf_request", args=[meeting.pk]))
+        assert refused.status_code == 403
+    assert not PackJob.objects.exists()
+
+
+def test_a_preview_asked_for_twice_is_made_once_and_only_the_latest_file_is_kept(
+    client, meeting, pack_clerk, settings, django_capture_on_commit_callbacks
+):
+    client.force_login(pack_clerk)
     url = reverse("reports:preview_pdf_request", args=[meeting.pk])
     client.post(url)
     client.post(url)  # a double submit while the first is queued
@@ -62,12 +78,12 @@ def test_a_preview_asked_for_twice_is_made_once_and_only_the_latest_file_is_kept
     assert [p.name for p in folder.iterdir()] == [Path(latest.preview_pdf.name).name]
 
 
-def test_the_clerk_generates_a_pack_in_the_background_and_sees_the_result(
+def test_the_clerk_publishes_a_ready_pack_in_the_background_and_sees_the_result(
     client, meeting, pack_clerk, django_capture_on_commit_callbacks
 ):
     client.force_login(pack_clerk)
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("reports:generate", args=[meeting.pk]))
+        response = client.post(reverse("reports:publish", args=[meeting.pk]))
     assert response.status_code == 302
     job = PackJob.objects.get()
     assert job.status == PackJob.Status.DONE and job.version.number == 1
@@ -85,17 +101,18 @@ def test_a_failed_generation_shows_its_error_and_can_be_retried(
 
     monkeypatch.setattr(rendering, "html_to_pdf", broken)
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("reports:generate", args=[meeting.pk]))
+        client.post(reverse("reports:publish", args=[meeting.pk]))
     job = PackJob.objects.get()
     assert job.status == PackJob.Status.FAILED
     assert "the layout engine fell over" in job.error
     assert not PackVersion.objects.exists()
     page = client.get(reverse("reports:meeting", args=[meeting.pk])).content.decode()
     assert "the layout engine fell over" in page and "Try again" in page
+    assert reverse("reports:publish", args=[meeting.pk]) in page
 
     monkeypatch.undo()
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("reports:generate", args=[meeting.pk]))
+        client.post(reverse("reports:publish", args=[meeting.pk]))
     assert PackJob.objects.filter(status=PackJob.Status.DONE).count() == 1
     assert PackVersion.objects.get().number == 1
 
@@ -115,7 +132,7 @@ def test_a_generation_whose_worker_died_shows_as_stopped_and_can_be_tried_again(
     left_behind.parent.mkdir(parents=True)
     left_behind.write_bytes(b"%PDF-1.7 cut short")
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("reports:generate", args=[meeting.pk]))
+        client.post(reverse("reports:publish", args=[meeting.pk]))
     lost.refresh_from_db()
     assert lost.status == PackJob.Status.FAILED and lost.error == services.STALLED_ERROR
     published = PackVersion.objects.get()
@@ -149,7 +166,7 @@ def test_generate_all_packs_for_a_period_queues_one_job_per_meeting(
     )
     client.force_login(gp)
     page = client.get(reverse("reports:generate_period", args=[history[-1].pk]))
-    assert "Generate and publish 2 packs" in page.content.decode()
+    assert "Publish the ready packs of 2 meetings" in page.content.decode()
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("reports:generate_period", args=[history[-1].pk]))
     assert set(PackJob.objects.values_list("meeting_id", flat=True)) == {meeting.pk, other.pk}
@@ -172,13 +189,13 @@ def test_a_clerk_sees_the_periods_meetings_they_clerk_in_a_fixed_number_of_queri
     url = reverse("reports:generate_period", args=[period.pk])
     with django_assert_max_num_queries(6):
         page = client.get(url).content.decode()
-    assert f"Generate and publish {count} pack" in page and "Not theirs" not in page
+    assert f"Publish the ready packs of {count} meeting" in page and "Not theirs" not in page
 
 
 def test_an_outsider_cannot_generate_edit_or_withdraw(client, meeting, clerk, viewer):
     for user in (clerk, viewer):  # the standing clerk clerks another committee
         client.force_login(user)
-        assert client.post(reverse("reports:generate", args=[meeting.pk])).status_code == 403
+        assert client.post(reverse("reports:publish", args=[meeting.pk])).status_code == 403
         edit = reverse("reports:edit", args=[meeting.pk])
         assert client.post(edit, {"to": "Hacked", "from_text": "x"}).status_code == 403
     assert not PackJob.objects.exists() and not PackDraft.objects.exists()
@@ -287,7 +304,7 @@ def test_the_pack_page_is_a_fixed_number_of_queries(
     client.force_login(gp)
     url = reverse("reports:meeting", args=[bare_meeting.pk])
     for query in ({}, {"versions-sort": "-published_at", "jobs-sort": "requested_by"}):
-        with django_assert_max_num_queries(10):
+        with django_assert_max_num_queries(11):
             assert client.get(url, query).status_code == 200
 
 

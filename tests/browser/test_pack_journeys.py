@@ -1,18 +1,26 @@
-"""A committee's quarterly report pack in a real browser: the clerk edits, previews, publishes and
-withdraws it; an anonymous visitor reads it. axe-core runs on every HTML page visited."""
+"""A committee's quarterly report pack in a real browser: the clerk edits and previews it (marked
+DRAFT), checks its readiness and publishes it (with a reason when it is not ready), schedules it
+for its papers date and withdraws it; an anonymous visitor reads it. axe-core runs on every HTML
+page visited."""
 
+import datetime
 import re
+from io import StringIO
 from pathlib import Path
 
 import pytest
+from django.core.management import call_command
+from django.utils import timezone
 from playwright.sync_api import expect
 
+from committees.models import Meeting
+from kpis.reporting.models import Measurement, ReportingPeriod
 from pmf.roles import Role
 from pmf.tests.factories import UserFactory
 from reports import services
-from reports.models import PackVersion
+from reports.models import PackVersion, ScheduledPublication
 from reports.tests.factories import committee_pack
-from reports.tests.helpers import pdf_text
+from reports.tests.helpers import pdf_pages, pdf_text
 from tests.browser.conftest import (
     TIMEOUT_MS,
     assert_accessible,
@@ -31,6 +39,7 @@ MEETING_DATE = "22 June 2026"
 CLERK = "ag-clerk"
 RECOMMENDATION = "Ask the Director of Resources to report back on indicator 203 in September."
 WITHDRAWAL_REASON = "The figures for indicator 201 were entered against the wrong quarter."
+NOT_READY_REASON = "Members asked to see the figures as they stand before the sign-off deadline."
 PDF = "application/pdf"
 
 
@@ -128,6 +137,14 @@ def _check_the_preview(page) -> None:
     }
     recommendations = page.get_by_role("row", name=re.compile(r"^Recommendations"))
     expect(recommendations.locator("ol li")).to_have_text(["Note the report.", RECOMMENDATION])
+    # Marked DRAFT, and the mark stays in view as the reader scrolls to the appendix.
+    mark = page.locator(".draft-mark")
+    expect(mark).to_have_text("DRAFT – a preview from live data, not published")
+    page.get_by_role(
+        "heading", name="Appendix 2. Performance data for each indicator"
+    ).scroll_into_view_if_needed()
+    expect(mark).to_be_in_viewport()
+    expect(page.get_by_role("row", name=re.compile(r"^Data as at"))).to_be_visible()
     assert_accessible(page)
     page.go_back()
     expect(page.get_by_text("Preview PDF: none made yet")).to_be_visible()
@@ -137,19 +154,24 @@ def _check_the_preview(page) -> None:
     response = page.request.get(link.evaluate("a => a.href"))
     assert response.status == 200 and response.headers["content-type"] == PDF
     assert RECOMMENDATION in pdf_text(response.body())
+    assert all("DRAFT" in text for text in pdf_pages(response.body()))
     assert_accessible(page)
 
 
 def _generate(page) -> None:
     expect(page.get_by_text("No version has been published yet.")).to_be_visible()
-    submit(page, "Generate and publish the pack")
-    expect(page.get_by_role("alert")).to_contain_text("Pack generation queued")
+    submit(page, "Check readiness and publish")  # a link drawn as a button
+    expect(page).to_have_title(re.compile(r"^Publish the pack for "))
+    expect(page.locator("#readiness-verdict")).to_contain_text("Ready")
+    expect(page.get_by_label(re.compile(r"^Why publish it before it is ready"))).to_have_count(0)
+    assert_accessible(page)
+    submit(page, "Publish version 1")
+    expect(page.get_by_role("alert")).to_contain_text("Publishing the pack")
     versions = page.get_by_role("table", name="Every published version stays available")
     expect(versions.locator("tbody tr")).to_have_count(1)
     expect(versions.locator("tbody tr")).to_contain_text("Published")
     jobs = page.get_by_role("table", name="Recent requests to generate this pack")
     expect(jobs.locator("tbody tr").first).to_contain_text("Version 1")
-    expect(page.get_by_role("button", name="Generate and publish version 2")).to_be_visible()
     assert_accessible(page)
 
 
@@ -171,7 +193,9 @@ def test_the_clerk_edits_previews_publishes_and_downloads_the_pack(page, live_se
     _check_the_preview(page)
     _generate(page)
 
-    text = pdf_text(_download_version_pdf(page, 1))
+    version_pdf = _download_version_pdf(page, 1)
+    text = pdf_text(version_pdf)
+    assert not any("DRAFT" in page_text for page_text in pdf_pages(version_pdf))
     assert COMMITTEE in text
     assert "Page 1 of" in text
     assert RECOMMENDATION in text
@@ -271,3 +295,95 @@ def test_a_published_pdf_changed_on_disk_is_refused_with_a_page_pointing_to_the_
     assert_accessible(visitor)
     follow(visitor, "read the report in your browser (HTML)")
     expect(visitor.locator(".running-header")).to_contain_text(COMMITTEE)
+
+
+@pytest.fixture
+def not_ready(council):
+    """The meeting's quarter reopened for entry and one of its values back with its owner."""
+    meeting = council["meeting"]
+    ReportingPeriod.objects.filter(pk=meeting.period_id).update(
+        state=ReportingPeriod.State.OPEN, submission_deadline=datetime.date(2026, 12, 9)
+    )
+    value = Measurement.objects.filter(period=meeting.period).order_by("kpi__reference").first()
+    Measurement.objects.filter(pk=value.pk).update(status=Measurement.Status.DRAFT)
+    return council
+
+
+def test_a_pack_that_is_not_ready_is_published_only_with_a_reason_the_public_page_shows(
+    page, visitor, live_server, not_ready
+):
+    meeting = not_ready["meeting"]
+    signed_in(page, live_server, CLERK)
+    page.goto(url(live_server, "reports:meeting", meeting.pk))
+    submit(page, "Check readiness and publish")  # a link drawn as a button
+    verdict = page.locator("#readiness-verdict")
+    expect(verdict).to_contain_text("The pack is not ready to publish.")
+    problems = page.locator("#readiness-problems li")
+    expect(problems).to_have_text(
+        [
+            re.compile(r"^2025/26 Q4 is open for entry: values are due by 9 December 2026"),
+            "7 of 8 values are approved (1 draft).",
+        ]
+    )
+    # Not ready for want of values: the list of each value is open, naming the draft.
+    expect(page.locator("details.govuk-details")).to_have_attribute("open", "")
+    states = page.get_by_role("table", name=re.compile(r"^Where each indicator's value"))
+    expect(states.get_by_role("row", name=re.compile(r"^200 "))).to_contain_text("Draft")
+    assert_accessible(page)
+
+    submit(page, "Publish version 1 before it is ready")
+    expect(page).to_have_title(re.compile(r"^Error: Publish the pack for "))
+    _assert_error_summary_links_to(
+        page, "Enter why the pack should be published before it is ready."
+    )
+    assert not PackVersion.objects.exists()
+    assert_accessible(page)
+
+    page.get_by_label("Why publish it before it is ready?").fill(NOT_READY_REASON)
+    submit(page, "Publish version 1 before it is ready")
+    expect(page.get_by_role("alert")).to_contain_text("Publishing the pack")
+    versions = page.get_by_role("table", name="Every published version stays available")
+    expect(versions).to_contain_text(f"before it was ready: {NOT_READY_REASON}")
+    assert_accessible(page)
+
+    visitor.goto(url(live_server, "published:version", meeting.pk, 1))
+    notice = visitor.locator("#published-before-ready")
+    expect(notice).to_contain_text("Published before the report was ready")
+    expect(notice).to_contain_text("7 of 8 values are approved (1 draft).")
+    expect(notice).to_contain_text(f"Reason given: {NOT_READY_REASON}")
+    assert_accessible(visitor)
+
+
+def test_the_clerk_schedules_the_pack_for_its_papers_date_and_it_is_published_then(
+    page, live_server, council, mailoutbox
+):
+    meeting = council["meeting"]
+    papers = timezone.localdate() + datetime.timedelta(days=5)
+    Meeting.objects.filter(pk=meeting.pk).update(
+        date=papers + datetime.timedelta(days=7), papers_published_on=papers
+    )
+    signed_in(page, live_server, CLERK)
+    page.goto(url(live_server, "reports:publish", meeting.pk))
+    expect(page.get_by_role("heading", name="Publish on the papers date")).to_be_visible()
+    assert_accessible(page)
+
+    submit(page, f"Schedule for {papers:%-d %B %Y}")
+    expect(page.get_by_role("alert")).to_contain_text(
+        f"The pack will be published on {papers:%-d %B %Y} if it is ready then."
+    )
+    expect(page.locator("#scheduled")).to_contain_text(f"to publish on {papers:%-d %B %Y}")
+    expect(page.get_by_role("button", name="Cancel the scheduled publication")).to_be_visible()
+    assert_accessible(page)
+    follow(page, f"Report pack for the meeting of {papers + datetime.timedelta(days=7):%-d %B %Y}")
+    expect(page.locator("main")).to_contain_text(f"To publish on {papers:%-d %B %Y}")
+    assert_accessible(page)
+
+    call_command("publish_scheduled_packs", "--today", papers.isoformat(), stdout=StringIO())
+    assert ScheduledPublication.objects.get().status == ScheduledPublication.Status.PUBLISHED
+    assert mailoutbox[0].to == [council["clerk"].email]
+    page.reload()
+    versions = page.get_by_role("table", name="Every published version stays available")
+    expect(versions.locator("tbody tr")).to_have_count(1)
+    page.goto(url(live_server, "reports:publish", meeting.pk))
+    expect(page.locator("#last-scheduled")).to_contain_text("Version 1 of the pack was published.")
+    assert_accessible(page)

@@ -1,5 +1,6 @@
 """Render a meeting's pack from live data to a file: `render_pack --meeting ID --format pdf|html
---output PATH` (for automation; it publishes nothing)."""
+--output PATH` (for automation; it publishes nothing, so the file is marked DRAFT like any
+preview)."""
 
 from pathlib import Path
 
