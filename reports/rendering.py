@@ -105,8 +105,9 @@ def _static_path(url: str) -> Path | None:
     return None
 
 
-def _with_charts(data: dict) -> list[dict]:
-    """The appendix sections, each with its chart drawn from the frozen points."""
+def appendix(data: dict) -> list[dict]:
+    """The appendix sections, each with its chart drawn from the frozen points and its values
+    over time as one line: the same for the HTML, the PDF and the Word document."""
     sections = []
     for section in data["appendix"]:
         points = section["points"]
@@ -161,7 +162,7 @@ def render_html(data: dict) -> str:
         TEMPLATE,
         {
             "pack": data,
-            "appendix": _with_charts(data),
+            "appendix": appendix(data),
             "council_name": settings.COUNCIL_NAME,
             "stylesheet": stylesheet(),
         },

@@ -17,7 +17,7 @@ from committees.models import CommitteeDetails, Meeting
 from kpis.rating import Rating
 from kpis.rating.trends import Trend
 from kpis.register.models import Kpi
-from reports.models import PackDraft, PackJob, PackVersion
+from reports.models import PackDraft, PackJob, PackVersion, word_name
 from scorecards import selectors as scorecard_selectors
 
 #: Periods of history each appendix section shows (its chart and its table).
@@ -337,6 +337,11 @@ def preview_to_download(meeting: Meeting) -> PackJob | None:
     """The latest preview PDF made for the meeting."""
     done = PackJob.objects.filter(meeting=meeting, preview=True, status=PackJob.Status.DONE)
     return done.exclude(preview_pdf="").first()
+
+
+def preview_word_exists(job: PackJob) -> bool:
+    """Whether the preview's Word document was made with its PDF (not before Word packs were)."""
+    return job.preview_pdf.storage.exists(word_name(job.preview_pdf.name))
 
 
 def published_version(meeting_id: int, number: int) -> PackVersion:

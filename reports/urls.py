@@ -9,6 +9,7 @@ urlpatterns = [
     path("meetings/<int:meeting_id>/edit/", views.edit, name="edit"),
     path("meetings/<int:meeting_id>/preview/", views.preview, name="preview"),
     path("meetings/<int:meeting_id>/preview.pdf", views.preview_pdf, name="preview_pdf"),
+    path("meetings/<int:meeting_id>/preview.docx", views.preview_docx, name="preview_docx"),
     path(
         "meetings/<int:meeting_id>/preview.pdf/make",
         views.preview_pdf_request,
@@ -19,6 +20,11 @@ urlpatterns = [
         "meetings/<int:meeting_id>/versions/<int:number>.pdf",
         views.version_pdf,
         name="version_pdf",
+    ),
+    path(
+        "meetings/<int:meeting_id>/versions/<int:number>.docx",
+        views.version_docx,
+        name="version_docx",
     ),
     path(
         "meetings/<int:meeting_id>/versions/<int:number>/withdraw/",

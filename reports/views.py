@@ -12,9 +12,9 @@ from committees.models import Meeting
 from kpis.reporting.models import ReportingPeriod
 from pmf.forms_govuk import posted
 from pmf.roles import require
-from reports import rendering, selectors, services
+from reports import rendering, selectors, services, word
 from reports.forms import PackDraftForm, WithdrawForm
-from reports.models import PackVersion
+from reports.models import PackVersion, word_name
 from reports.tables import PackJobTable, PackVersionTable, PeriodPackTable
 
 PDF = "application/pdf"
@@ -39,6 +39,12 @@ def _pdf_response(pdf: bytes, filename: str, *, inline: bool = True) -> HttpResp
     return response
 
 
+def _docx_response(docx: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(docx, content_type=word.DOCX)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
 def _live_data(meeting: Meeting) -> dict:
     try:
         return selectors.pack_data(meeting)
@@ -51,6 +57,7 @@ def _live_data(meeting: Meeting) -> dict:
 def meeting(request: HttpRequest, meeting_id: int) -> HttpResponse:
     found = _meeting(meeting_id)
     versions, jobs = selectors.versions_of(found), selectors.jobs_of(found)
+    preview_done = selectors.preview_to_download(found)
     config = RequestConfig(request)
     return render(
         request,
@@ -62,7 +69,9 @@ def meeting(request: HttpRequest, meeting_id: int) -> HttpResponse:
             "job_table": config.configure(PackJobTable(jobs)),
             "latest_job": jobs.first(),
             "preview": selectors.latest_preview(found),
-            "preview_done": selectors.preview_to_download(found),
+            "preview_done": preview_done,
+            "preview_word": preview_done is not None
+            and selectors.preview_word_exists(preview_done),
             "can_manage": request.user.has_perm("reports.manage_packs", found),
             "stalled_error": services.STALLED_ERROR,
         },
@@ -109,6 +118,18 @@ def preview_pdf(request: HttpRequest, meeting_id: int) -> HttpResponse:
         return _pdf_response(file.read(), f"pack-preview-{meeting_id}-{job.pk}.pdf")
 
 
+@require_GET
+@require("pmf.read")
+def preview_docx(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    """The Word document made with the latest preview PDF, from the same live data."""
+    job = selectors.preview_to_download(_meeting(meeting_id))
+    if job is None or not selectors.preview_word_exists(job):
+        raise Http404("No preview Word document has been made for this meeting yet.")
+    name = word_name(job.preview_pdf.name)
+    with job.preview_pdf.storage.open(name, "rb") as file:
+        return _docx_response(file.read(), f"pack-preview-{meeting_id}-{job.pk}.docx")
+
+
 @require_POST
 @require("pmf.read")
 def preview_pdf_request(request: HttpRequest, meeting_id: int) -> HttpResponse:
@@ -118,7 +139,9 @@ def preview_pdf_request(request: HttpRequest, meeting_id: int) -> HttpResponse:
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, "The preview PDF is being made: it appears on this page.")
+        messages.success(
+            request, "The preview PDF and Word document are being made: they appear on this page."
+        )
     return redirect("reports:meeting", meeting_id=found.pk)
 
 
@@ -172,6 +195,18 @@ def version_pdf(request: HttpRequest, meeting_id: int, number: int) -> HttpRespo
         return _pdf_response(stored.read(), version.pdf.name.rsplit("/", 1)[-1])
 
 
+def _word_filename(version: PackVersion) -> str:
+    return word_name(version.pdf.name).rsplit("/", 1)[-1]
+
+
+@require_GET
+@require("pmf.read")
+def version_docx(request: HttpRequest, meeting_id: int, number: int) -> HttpResponse:
+    """Any version's Word document, withdrawn or not, for signed-in users."""
+    version = _version(meeting_id, number)
+    return _docx_response(services.pack_word(version), _word_filename(version))
+
+
 @require_http_methods(["GET", "POST"])
 @require("reports.manage_packs")
 def withdraw(request: HttpRequest, meeting_id: int, number: int) -> HttpResponse:
@@ -223,6 +258,15 @@ def public_pdf(request: HttpRequest, meeting_id: int, number: int) -> HttpRespon
         response = _pdf_response(stored.read(), version.pdf.name.rsplit("/", 1)[-1])
     response["X-Content-SHA256"] = version.sha256
     return response
+
+
+@require_GET
+def public_docx(request: HttpRequest, meeting_id: int, number: int) -> HttpResponse:
+    """The version's Word document, made from the data it was published with."""
+    version = _version(meeting_id, number)
+    if version.is_withdrawn:
+        return render(request, "reports/public_version.html", {"version": version}, status=410)
+    return _docx_response(services.pack_word(version), _word_filename(version))
 
 
 @require_GET

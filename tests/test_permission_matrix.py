@@ -292,6 +292,14 @@ MATRIX: dict[str, list[Case]] = {
             kwargs={"meeting_id": "meeting.pk"},
         )
     ],
+    # The Word document made with the preview PDF: the same roles, the same 404 before one.
+    "reports:preview_docx": [
+        Case(
+            get=expect(LOGIN, 404, 404, 404, 404, 404, 403),
+            post=GET_ONLY,
+            kwargs={"meeting_id": "meeting.pk"},
+        )
+    ],
     # POST-only: any role may ask for a preview PDF; it is made in the background.
     "reports:preview_pdf_request": [
         Case(
@@ -315,13 +323,16 @@ MATRIX: dict[str, list[Case]] = {
             kwargs={"period_id": "period.pk"},
         )
     ],
-    "reports:version_pdf": [
-        Case(
-            get=expect(LOGIN, 404, 404, 404, 404, 404, 403),
-            post=GET_ONLY,
-            kwargs={"meeting_id": "meeting.pk", "number": "=1"},
-        )
-    ],
+    **{
+        name: [
+            Case(
+                get=expect(LOGIN, 404, 404, 404, 404, 404, 403),
+                post=GET_ONLY,
+                kwargs={"meeting_id": "meeting.pk", "number": "=1"},
+            )
+        ]
+        for name in ("reports:version_pdf", "reports:version_docx")
+    },
     "reports:withdraw": [
         Case(
             get=expect(LOGIN, 403, 403, 404, 404, 403, 403),
@@ -338,7 +349,7 @@ MATRIX: dict[str, list[Case]] = {
                 kwargs={"meeting_id": "meeting.pk", "number": "=1"},
             )
         ]
-        for name in ("published:version", "published:pdf", "published:html")
+        for name in ("published:version", "published:pdf", "published:docx", "published:html")
     },
 }
 

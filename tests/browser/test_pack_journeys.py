@@ -130,8 +130,10 @@ def _check_the_preview(page) -> None:
     assert_accessible(page)
     page.go_back()
     expect(page.get_by_text("Preview PDF: none made yet")).to_be_visible()
-    submit(page, "Make a preview PDF from live data")
-    expect(page.get_by_role("alert")).to_contain_text("The preview PDF is being made")
+    submit(page, "Make a preview PDF and Word document from live data")
+    expect(page.get_by_role("alert")).to_contain_text(
+        "The preview PDF and Word document are being made"
+    )
     link = page.get_by_role("link", name="Download the preview PDF")
     response = page.request.get(link.evaluate("a => a.href"))
     assert response.status == 200 and response.headers["content-type"] == PDF
