@@ -50,3 +50,11 @@ def docx_fill(cell) -> str | None:
     """A cell's fill colour as "#rrggbb", or None."""
     shading = cell._tc.tcPr.find(qn("w:shd")) if cell._tc.tcPr is not None else None
     return None if shading is None else "#" + shading.get(qn("w:fill")).lower()
+
+
+def docx_text(document) -> str:
+    """Every paragraph's text, in the body and in its tables' cells, a line each."""
+    lines = [p.text for p in document.paragraphs]
+    for table in document.tables:
+        lines += [cell.text for row in table.rows for cell in row.cells]
+    return "\n".join(lines)

@@ -2,6 +2,7 @@
 withdraws it; an anonymous visitor reads it. axe-core runs on every HTML page visited."""
 
 import re
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -11,7 +12,8 @@ from pmf.tests.factories import UserFactory
 from reports import services
 from reports.models import PackVersion
 from reports.tests.factories import committee_pack
-from reports.tests.helpers import pdf_text
+from reports.tests.helpers import docx_document, docx_headings, pdf_text
+from reports.word import DOCX
 from tests.browser.conftest import (
     TIMEOUT_MS,
     assert_accessible,
@@ -138,6 +140,11 @@ def _check_the_preview(page) -> None:
     response = page.request.get(link.evaluate("a => a.href"))
     assert response.status == 200 and response.headers["content-type"] == PDF
     assert RECOMMENDATION in pdf_text(response.body())
+    link = page.get_by_role("link", name="download the preview as a Word document")
+    response = page.request.get(link.evaluate("a => a.href"))
+    assert response.status == 200 and response.headers["content-type"] == DOCX
+    cover = docx_document(response.body()).tables[0]
+    assert RECOMMENDATION in [p.text for p in cover.rows[-1].cells[1].paragraphs]
     assert_accessible(page)
 
 
@@ -172,6 +179,10 @@ def test_the_clerk_edits_previews_publishes_and_downloads_the_pack(page, live_se
     _check_the_preview(page)
     _generate(page)
 
+    word = page.request.get(
+        page.get_by_role("link", name="Word document of version 1").evaluate("a => a.href")
+    )
+    assert word.status == 200 and word.headers["content-type"] == DOCX
     text = pdf_text(_download_version_pdf(page, 1))
     assert COMMITTEE in text
     assert "Page 1 of" in text
@@ -216,6 +227,18 @@ def test_anyone_reads_a_published_pack_without_signing_in(page, live_server, pub
     assert pdf.status == 200
     assert pdf.headers["content-type"] == PDF
     assert COMMITTEE in pdf_text(pdf.body())
+
+    docx = page.request.get(
+        page.get_by_role("link", name="Download the report as a Word document (DOCX)").evaluate(
+            "a => a.href"
+        )
+    )
+    assert docx.status == 200
+    assert docx.headers["content-type"] == DOCX
+    assert f'filename="{Path(published.pdf.name).stem}.docx"' in docx.headers["content-disposition"]
+    headings = docx_headings(docx_document(docx.body()))
+    assert headings[0] == (1, published.data["title"])
+    assert (2, "3. Summary of RAG ratings") in headings
 
     follow(page, "Read the report in your browser (HTML)")
     expect(page.locator("h1")).to_have_text(re.compile(r"^Quarterly performance report: "))
