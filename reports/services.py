@@ -281,7 +281,9 @@ def pack_word(version: PackVersion) -> bytes:
     """The version's Word document, made from its frozen data the first time and then kept, so
     it says what members were sent whatever later releases change."""
     storage, name = version.pdf.storage, word_name(version.pdf.name)
-    if not storage.exists(name):
-        _save_word(version.pdf, word.render_docx(version.data))
-    with storage.open(name, "rb") as stored:
-        return stored.read()
+    if storage.exists(name):
+        with storage.open(name, "rb") as stored:
+            return stored.read()
+    docx = word.render_docx(version.data)
+    _save_word(version.pdf, docx)
+    return docx

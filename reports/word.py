@@ -257,7 +257,7 @@ class Shape:
 #: An indicator's figures, commentary and action plan, under its heading.
 FACTS = Shape((4.5, 12.5), row_headers=True, caption_shown=False)
 COVER = Shape((5, 12), row_headers=True)
-BODY_KPIS = Shape((1.5, 6.3, 2.4, 2.4, 2.2, 2.2))
+BODY_KPIS = Shape((1.3, 6.0, 2.2, 2.2, 2.0, 3.3))
 PROPOSALS_TABLE = Shape((2, 3.5, 3, 2.5, 6))
 RAG_TABLE = Shape((5, 2.5, 2.5))
 PERSPECTIVES_TABLE = Shape((5, 2, 2, 2, 2, 2, 2), row_headers=True)
