@@ -21,6 +21,7 @@ MODULES = [
     "bench.bench_xlsx_readers",
     "bench.bench_scorecards",
     "bench.bench_packs",
+    "bench.bench_docx",
 ]
 
 

@@ -4,6 +4,9 @@ Keyed by the stored value of each kind of status, so this shell module needs non
 enums; `tests/test_tags.py` checks every value of every enum has its colour, and every colour
 is one GOV.UK Frontend draws. The words are the enums' own labels. Colour is never the only
 signal: a tag always carries its word.
+
+Documents with no stylesheet (the Word pack) fill a cell with the tag's colours as GOV.UK
+Frontend draws them (`tag_colours`); the test checks those against the stylesheet.
 """
 
 import functools
@@ -82,10 +85,35 @@ COLOURS: dict[str, dict[str, str]] = {
 }
 
 
+#: Each tag colour as GOV.UK Frontend draws it: (text, background).
+DRAWN: dict[str, tuple[str, str]] = {
+    "blue": ("#0f385c", "#d2e2f1"),
+    "green": ("#083d29", "#cfe4dc"),
+    "purple": ("#2a1950", "#ddd6ec"),
+    "red": ("#651b1b", "#f4d7d7"),
+    "orange": ("#7a3c1c", "#fde4d7"),
+    "teal": ("#0b4144", "#d0e6e7"),
+    "magenta": ("#651b3e", "#f4d7e5"),
+    "yellow": ("#7a3c1c", "#ffee80"),
+    "grey": ("#0b0c0c", "#cecece"),
+    "turquoise": ("#0b4144", "#d0e6e7"),
+    "pink": ("#651b3e", "#f4d7e5"),
+}
+
+
+def _colour(kind: str, value: str) -> str:
+    return COLOURS[kind].get(str(value), "grey")
+
+
+def tag_colours(kind: str, value: str) -> tuple[str, str]:
+    """The tag's text and background colours ("#rrggbb"), for documents without a stylesheet."""
+    return DRAWN[_colour(kind, value)]
+
+
 def tag_class(kind: str, value: str) -> str:
     """The tag's classes: "govuk-tag govuk-tag--green"; grey for a value with no colour. Blue is
     GOV.UK Frontend's own tag colour, which has no modifier class."""
-    colour = COLOURS[kind].get(str(value), "grey")
+    colour = _colour(kind, value)
     return "govuk-tag" if colour == "blue" else f"govuk-tag govuk-tag--{colour}"
 
 

@@ -88,6 +88,11 @@ def pack_folder(meeting_id: int) -> str:
     return f"packs/{meeting_id}"
 
 
+def word_name(pdf_name: str) -> str:
+    """Where the Word document made with a pack's PDF is kept: beside it, with the same name."""
+    return pdf_name.removesuffix(".pdf") + ".docx"
+
+
 def _pdf_path(version: "PackVersion", filename: str) -> str:
     return f"{pack_folder(version.meeting_id)}/{filename}"
 

@@ -107,8 +107,9 @@ def _static_path(url: str) -> Path | None:
     return None
 
 
-def _with_charts(data: dict) -> list[dict]:
-    """The appendix sections, each with its chart drawn from the frozen points."""
+def appendix(data: dict) -> list[dict]:
+    """The appendix sections, each with its chart drawn from the frozen points and its values
+    over time as one line: the same for the HTML, the PDF and the Word document."""
     sections = []
     for section in data["appendix"]:
         points = section["points"]
@@ -167,7 +168,7 @@ def render_html(data: dict, *, draft: bool = True) -> str:
         TEMPLATE,
         {
             "pack": data,
-            "appendix": _with_charts(data),
+            "appendix": appendix(data),
             "council_name": settings.COUNCIL_NAME,
             "stylesheet": stylesheet(),
             "draft": draft,

@@ -35,7 +35,7 @@ from kpis.rating import Rating
 from kpis.rating.trends import Trend
 from kpis.register.models import Kpi
 from kpis.reporting.models import Measurement, RagPolicy, Target
-from reports.models import PackDraft, PackJob, PackVersion, ScheduledPublication
+from reports.models import PackDraft, PackJob, PackVersion, ScheduledPublication, word_name
 from scorecards import selectors as scorecard_selectors
 
 #: Periods of history each appendix section shows (its chart and its table).
@@ -463,6 +463,11 @@ def last_scheduled_outcome(meeting: Meeting) -> ScheduledPublication | None:
         meeting=meeting, finished_at__isnull=False, cancelled_by__isnull=True
     )
     return ran.select_related("version").order_by("-finished_at", "-pk").first()
+
+
+def preview_word_exists(job: PackJob) -> bool:
+    """Whether the preview's Word document was made with its PDF (not before Word packs were)."""
+    return job.preview_pdf.storage.exists(word_name(job.preview_pdf.name))
 
 
 def published_version(meeting_id: int, number: int) -> PackVersion:

@@ -8,6 +8,10 @@ Publishing takes the meeting row with SELECT … FOR UPDATE while it allocates t
 number, and (meeting, number) is unique, so two workers building packs for the same meeting at
 once make versions 1 and 2, never two version 1s; a job is claimed with a conditional UPDATE, so
 a job that two workers pick up builds one version only.
+
+Each PDF has its Word document beside it (the same name, `.docx`): a preview job makes both from
+the same data; a published version's is made from its frozen data once the version is published
+(by its job, or on the first download if that failed or came first), then kept.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Max
+from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 from django_tasks import task
 
@@ -26,8 +31,15 @@ from committees.models import Meeting
 from pmf import clock
 from pmf.fields import too_long
 from pmf.models import User
-from reports import rendering, selectors
-from reports.models import VERSION_TEXT_LENGTHS, PackDraft, PackJob, PackVersion, pack_folder
+from reports import rendering, selectors, word
+from reports.models import (
+    VERSION_TEXT_LENGTHS,
+    PackDraft,
+    PackJob,
+    PackVersion,
+    pack_folder,
+    word_name,
+)
 from reports.readiness import Readiness, pack_readiness
 
 logger = logging.getLogger(__name__)
@@ -220,7 +232,8 @@ def _remove_unpublished_files(meeting_id: int) -> None:
         _, files = storage.listdir(folder)
     except FileNotFoundError:
         return
-    published = set(PackVersion.objects.filter(meeting_id=meeting_id).values_list("pdf", flat=True))
+    pdfs = PackVersion.objects.filter(meeting_id=meeting_id).values_list("pdf", flat=True)
+    published = {*pdfs, *(word_name(pdf) for pdf in pdfs)}
     for name in files:
         path = f"{folder}/{name}"
         if path not in published:
@@ -256,6 +269,7 @@ def run_job(job_id: int) -> int | None:
             status=PackJob.Status.FAILED, finished_at=timezone.now(), error=_error_text(error)
         )
         raise
+    _store_word(version)
     return version.pk
 
 
@@ -266,6 +280,15 @@ def _error_text(error: Exception) -> str:
     return f"{type(error).__name__}: {error}"[:2000]
 
 
+def _store_word(version: PackVersion) -> None:
+    """Make the new version's Word document now, so nobody waits for it; the version is published
+    whatever becomes of this (its first download makes the document instead)."""
+    try:
+        pack_word(version)
+    except Exception:
+        logger.exception("Could not make the Word document of %s", version)
+
+
 @task()
 def generate_pack(job_id: int) -> int | None:
     """The background task (django-tasks) that runs a queued PackJob: see `run_job`."""
@@ -273,16 +296,42 @@ def generate_pack(job_id: int) -> int | None:
 
 
 def _make_preview(job: PackJob) -> None:
-    """The PDF from live data, kept as the meeting's only preview (older ones are deleted)."""
-    pdf = rendering.render_pdf(selectors.pack_data(job.meeting), draft=True)
+    """The PDF and the Word document from the same live data, kept as the meeting's only preview
+    (older ones are deleted)."""
+    data = selectors.pack_data(job.meeting)
+    pdf, docx = rendering.render_pdf(data, draft=True), word.render_docx(data, draft=True)
     older = list(
         PackJob.objects.filter(meeting_id=job.meeting_id, preview=True)
         .exclude(pk=job.pk)
         .exclude(preview_pdf="")
     )
     job.preview_pdf.save(f"preview-{job.pk}.pdf", ContentFile(pdf), save=False)
+    _save_word(job.preview_pdf, docx)
     job.status = PackJob.Status.DONE
     job.finished_at = timezone.now()
     job.save(update_fields=["preview_pdf", "status", "finished_at"])
     for old in older:
+        old.preview_pdf.storage.delete(word_name(old.preview_pdf.name))
         old.preview_pdf.delete(save=True)
+
+
+# Word documents, kept beside their PDFs ----------------------------------------------------------
+
+
+def _save_word(pdf: FieldFile, docx: bytes) -> None:
+    name = word_name(pdf.name)
+    saved = pdf.storage.save(name, ContentFile(docx))
+    if saved != name:  # another process stored the same document first: keep that one
+        pdf.storage.delete(saved)
+
+
+def pack_word(version: PackVersion) -> bytes:
+    """The version's Word document, made from its frozen data the first time and then kept, so
+    it says what members were sent whatever later releases change."""
+    storage, name = version.pdf.storage, word_name(version.pdf.name)
+    if storage.exists(name):
+        with storage.open(name, "rb") as stored:
+            return stored.read()
+    docx = word.render_docx(version.data)
+    _save_word(version.pdf, docx)
+    return docx

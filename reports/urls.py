@@ -9,6 +9,7 @@ urlpatterns = [
     path("meetings/<id:meeting_id>/edit/", views.edit, name="edit"),
     path("meetings/<id:meeting_id>/preview/", views.preview, name="preview"),
     path("meetings/<id:meeting_id>/preview.pdf", views.preview_pdf, name="preview_pdf"),
+    path("meetings/<id:meeting_id>/preview.docx", views.preview_docx, name="preview_docx"),
     path(
         "meetings/<id:meeting_id>/preview.pdf/make",
         views.preview_pdf_request,
@@ -25,6 +26,11 @@ urlpatterns = [
         "meetings/<id:meeting_id>/versions/<id:number>.pdf",
         views.version_pdf,
         name="version_pdf",
+    ),
+    path(
+        "meetings/<id:meeting_id>/versions/<id:number>.docx",
+        views.version_docx,
+        name="version_docx",
     ),
     path(
         "meetings/<id:meeting_id>/versions/<id:number>/withdraw/",

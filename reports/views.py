@@ -15,9 +15,9 @@ from kpis.reporting.models import ReportingPeriod
 from pmf import clock
 from pmf.forms_govuk import posted
 from pmf.roles import require
-from reports import rendering, scheduling, selectors, services
+from reports import rendering, scheduling, selectors, services, word
 from reports.forms import PackDraftForm, PublishForm, ScheduleForm, WithdrawForm
-from reports.models import PackVersion
+from reports.models import PackVersion, word_name
 from reports.readiness import Readiness, pack_readiness
 from reports.tables import PackJobTable, PackVersionTable, PeriodPackTable
 
@@ -50,6 +50,12 @@ def _pdf_response(pdf: bytes, filename: str, *, inline: bool = True) -> HttpResp
     return response
 
 
+def _docx_response(docx: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(docx, content_type=word.DOCX)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
 def _live_data(meeting: Meeting) -> dict:
     try:
         return selectors.pack_data(meeting)
@@ -62,6 +68,7 @@ def _live_data(meeting: Meeting) -> dict:
 def meeting(request: HttpRequest, meeting_id: int) -> HttpResponse:
     found = _meeting(meeting_id)
     versions, jobs = selectors.versions_of(found), selectors.jobs_of(found)
+    preview_done = selectors.preview_to_download(found)
     config = RequestConfig(request)
     return render(
         request,
@@ -73,7 +80,9 @@ def meeting(request: HttpRequest, meeting_id: int) -> HttpResponse:
             "job_table": config.configure(PackJobTable(jobs)),
             "latest_job": jobs.first(),
             "preview": selectors.latest_preview(found),
-            "preview_done": selectors.preview_to_download(found),
+            "preview_done": preview_done,
+            "preview_word": preview_done is not None
+            and selectors.preview_word_exists(preview_done),
             "can_manage": request.user.has_perm("reports.manage_packs", found),
             "can_preview": request.user.has_perm("reports.preview_packs", found),
             "schedule": selectors.waiting_publication(found),
@@ -123,6 +132,18 @@ def preview_pdf(request: HttpRequest, meeting_id: int) -> HttpResponse:
         return _pdf_response(file.read(), f"pack-preview-{meeting_id}-{job.pk}.pdf")
 
 
+@require_GET
+@require("reports.preview_packs")
+def preview_docx(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    """The Word document made with the latest preview PDF, from the same live data."""
+    job = selectors.preview_to_download(_may_preview(request, _meeting(meeting_id)))
+    if job is None or not selectors.preview_word_exists(job):
+        raise Http404("No preview Word document has been made for this meeting yet.")
+    name = word_name(job.preview_pdf.name)
+    with job.preview_pdf.storage.open(name, "rb") as file:
+        return _docx_response(file.read(), f"pack-preview-{meeting_id}-{job.pk}.docx")
+
+
 @require_POST
 @require("reports.preview_packs")
 def preview_pdf_request(request: HttpRequest, meeting_id: int) -> HttpResponse:
@@ -132,7 +153,9 @@ def preview_pdf_request(request: HttpRequest, meeting_id: int) -> HttpResponse:
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, "The preview PDF is being made: it appears on this page.")
+        messages.success(
+            request, "The preview PDF and Word document are being made: they appear on this page."
+        )
     return redirect("reports:meeting", meeting_id=found.pk)
 
 
@@ -299,6 +322,18 @@ def version_pdf(request: HttpRequest, meeting_id: int, number: int) -> HttpRespo
     return _published_pdf(request, _version(meeting_id, number))
 
 
+def _word_filename(version: PackVersion) -> str:
+    return word_name(version.pdf.name).rsplit("/", 1)[-1]
+
+
+@require_GET
+@require("pmf.read")
+def version_docx(request: HttpRequest, meeting_id: int, number: int) -> HttpResponse:
+    """Any version's Word document, withdrawn or not, for signed-in users."""
+    version = _version(meeting_id, number)
+    return _docx_response(services.pack_word(version), _word_filename(version))
+
+
 @require_http_methods(["GET", "POST"])
 @require("reports.manage_packs")
 def withdraw(request: HttpRequest, meeting_id: int, number: int) -> HttpResponse:
@@ -347,6 +382,15 @@ def public_pdf(request: HttpRequest, meeting_id: int, number: int) -> HttpRespon
     if version.is_withdrawn:
         return render(request, "reports/public_version.html", {"version": version}, status=410)
     return _published_pdf(request, version)
+
+
+@require_GET
+def public_docx(request: HttpRequest, meeting_id: int, number: int) -> HttpResponse:
+    """The version's Word document, made from the data it was published with."""
+    version = _version(meeting_id, number)
+    if version.is_withdrawn:
+        return render(request, "reports/public_version.html", {"version": version}, status=410)
+    return _docx_response(services.pack_word(version), _word_filename(version))
 
 
 @require_GET

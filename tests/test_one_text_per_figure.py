@@ -14,7 +14,8 @@ from kpis.register.models import CommitteeMembership, Kpi
 from kpis.register.tests.factories import CommitteeFactory, KpiFactory
 from kpis.reporting.models import Measurement
 from kpis.reporting.tests.factories import make_measurement, make_period, make_target
-from reports import rendering, selectors
+from reports import rendering, selectors, word
+from reports.tests.helpers import docx_document, docx_text
 
 pytestmark = pytest.mark.django_db
 Unit = Kpi.Unit
@@ -77,7 +78,9 @@ def test_a_value_of_each_unit_reads_the_same_everywhere(client, owner, directora
         row["KPI reference"]: row
         for row in csv.DictReader(io.StringIO(export.content.decode("utf-8-sig")))
     }
-    pack = rendering.render_html(selectors.pack_data(selectors.meeting_for_pack(meeting.pk)))
+    data = selectors.pack_data(selectors.meeting_for_pack(meeting.pk))
+    pack = rendering.render_html(data)
+    word_pack = docx_text(docx_document(word.render_docx(data)))
 
     for unit, (_, text) in FIGURES.items():
         kpi = kpis[unit]
@@ -90,3 +93,4 @@ def test_a_value_of_each_unit_reads_the_same_everywhere(client, owner, directora
         chart_page = client.get(reverse("scorecards:kpi", args=[kpi.reference])).content.decode()
         assert f"latest {text} in 2025/26 Q2" in chart_page, (unit, "chart")
         assert text in pack, (unit, "pack")
+        assert text in word_pack, (unit, "Word pack")

@@ -330,6 +330,14 @@ MATRIX: dict[str, list[Case]] = {
             kwargs={"meeting_id": "meeting.pk"},
         )
     ],
+    # The Word document made with the preview PDF: the same roles, the same 404 before one.
+    "reports:preview_docx": [
+        Case(
+            get=expect(LOGIN, 403, 403, 404, 404, 403, 403),
+            post=GET_ONLY,
+            kwargs={"meeting_id": "meeting.pk"},
+        )
+    ],
     # POST-only: a preview PDF is made in the background and the pack page shows it.
     "reports:preview_pdf_request": [
         Case(
@@ -360,13 +368,16 @@ MATRIX: dict[str, list[Case]] = {
             kwargs={"period_id": "period.pk"},
         )
     ],
-    "reports:version_pdf": [
-        Case(
-            get=expect(LOGIN, 404, 404, 404, 404, 404, 403),
-            post=GET_ONLY,
-            kwargs={"meeting_id": "meeting.pk", "number": "=1"},
-        )
-    ],
+    **{
+        name: [
+            Case(
+                get=expect(LOGIN, 404, 404, 404, 404, 404, 403),
+                post=GET_ONLY,
+                kwargs={"meeting_id": "meeting.pk", "number": "=1"},
+            )
+        ]
+        for name in ("reports:version_pdf", "reports:version_docx")
+    },
     "reports:withdraw": [
         Case(
             get=expect(LOGIN, 403, 403, 404, 404, 403, 403),
@@ -383,7 +394,7 @@ MATRIX: dict[str, list[Case]] = {
                 kwargs={"meeting_id": "meeting.pk", "number": "=1"},
             )
         ]
-        for name in ("published:version", "published:pdf", "published:html")
+        for name in ("published:version", "published:pdf", "published:docx", "published:html")
     },
 }
 

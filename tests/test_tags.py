@@ -12,7 +12,7 @@ from kpis.register.models import Kpi
 from kpis.reporting.io import Outcome
 from kpis.reporting.models import Measurement, ReportingPeriod
 from kpis.reporting.selectors import NOT_STARTED
-from pmf.tags import COLOURS, tag_class, tag_html
+from pmf.tags import COLOURS, DRAWN, tag_class, tag_colours, tag_html
 from reports.models import PackJob, ScheduledPublication
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -59,3 +59,18 @@ def test_every_colour_is_one_govuk_frontend_draws():
     used = {colour for colours in COLOURS.values() for colour in colours.values()}
     assert used <= drawn, used - drawn
     assert tag_class("rating", Rating.BLUE) == "govuk-tag"
+
+
+def test_the_colours_documents_use_are_the_ones_govuk_frontend_draws():
+    css = next((ROOT / "static" / "govuk").glob("govuk-frontend-*.min.css")).read_text()
+    drawn = {
+        name or "blue": (text, background)
+        for name, text, background in re.findall(
+            r"\.govuk-tag(?:--([a-z-]+))?\{color:(#[0-9a-f]{6});background-color:(#[0-9a-f]{6})",
+            css,
+        )
+    }
+    used = {colour for colours in COLOURS.values() for colour in colours.values()}
+    assert {colour: DRAWN[colour] for colour in used} == {colour: drawn[colour] for colour in used}
+    assert tag_colours("rating", Rating.RED) == drawn["red"]
+    assert tag_colours("rating", "unheard-of") == drawn["grey"]

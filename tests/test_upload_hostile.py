@@ -14,6 +14,7 @@ Excel stored with it, never the formula.
 import csv
 import io
 import random
+import re
 import zipfile
 from pathlib import Path
 
@@ -171,9 +172,9 @@ def with_cached_formula_values(data: bytes) -> bytes:
     """Give every formula cell of the first sheet the cached value Excel would have saved."""
 
     def change(xml: str) -> str:
-        return xml.replace("<v />", "<v>Click for details</v>").replace(
-            '<c r="B2">', '<c r="B2" t="str">'
-        )
+        # openpyxl writes an empty value as <v /> with the standard library, <v></v> with lxml.
+        cached = re.sub(r"<v ?/>|<v></v>", "<v>Click for details</v>", xml)
+        return cached.replace('<c r="B2">', '<c r="B2" t="str">')
 
     return rewrite_member(data, "xl/worksheets/sheet1.xml", change)
 

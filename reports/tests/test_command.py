@@ -1,7 +1,7 @@
 import pytest
 from django.core.management import CommandError, call_command
 
-from reports.tests.helpers import pdf_text
+from reports.tests.helpers import docx_document, docx_headings, pdf_text
 
 pytestmark = pytest.mark.django_db
 
@@ -21,6 +21,15 @@ def test_render_pack_writes_html(setup, tmp_path):
         "render_pack", "--meeting", str(setup[1].pk), "--format", "html", "--output", str(out)
     )
     assert "Commentary on red indicators" in out.read_text()
+
+
+def test_render_pack_writes_a_word_document(setup, tmp_path):
+    out = tmp_path / "pack.docx"
+    call_command(
+        "render_pack", "--meeting", str(setup[1].pk), "--format", "docx", "--output", str(out)
+    )
+    headings = [text for _, text in docx_headings(docx_document(out.read_bytes()))]
+    assert "3. Summary of RAG ratings" in headings
 
 
 def test_render_pack_names_an_unknown_meeting(db, tmp_path):

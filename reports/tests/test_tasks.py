@@ -192,5 +192,6 @@ def test_a_worker_killed_mid_generation_publishes_nothing_and_the_pack_can_be_ma
     # The dead worker's file went when its job was marked failed (else the new version's file
     # would have had to take another name beside it).
     version = PackVersion.objects.get()
-    assert list(orphans[0].parent.iterdir()) == [Path(settings.MEDIA_ROOT) / version.pdf.name]
+    pdf = Path(settings.MEDIA_ROOT) / version.pdf.name
+    assert sorted(orphans[0].parent.iterdir()) == [pdf.with_suffix(".docx"), pdf]
     assert hashlib.sha256(orphans[0].read_bytes()).hexdigest() == version.sha256

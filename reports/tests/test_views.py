@@ -75,7 +75,8 @@ def test_a_preview_asked_for_twice_is_made_once_and_only_the_latest_file_is_kept
     latest = PackJob.objects.filter(preview=True).first()
     assert latest.status == PackJob.Status.DONE and latest.preview_pdf.name != first
     folder = Path(settings.MEDIA_ROOT) / pack_folder(meeting.pk) / "previews"
-    assert [p.name for p in folder.iterdir()] == [Path(latest.preview_pdf.name).name]
+    kept = Path(latest.preview_pdf.name)
+    assert sorted(p.name for p in folder.iterdir()) == [kept.with_suffix(".docx").name, kept.name]
 
 
 def test_the_clerk_publishes_a_ready_pack_in_the_background_and_sees_the_result(
@@ -138,7 +139,11 @@ def test_a_generation_whose_worker_died_shows_as_stopped_and_can_be_tried_again(
     published = PackVersion.objects.get()
     assert published.number == 1
     assert not left_behind.exists()  # the dead worker's file, referred to by no version
-    assert [p.name for p in left_behind.parent.iterdir()] == [Path(published.pdf.name).name]
+    kept = Path(published.pdf.name)  # the version's PDF and its Word document
+    assert sorted(p.name for p in left_behind.parent.iterdir()) == [
+        kept.with_suffix(".docx").name,
+        kept.name,
+    ]
 
 
 def test_a_generation_still_within_its_time_is_left_running(meeting, pack_clerk):
