@@ -237,11 +237,7 @@ class ReportingCycle:
     ) -> None:
         """Import the rows whose values are not stored yet, and keep what was written."""
         stored = self.context.stored
-        missing = [
-            (row, key)
-            for row, key in rows
-            if stored.value(stored.kpis[row["reference"]], stored.periods[key]) is None
-        ]
+        missing = self._not_stored(rows)
         if not missing:
             return
         result = values_import(
@@ -336,14 +332,19 @@ class ReportingCycle:
             period = self.context.stored.periods[period_key(spec)]
             self.context.stored.keep_period(period_lock(period=period, by=self.context.gp))
 
-    def _historic_load(self, rows: list[tuple[Row, PeriodKey]]) -> None:
-        """G&P load a newly adopted KPI's earlier figures, reopening locked periods for it."""
+    def _not_stored(self, rows: list[tuple[Row, PeriodKey]]) -> list[tuple[Row, PeriodKey]]:
+        """The rows whose value is not stored yet (a later load adds only what is new)."""
         stored = self.context.stored
-        missing = [
+        return [
             (row, key)
             for row, key in rows
             if stored.value(stored.kpis[row["reference"]], stored.periods[key]) is None
         ]
+
+    def _historic_load(self, rows: list[tuple[Row, PeriodKey]]) -> None:
+        """G&P load a newly adopted KPI's earlier figures, reopening locked periods for it."""
+        stored = self.context.stored
+        missing = self._not_stored(rows)
         if not missing:
             return
         references = ", ".join(sorted({row["reference"] for row, _ in missing}))

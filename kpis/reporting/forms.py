@@ -206,6 +206,13 @@ NUMBER_ATTRS = {
     "autocomplete": "off",
 }
 
+# A policy's short numbers (a tolerance, a margin, a threshold): the same input, five wide.
+SHORT_NUMBER_ATTRS = {
+    "class": "govuk-input govuk-input--width-5",
+    "inputmode": "decimal",
+    "spellcheck": "false",
+}
+
 
 class NumberField(forms.DecimalField):
     """A decimal that forgives what people type: 1,250.50, £1250.50, 72.5%."""
@@ -498,13 +505,7 @@ def _threshold_field(label: str, help_text: str) -> forms.DecimalField:
         max_digits=8,
         decimal_places=3,
         help_text=help_text,
-        widget=forms.TextInput(
-            attrs={
-                "inputmode": "decimal",
-                "spellcheck": "false",
-                "class": "govuk-input govuk-input--width-5",
-            }
-        ),
+        widget=forms.TextInput(attrs=SHORT_NUMBER_ATTRS),
         error_messages={
             "invalid": "Enter the threshold as a number, like 50, or leave it blank",
             "min_value": "Enter a threshold of 0 or more, or leave it blank",
@@ -522,13 +523,7 @@ class RagPolicyForm(GovukForm):
         max_digits=8,
         decimal_places=3,
         help_text="Off target by this much or less is Amber; by more is Red. For example, 10.",
-        widget=forms.TextInput(
-            attrs={
-                "inputmode": "decimal",
-                "spellcheck": "false",
-                "class": "govuk-input govuk-input--width-5",
-            }
-        ),
+        widget=forms.TextInput(attrs=SHORT_NUMBER_ATTRS),
         error_messages={
             "required": "Enter the amber tolerance",
             "invalid": "Enter the amber tolerance as a number, like 10",
@@ -548,13 +543,7 @@ class RagPolicyForm(GovukForm):
         max_digits=8,
         decimal_places=3,
         help_text="Better than target by more than this is Blue. Leave blank for no Blue rating.",
-        widget=forms.TextInput(
-            attrs={
-                "inputmode": "decimal",
-                "spellcheck": "false",
-                "class": "govuk-input govuk-input--width-5",
-            }
-        ),
+        widget=forms.TextInput(attrs=SHORT_NUMBER_ATTRS),
         error_messages={
             "invalid": "Enter the Blue margin as a number, like 5, or leave it blank",
             "min_value": "Enter a Blue margin of 0 or more, or leave it blank",
